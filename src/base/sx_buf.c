@@ -1,0 +1,164 @@
+/* sx_buf: capped growable buffer. */
+#include "sx_buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char empty_string[1] = "";
+
+void sx_buf_init(struct sx_buf *b, size_t max)
+{
+    b->data = empty_string;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void sx_buf_free(struct sx_buf *b)
+{
+    if (b->cap != 0)
+        free(b->data);
+    b->data = empty_string;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void sx_buf_reset(struct sx_buf *b)
+{
+    b->len = 0;
+    b->data[0] = '\0';
+    if (b->cap == 0)
+        b->data = empty_string;
+}
+
+char *sx_buf_detach(struct sx_buf *b, size_t *len_out)
+{
+    char *p;
+    if (len_out != NULL)
+        *len_out = b->len;
+    if (b->cap == 0) {
+        p = calloc(1, 1);
+    } else {
+        p = b->data;
+    }
+    b->data = empty_string;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}
+
+static int grow(struct sx_buf *b, size_t need)
+{
+    size_t want;
+    char *p;
+    if (need > b->max || need + 1 < need)
+        return SX_E_TOOBIG;
+    if (need + 1 <= b->cap)
+        return 0;
+    want = b->cap == 0 ? 64 : b->cap;
+    while (want < need + 1)
+        want *= 2;
+    if (want > b->max + 1)
+        want = b->max + 1;
+    if (b->cap == 0) {
+        p = malloc(want);
+        if (p == NULL)
+            return SX_E_NOMEM;
+        memcpy(p, b->data, b->len + 1);
+    } else {
+        p = realloc(b->data, want);
+        if (p == NULL)
+            return SX_E_NOMEM;
+    }
+    b->data = p;
+    b->cap = want;
+    return 0;
+}
+
+int sx_buf_append(struct sx_buf *b, const void *p, size_t n)
+{
+    int rc = grow(b, b->len + n);
+    if (rc != 0)
+        return rc;
+    if (n > 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int sx_buf_puts(struct sx_buf *b, const char *s)
+{
+    return sx_buf_append(b, s, strlen(s));
+}
+
+int sx_buf_putc(struct sx_buf *b, char c)
+{
+    return sx_buf_append(b, &c, 1);
+}
+
+int sx_buf_vprintf(struct sx_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    int rc;
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return SX_E_INVALID;
+    rc = grow(b, b->len + (size_t)n);
+    if (rc != 0)
+        return rc;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int sx_buf_printf(struct sx_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = sx_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int sx_buf_put_json_str(struct sx_buf *b, const char *s)
+{
+    size_t start = b->len;
+    int rc = sx_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; rc == 0 && *p != '\0'; p++) {
+        switch (*p) {
+        case '"':
+            rc = sx_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            rc = sx_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            rc = sx_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            rc = sx_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            rc = sx_buf_puts(b, "\\t");
+            break;
+        default:
+            if (*p < 0x20)
+                rc = sx_buf_printf(b, "\\u%04x", *p);
+            else
+                rc = sx_buf_putc(b, (char)*p);
+        }
+    }
+    if (rc == 0)
+        rc = sx_buf_putc(b, '"');
+    if (rc != 0) {
+        b->len = start;
+        b->data[b->len] = '\0';
+    }
+    return rc;
+}

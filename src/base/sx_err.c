@@ -1,0 +1,110 @@
+/* sx_err: filling and naming errors. */
+#include "sx_err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void sx_err_clear(struct sx_err *err)
+{
+    if (err == NULL)
+        return;
+    memset(err, 0, sizeof(*err));
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    if (src == NULL) {
+        dst[0] = '\0';
+        return;
+    }
+    snprintf(dst, cap, "%s", src);
+}
+
+int sx_err_set(struct sx_err *err, const char *func, int code, const char *type,
+               const char *title, const char *source, const char *field, const char *detail_fmt,
+               ...)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    err->status = sx_code_status(code);
+    err->func = func;
+    copy_str(err->type, sizeof(err->type), type);
+    copy_str(err->title, sizeof(err->title), title);
+    copy_str(err->source, sizeof(err->source), source);
+    copy_str(err->field, sizeof(err->field), field);
+    if (detail_fmt != NULL) {
+        va_list ap;
+        va_start(ap, detail_fmt);
+        vsnprintf(err->detail, sizeof(err->detail), detail_fmt, ap);
+        va_end(ap);
+    } else {
+        err->detail[0] = '\0';
+    }
+    return code;
+}
+
+int sx_code_status(int code)
+{
+    switch (code) {
+    case SX_OK:
+        return 200;
+    case SX_E_INVALID:
+        return 400;
+    case SX_E_NOTFOUND:
+        return 404;
+    case SX_E_CONFLICT:
+        return 409;
+    case SX_E_FORBIDDEN:
+        return 403;
+    case SX_E_AUTH:
+        return 401;
+    case SX_E_TOOBIG:
+        return 413;
+    case SX_E_RATE:
+        return 429;
+    case SX_E_GATE:
+        return 422;
+    case SX_E_TAMPER:
+        return 409;
+    default:
+        return 500;
+    }
+}
+
+const char *sx_code_name(int code)
+{
+    switch (code) {
+    case SX_OK:
+        return "ok";
+    case SX_E_INVALID:
+        return "invalid";
+    case SX_E_NOTFOUND:
+        return "not-found";
+    case SX_E_CONFLICT:
+        return "conflict";
+    case SX_E_FORBIDDEN:
+        return "forbidden";
+    case SX_E_AUTH:
+        return "unauthorized";
+    case SX_E_TOOBIG:
+        return "too-big";
+    case SX_E_NOMEM:
+        return "no-memory";
+    case SX_E_IO:
+        return "io";
+    case SX_E_DB:
+        return "database";
+    case SX_E_CRYPTO:
+        return "crypto";
+    case SX_E_RATE:
+        return "rate-limited";
+    case SX_E_TAMPER:
+        return "tampered";
+    case SX_E_GATE:
+        return "gate";
+    default:
+        return "internal";
+    }
+}

@@ -1,0 +1,98 @@
+/* Unit tests for src/base: sx_buf caps, sx_arena allocation, sx_err filling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sx_arena.h"
+#include "sx_buf.h"
+#include "sx_err.h"
+
+static void test_buf_cap_leaves_buffer_intact(void **state)
+{
+    struct sx_buf b;
+    (void)state;
+    sx_buf_init(&b, 8);
+    assert_int_equal(sx_buf_puts(&b, "abcd"), 0);
+    assert_int_equal(sx_buf_puts(&b, "efghi"), SX_E_TOOBIG);
+    assert_string_equal(b.data, "abcd");
+    assert_int_equal(b.len, 4);
+    assert_int_equal(sx_buf_puts(&b, "efgh"), 0);
+    assert_string_equal(b.data, "abcdefgh");
+    sx_buf_free(&b);
+}
+
+static void test_buf_json_string_escapes(void **state)
+{
+    struct sx_buf b;
+    (void)state;
+    sx_buf_init(&b, 1024);
+    assert_int_equal(sx_buf_put_json_str(&b, "a\"b\\c\n\x01医"), 0);
+    assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001医\"");
+    sx_buf_free(&b);
+}
+
+static void test_buf_detach_transfers(void **state)
+{
+    struct sx_buf b;
+    size_t n;
+    char *p;
+    (void)state;
+    sx_buf_init(&b, 1 << 20);
+    assert_int_equal(sx_buf_printf(&b, "%d-%s", 42, "x"), 0);
+    p = sx_buf_detach(&b, &n);
+    assert_string_equal(p, "42-x");
+    assert_int_equal(n, 4);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.data, "");
+    free(p);
+}
+
+static void test_arena_many_and_large(void **state)
+{
+    struct sx_arena a;
+    (void)state;
+    sx_arena_init(&a, 1024);
+    for (int i = 0; i < 1000; i++) {
+        char *s = sx_arena_printf(&a, "item-%d", i);
+        assert_non_null(s);
+        assert_int_equal(((uintptr_t)s) % 16, 0);
+    }
+    char *big = sx_arena_alloc(&a, 100000);
+    assert_non_null(big);
+    assert_int_equal(big[99999], 0);
+    char *after = sx_arena_strdup(&a, "after");
+    assert_string_equal(after, "after");
+    sx_arena_reset(&a);
+    assert_string_equal(sx_arena_strdup(&a, "reused"), "reused");
+    sx_arena_free(&a);
+}
+
+static void test_err_fills_status_and_fields(void **state)
+{
+    struct sx_err e;
+    (void)state;
+    sx_err_clear(&e);
+    assert_int_equal(SX_FAIL(&e, SX_E_GATE, "two-officers", "现场执法须两名以上执法人员",
+                             "云南 附件1 第八条", "officers", "只有 %d 名", 1),
+                     SX_E_GATE);
+    assert_int_equal(e.status, 422);
+    assert_string_equal(e.detail, "只有 1 名");
+    assert_string_equal(e.field, "officers");
+    assert_string_equal(e.func, "test_err_fills_status_and_fields");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_cap_leaves_buffer_intact),
+        cmocka_unit_test(test_buf_json_string_escapes),
+        cmocka_unit_test(test_buf_detach_transfers),
+        cmocka_unit_test(test_arena_many_and_large),
+        cmocka_unit_test(test_err_fills_status_and_fields),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
