@@ -1,13 +1,74 @@
-/* sanxiang: command-line entry; dispatches to one function per subcommand. */
+/*
+ * sanxiang: command-line entry. Dispatches to one function per subcommand
+ * (src/cli/cmd_*.c). Exit codes are documented in cli.h and the README.
+ */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
+
+struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary_zh;
+};
+
+static const struct cli_command commands[] = {
+    {"init", cli_init, "创建或升级数据库，导入节假日安排"},
+    {"org", cli_org, "执法主体（机构）管理: add / list"},
+    {"user", cli_user, "用户与执法人员管理: add / list / disable"},
+    {"calendar", cli_calendar, "节假日安排: import / list"},
+    {"serve", cli_serve, "启动 HTTP 服务"},
+    {"verify", cli_verify, "校验全部案件记录的哈希链"},
+    {"workdays", cli_workdays, "工作日计算: add / between"},
+};
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "三项 Sanxiang — 医疗保障行政执法“三项制度”平台\n\n用法: sanxiang <命令> [选项]\n\n命令:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary_zh);
+    fprintf(out, "\n每个命令均支持 --help。退出码: 0 成功, 1 校验未通过, 2 用法错误, 3 输入数据错误, "
+                 "4 数据库或文件错误。\n");
+}
+
+int cli_report(const struct sx_err *err)
+{
+    if (err->detail[0] != '\0')
+        fprintf(stderr, "sanxiang: %s: %s", err->title, err->detail);
+    else
+        fprintf(stderr, "sanxiang: %s", err->title);
+    if (err->source[0] != '\0')
+        fprintf(stderr, "（依据: %s）", err->source);
+    fputc('\n', stderr);
+    switch (err->code) {
+    case SX_E_INVALID:
+    case SX_E_NOTFOUND:
+    case SX_E_CONFLICT:
+    case SX_E_FORBIDDEN:
+    case SX_E_GATE:
+        return CLI_EXIT_INPUT;
+    case SX_E_TAMPER:
+        return CLI_EXIT_CHECK_FAILED;
+    default:
+        return CLI_EXIT_STORE;
+    }
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        printf("用法: sanxiang <命令> [选项]\n");
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
     }
-    fprintf(stderr, "sanxiang: 未知命令: %s\n", argv[1]);
-    return 2;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "sanxiang: 未知命令: %s（运行 sanxiang --help 查看命令列表）\n", argv[1]);
+    return CLI_EXIT_USAGE;
 }

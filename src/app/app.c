@@ -1,0 +1,268 @@
+/* app: loading rule data, per-thread contexts, the clock, role and kind names. */
+#include "app.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/files.h"
+#include "core/cal.h"
+#include "core/catalog.h"
+#include "core/policy.h"
+#include "core/wf.h"
+#include "store/store.h"
+#include "sx_buf.h"
+
+static const char *const role_names[] = {"officer", "reviewer",   "head", "publisher",
+                                         "archivist", "supervisor", "admin"};
+#define ROLE_COUNT (sizeof(role_names) / sizeof(role_names[0]))
+
+static const char *const kind_names[APP_KIND_COUNT] = {"penalty", "inspection", "coercion"};
+
+int app_roles_parse(const char *text, unsigned *out, struct sx_err *err)
+{
+    unsigned bits = 0;
+    const char *p = text;
+    *out = 0;
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+        size_t i;
+        for (i = 0; i < ROLE_COUNT; i++) {
+            if (strlen(role_names[i]) == n && strncmp(p, role_names[i], n) == 0)
+                break;
+        }
+        if (i == ROLE_COUNT)
+            return SX_FAIL(err, SX_E_INVALID, "unknown-role", "角色无效", "DESIGN §6", "roles",
+                           "未知角色“%.*s”，可选: officer, reviewer, head, publisher, archivist, "
+                           "supervisor, admin",
+                           (int)(n > 40 ? 40 : n), p);
+        bits |= 1u << i;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    *out = bits;
+    return 0;
+}
+
+const char *app_roles_format(unsigned roles, char out[APP_ROLES_TEXT_MAX])
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ROLE_COUNT; i++) {
+        if ((roles & (1u << i)) == 0)
+            continue;
+        int n = snprintf(out + len, APP_ROLES_TEXT_MAX - len, "%s%s", len > 0 ? "," : "",
+                         role_names[i]);
+        if (n < 0 || (size_t)n >= APP_ROLES_TEXT_MAX - len)
+            break;
+        len += (size_t)n;
+    }
+    return out;
+}
+
+int app_kind_parse(const char *text, enum app_kind *out, struct sx_err *err)
+{
+    for (int k = 0; k < APP_KIND_COUNT; k++) {
+        if (text != NULL && strcmp(text, kind_names[k]) == 0) {
+            *out = (enum app_kind)k;
+            return 0;
+        }
+    }
+    return SX_FAIL(err, SX_E_INVALID, "unknown-kind", "案件类型无效", "DESIGN §3", "kind",
+                   "案件类型须为 penalty（行政处罚）、inspection（行政检查）或 coercion（行政强制）");
+}
+
+const char *app_kind_name(enum app_kind k)
+{
+    return (k >= 0 && k < APP_KIND_COUNT) ? kind_names[k] : "?";
+}
+
+static void format_time(time_t t, char out[21])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static time_t now_time(struct app_ctx *ctx)
+{
+    if (ctx->fixed_now != NULL) {
+        struct tm tm;
+        memset(&tm, 0, sizeof(tm));
+        if (strptime(ctx->fixed_now, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
+            return timegm(&tm);
+    }
+    return time(NULL);
+}
+
+const char *app_now(struct app_ctx *ctx)
+{
+    return app_time_offset(ctx, 0);
+}
+
+const char *app_time_offset(struct app_ctx *ctx, long seconds)
+{
+    char buf[21];
+    format_time(now_time(ctx) + seconds, buf);
+    return sx_arena_strdup(ctx->arena, buf);
+}
+
+const char *app_today(struct app_ctx *ctx)
+{
+    /* Bureaus count days in China Standard Time (UTC+8, no DST). */
+    char buf[11];
+    struct tm tm;
+    time_t t = now_time(ctx) + 8 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    return sx_arena_strdup(ctx->arena, buf);
+}
+
+static int load_workflows(struct app *app, struct sx_err *err)
+{
+    for (int k = 0; k < APP_KIND_COUNT; k++) {
+        char path[4096];
+        struct sx_buf text;
+        int rc;
+        snprintf(path, sizeof(path), "%s/data/workflows/%s.json", app->data_dir, kind_names[k]);
+        sx_buf_init(&text, 4u << 20);
+        rc = app_file_read(path, &text, err);
+        if (rc == 0)
+            rc = wf_load(text.data, text.len, &app->workflows[k], err);
+        sx_buf_free(&text);
+        if (rc == 0)
+            rc = wf_check_against_catalog(app->workflows[k], app->catalog, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int load_catalog_and_policy(struct app *app, struct sx_err *err)
+{
+    char path[4096];
+    struct sx_buf text;
+    int rc;
+    sx_buf_init(&text, 8u << 20);
+    snprintf(path, sizeof(path), "%s/data/records/catalog.json", app->data_dir);
+    rc = app_file_read(path, &text, err);
+    if (rc == 0)
+        rc = cat_load(text.data, text.len, &app->catalog, err);
+    if (rc == 0) {
+        sx_buf_reset(&text);
+        snprintf(path, sizeof(path), "%s/policy/national.json", app->data_dir);
+        rc = app_file_read(path, &text, err);
+    }
+    if (rc == 0)
+        rc = pol_parse(text.data, text.len, &app->policy, err);
+    sx_buf_free(&text);
+    return rc;
+}
+
+int app_open(const char *root, struct app **out, struct sx_err *err)
+{
+    struct app *app = calloc(1, sizeof(*app));
+    char path[4096];
+    int rc;
+    if (app == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "app");
+    app->data_dir = strdup(root);
+    snprintf(path, sizeof(path), "%s/docs/openapi.json", root);
+    app->openapi_path = strdup(path);
+    app->calendar = cal_calendar_new();
+    if (app->data_dir == NULL || app->openapi_path == NULL || app->calendar == NULL) {
+        rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "app");
+        goto fail;
+    }
+    rc = load_catalog_and_policy(app, err);
+    if (rc != 0)
+        goto fail;
+    rc = load_workflows(app, err);
+    if (rc != 0)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/data/calendar", root);
+    rc = app_calendar_load_dir(app->calendar, path, err);
+    if (rc != 0)
+        goto fail;
+    *out = app;
+    return 0;
+fail:
+    app_close(app);
+    return rc;
+}
+
+void app_close(struct app *app)
+{
+    if (app == NULL)
+        return;
+    for (int k = 0; k < APP_KIND_COUNT; k++)
+        wf_free(app->workflows[k]);
+    cat_free(app->catalog);
+    pol_free(app->policy);
+    cal_calendar_free(app->calendar);
+    free(app->openapi_path);
+    free(app->data_dir);
+    free(app);
+}
+
+int app_ctx_open(const struct app *app, const char *db_url, struct app_ctx *ctx,
+                 struct sx_err *err)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->app = app;
+    sx_arena_init(&ctx->own_arena, 64 * 1024);
+    ctx->arena = &ctx->own_arena;
+    return st_open(db_url, &ctx->db, err);
+}
+
+void app_ctx_close(struct app_ctx *ctx)
+{
+    st_close(ctx->db);
+    ctx->db = NULL;
+    sx_arena_free(&ctx->own_arena);
+    ctx->arena = NULL;
+}
+
+int app_setting_set(struct app_ctx *ctx, const char *key, const char *value, struct sx_err *err)
+{
+    int rc = st_begin(ctx->db, err);
+    if (rc == 0)
+        rc = st_setting_set(ctx->db, key, value, app_now(ctx), err);
+    if (rc == 0)
+        rc = st_commit(ctx->db, err);
+    if (rc != 0)
+        (void)st_rollback(ctx->db, NULL);
+    return rc;
+}
+
+int app_policy_exists(const struct app *app, const char *name, struct sx_err *err)
+{
+    char path[4096];
+    struct sx_buf text;
+    struct pol_policy *pol = NULL;
+    int rc;
+    for (const char *p = name; *p != '\0'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
+                           "规则预设名称只能包含小写字母、数字和 -: %.40s", name);
+    }
+    if (name[0] == '\0' || strlen(name) > 40)
+        return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
+                       "规则预设名称无效");
+    snprintf(path, sizeof(path), "%s/policy/%s.json", app->data_dir, name);
+    sx_buf_init(&text, 4u << 20);
+    rc = app_file_read(path, &text, err);
+    if (rc == SX_E_IO)
+        rc = SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
+                     "没有名为 %s 的规则预设（policy/%s.json）", name, name);
+    if (rc == 0)
+        rc = pol_parse(text.data, text.len, &pol, err);
+    pol_free(pol);
+    sx_buf_free(&text);
+    return rc;
+}

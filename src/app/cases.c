@@ -1,0 +1,805 @@
+/* cases: opening cases and taking workflow steps, each an append-only chained record. */
+#include "cases.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/identity.h"
+#include "core/cal.h"
+#include "core/canon.h"
+#include "core/catalog.h"
+#include "core/ids.h"
+#include "core/numbering.h"
+#include "core/policy.h"
+#include "core/wf.h"
+#include "sx_buf.h"
+
+#define SRC_SCOPE "DESIGN §6 安全（本机关办理本机关案件）"
+#define SRC_PARTY_PERSON "GB 11643-1999"
+#define SRC_PARTY_ORG "GB 32100-2015"
+#define SRC_OFFICERS "云南 附件1 第八条 (YN-1-08); 北京 二(二)1 (BJ-2.2-1)"
+#define ACTION_OPEN "open"
+#define RECORD_OPEN "case_opening"
+#define BODY_MAX (1u << 20)
+
+static const char *const case_sources[] = {"complaint", "report",   "inspection",
+                                           "transfer",  "assigned", "application"};
+
+/* ---- small helpers ---- */
+
+static int fail_nomem(struct sx_err *err)
+{
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "cases");
+}
+
+static const struct wf_def *def_for_kind(const struct app *app, const char *kind,
+                                         struct sx_err *err)
+{
+    enum app_kind k;
+    if (app_kind_parse(kind, &k, err) != 0)
+        return NULL;
+    return app->workflows[k];
+}
+
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" strictly. */
+static int parse_at(const char *at, time_t *out)
+{
+    struct tm tm;
+    const char *end;
+    memset(&tm, 0, sizeof(tm));
+    if (at == NULL || strlen(at) != 20)
+        return -1;
+    end = strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end == NULL || *end != '\0')
+        return -1;
+    if (!cal_ymd_valid(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 59)
+        return -1;
+    *out = timegm(&tm);
+    return 0;
+}
+
+/* The civil date (China Standard Time, UTC+8) of an instant, in arena. */
+static const char *civil_date(struct app_ctx *ctx, time_t t)
+{
+    char buf[11];
+    struct tm tm;
+    t += 8 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    return sx_arena_strdup(ctx->arena, buf);
+}
+
+/* Resolve and check the step's time: given or now, well-formed, not in the future. */
+static int resolve_at(struct app_ctx *ctx, const char *given, const char **at, time_t *t,
+                      struct sx_err *err)
+{
+    time_t now;
+    const char *now_text = app_now(ctx);
+    (void)parse_at(now_text, &now);
+    if (given == NULL) {
+        *at = now_text;
+        *t = now;
+        return 0;
+    }
+    if (parse_at(given, t) != 0)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-datetime", "时间格式无效", NULL, "at",
+                       "时间须为 UTC 的 YYYY-MM-DDTHH:MM:SSZ 且真实存在: %.40s", given);
+    if (*t > now + 300)
+        return SX_FAIL(err, SX_E_INVALID, "future-datetime", "记录时间不能晚于当前时间",
+                       "云南 附件2 第二十条（记录应真实）", "at", "%s 晚于当前时间 %s", given,
+                       now_text);
+    *at = given;
+    return 0;
+}
+
+/* Is org_id within the subtree rooted at root (root included)? */
+static int org_in_subtree(struct app_ctx *ctx, int64_t root, int64_t org_id, int *yes,
+                          struct sx_err *err)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc = st_org_subtree(ctx->db, root, ctx->arena, &ids, &n, err);
+    *yes = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        *yes = *yes || ids[i] == org_id;
+    return rc;
+}
+
+int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids,
+                   size_t *n, struct sx_err *err)
+{
+    /* heads and supervisors see their org's subtree; everybody else their own org */
+    if ((actor->roles & (APP_ROLE_HEAD | APP_ROLE_SUPERVISOR)) != 0)
+        return st_org_subtree(ctx->db, actor->org_id, ctx->arena, ids, n, err);
+    *ids = sx_arena_alloc(ctx->arena, sizeof(int64_t));
+    if (*ids == NULL)
+        return fail_nomem(err);
+    (*ids)[0] = actor->org_id;
+    *n = 1;
+    return 0;
+}
+
+static int case_not_found(struct sx_err *err, int64_t id)
+{
+    return SX_FAIL(err, SX_E_NOTFOUND, "case-not-found", "案件不存在或无权查看", SRC_SCOPE,
+                   "id", "案件 %lld 不存在，或不在您的办理、监督范围内", (long long)id);
+}
+
+/* Load a case the actor may see (own org, or subtree for heads/supervisors). */
+static int load_visible_case(struct app_ctx *ctx, const struct app_principal *actor,
+                             int64_t case_id, struct st_case *c, struct sx_err *err)
+{
+    int visible = 0;
+    int rc = st_case_get(ctx->db, case_id, ctx->arena, c, err);
+    if (rc == SX_E_NOTFOUND)
+        return case_not_found(err, case_id);
+    if (rc != 0)
+        return rc;
+    if (actor == NULL || c->org_id == actor->org_id)
+        return 0;
+    if ((actor->roles & (APP_ROLE_HEAD | APP_ROLE_SUPERVISOR)) != 0) {
+        rc = org_in_subtree(ctx, actor->org_id, c->org_id, &visible, err);
+        if (rc != 0)
+            return rc;
+    }
+    return visible ? 0 : case_not_found(err, case_id);
+}
+
+/* ---- parties ---- */
+
+static const char *const party_person_keys[] = {"kind", "name", "id_number", "address", "phone",
+                                                NULL};
+static const char *const party_org_keys[] = {"kind",    "name",  "uscc", "legal_rep",
+                                             "address", "phone", NULL};
+
+static int party_field_check(const json_t *p, size_t i, const char *const *allowed,
+                             struct sx_err *err)
+{
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)p, key, v)
+    {
+        int known = 0;
+        for (const char *const *k = allowed; *k != NULL; k++)
+            known = known || strcmp(*k, key) == 0;
+        if (!known)
+            return SX_FAIL(err, SX_E_INVALID, "unknown-field", "当事人信息含有未知字段", NULL,
+                           "parties", "第 %zu 个当事人: 不支持字段“%.60s”", i + 1, key);
+        if (!json_is_string(v) && !json_is_null(v))
+            return SX_FAIL(err, SX_E_INVALID, "wrong-type", "当事人信息字段类型错误", NULL,
+                           "parties", "第 %zu 个当事人: 字段 %s 须为字符串", i + 1, key);
+        if (json_is_string(v) && json_string_length(v) > 200)
+            return SX_FAIL(err, SX_E_INVALID, "too-long", "当事人信息字段过长", NULL, "parties",
+                           "第 %zu 个当事人: 字段 %s 超过 200 字节", i + 1, key);
+    }
+    return 0;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return (s != NULL && s[0] != '\0') ? s : NULL;
+}
+
+/* Validate one party and fill p (strings point into the JSON, which outlives the call). */
+static int party_check(struct app_ctx *ctx, const json_t *jp, size_t i, int32_t today,
+                       struct st_party *p, struct sx_err *err)
+{
+    const char *kind = jstr(jp, "kind");
+    int rc;
+    memset(p, 0, sizeof(*p));
+    if (!json_is_object(jp))
+        return SX_FAIL(err, SX_E_INVALID, "wrong-type", "当事人信息须为对象", NULL, "parties",
+                       "第 %zu 个当事人不是 JSON 对象", i + 1);
+    if (kind == NULL || (strcmp(kind, "person") != 0 && strcmp(kind, "org") != 0))
+        return SX_FAIL(err, SX_E_INVALID, "invalid-party", "当事人类型无效", NULL, "parties",
+                       "第 %zu 个当事人: kind 须为 person（自然人）或 org（法人或其他组织）",
+                       i + 1);
+    p->kind = kind;
+    p->name = jstr(jp, "name");
+    p->address = jstr(jp, "address");
+    p->phone = jstr(jp, "phone");
+    if (p->name == NULL)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-party", "当事人姓名或名称不能为空", NULL,
+                       "parties", "第 %zu 个当事人缺少 name", i + 1);
+    if (strcmp(kind, "person") == 0) {
+        struct ids_resident res;
+        rc = party_field_check(jp, i, party_person_keys, err);
+        if (rc != 0)
+            return rc;
+        p->id_number = jstr(jp, "id_number");
+        if (p->id_number == NULL)
+            return SX_FAIL(err, SX_E_INVALID, "invalid-party", "自然人当事人须提供身份证号码",
+                           SRC_PARTY_PERSON, "parties", "第 %zu 个当事人缺少 id_number", i + 1);
+        rc = ids_resident_validate(p->id_number, today, &res, err);
+        if (rc != 0) {
+            snprintf(err->field, sizeof(err->field), "parties[%zu].id_number", i);
+            return rc;
+        }
+        char birth[CAL_DATE_BUFSZ];
+        p->id_number = sx_arena_strdup(ctx->arena, res.number);
+        p->birth_date = sx_arena_strdup(ctx->arena, cal_date_format(res.birth, birth));
+    } else {
+        struct ids_uscc u;
+        rc = party_field_check(jp, i, party_org_keys, err);
+        if (rc != 0)
+            return rc;
+        p->uscc = jstr(jp, "uscc");
+        p->legal_rep = jstr(jp, "legal_rep");
+        if (p->uscc == NULL || p->legal_rep == NULL)
+            return SX_FAIL(err, SX_E_INVALID, "invalid-party",
+                           "组织当事人须提供统一社会信用代码和法定代表人", SRC_PARTY_ORG,
+                           "parties", "第 %zu 个当事人缺少 uscc 或 legal_rep", i + 1);
+        rc = ids_uscc_validate(p->uscc, &u, err);
+        if (rc != 0) {
+            snprintf(err->field, sizeof(err->field), "parties[%zu].uscc", i);
+            return rc;
+        }
+        p->uscc = sx_arena_strdup(ctx->arena, u.code);
+    }
+    return 0;
+}
+
+/* The opening record's view of a party (normalised numbers, no nulls). */
+static json_t *party_json(const struct st_party *p)
+{
+    json_t *o = json_pack("{ss ss}", "kind", p->kind, "name", p->name);
+    if (o == NULL)
+        return NULL;
+    if (p->id_number != NULL)
+        json_object_set_new(o, "id_number", json_string(p->id_number));
+    if (p->uscc != NULL)
+        json_object_set_new(o, "uscc", json_string(p->uscc));
+    if (p->legal_rep != NULL)
+        json_object_set_new(o, "legal_rep", json_string(p->legal_rep));
+    if (p->address != NULL)
+        json_object_set_new(o, "address", json_string(p->address));
+    if (p->phone != NULL)
+        json_object_set_new(o, "phone", json_string(p->phone));
+    return o;
+}
+
+/* ---- officers ---- */
+
+static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *ids, size_t n,
+                          struct sx_err *err)
+{
+    if (n < 2)
+        return SX_FAIL(err, SX_E_INVALID, "two-officers", "案件须由两名以上执法人员承办",
+                       SRC_OFFICERS, "officers", "只指定了 %zu 名执法人员", n);
+    if (n > APP_CASE_MAX_OFFICERS)
+        return SX_FAIL(err, SX_E_INVALID, "too-many-officers", "承办执法人员过多", NULL,
+                       "officers", "最多 %d 名", APP_CASE_MAX_OFFICERS);
+    for (size_t i = 0; i < n; i++) {
+        struct st_user u;
+        unsigned roles = 0;
+        int rc;
+        for (size_t j = 0; j < i; j++) {
+            if (ids[j] == ids[i])
+                return SX_FAIL(err, SX_E_INVALID, "duplicate-officer", "执法人员重复", NULL,
+                               "officers", "执法人员 %lld 重复出现", (long long)ids[i]);
+        }
+        rc = st_user_get(ctx->db, ids[i], ctx->arena, &u, err);
+        if (rc == SX_E_NOTFOUND)
+            return SX_FAIL(err, SX_E_INVALID, "unknown-officer", "执法人员不存在", NULL,
+                           "officers", "用户 %lld 不存在", (long long)ids[i]);
+        if (rc != 0)
+            return rc;
+        rc = app_roles_parse(u.roles, &roles, err);
+        if (rc != 0)
+            return rc;
+        if (u.disabled || u.org_id != org_id || (roles & APP_ROLE_OFFICER) == 0)
+            return SX_FAIL(err, SX_E_INVALID, "not-an-officer", "承办人须为本机关在职执法人员",
+                           SRC_OFFICERS, "officers", "用户 %lld 不是本机关启用的执法人员",
+                           (long long)ids[i]);
+    }
+    return 0;
+}
+
+/* ---- appending ---- */
+
+static int append_record(struct app_ctx *ctx, int64_t case_id, const char *type,
+                         const char *action, const char *at, int64_t actor_id, int64_t corrects,
+                         const json_t *body, struct st_record *out, struct sx_err *err)
+{
+    struct sx_buf canon;
+    int rc;
+    sx_buf_init(&canon, BODY_MAX);
+    rc = canon_json(body, &canon, err);
+    if (rc == 0) {
+        struct st_record_new in = {
+            .case_id = case_id,
+            .type = type,
+            .action = action,
+            .at = at,
+            .recorded_at = app_now(ctx),
+            .actor_id = actor_id,
+            .corrects = corrects,
+            .body = canon.data,
+        };
+        rc = st_record_append(ctx->db, &in, ctx->arena, out, err);
+    }
+    sx_buf_free(&canon);
+    return rc;
+}
+
+int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
+                    const struct app_case_new *in, int64_t *id, struct sx_err *err)
+{
+    const struct wf_def *def;
+    struct st_party parties[APP_CASE_MAX_PARTIES];
+    size_t n_parties = json_array_size(in->parties);
+    const char *at = NULL;
+    time_t t;
+    int32_t today;
+    json_t *body = NULL;
+    json_t *jparties = NULL;
+    json_t *jofficers = NULL;
+    int rc;
+    int known = 0;
+
+    rc = app_require_role(actor, APP_ROLE_OFFICER | APP_ROLE_HEAD, "登记案件", err);
+    if (rc != 0)
+        return rc;
+    def = def_for_kind(ctx->app, in->kind, err);
+    if (def == NULL)
+        return err->code;
+    for (size_t i = 0; i < sizeof(case_sources) / sizeof(case_sources[0]); i++)
+        known = known || (in->source != NULL && strcmp(in->source, case_sources[i]) == 0);
+    if (!known)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-source", "案件来源无效", "DESIGN §2",
+                       "source",
+                       "来源须为 complaint（投诉）、report（举报）、inspection（检查）、transfer（移送）、"
+                       "assigned（交办）或 application（依申请）");
+    if (in->cause == NULL || in->cause[0] == '\0' || strlen(in->cause) > 300)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-cause", "案由不能为空", NULL, "cause",
+                       "案由须为 1–100 个字");
+    if (!json_is_array(in->parties) || n_parties == 0 || n_parties > APP_CASE_MAX_PARTIES)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-party", "须填写当事人", NULL, "parties",
+                       "当事人须为 1–%d 个", APP_CASE_MAX_PARTIES);
+    rc = resolve_at(ctx, in->at, &at, &t, err);
+    if (rc != 0)
+        return rc;
+    if (cal_date_parse(civil_date(ctx, t), &today, err) != 0)
+        return err->code;
+    for (size_t i = 0; i < n_parties; i++) {
+        rc = party_check(ctx, json_array_get(in->parties, i), i, today, &parties[i], err);
+        if (rc != 0)
+            return rc;
+    }
+    int64_t org_id = in->org_id != 0 ? in->org_id : actor->org_id;
+    if (org_id != actor->org_id)
+        return SX_FAIL(err, SX_E_FORBIDDEN, "wrong-org", "只能在本机关登记案件", SRC_SCOPE,
+                       "org_id", "您属于机构 %lld，不能为机构 %lld 登记案件",
+                       (long long)actor->org_id, (long long)org_id);
+
+    rc = st_begin(ctx->db, err);
+    if (rc != 0)
+        return rc;
+    rc = officers_check(ctx, org_id, in->officers, in->n_officers, err);
+    if (rc != 0)
+        goto cleanup;
+    struct st_case c = {
+        .org_id = org_id,
+        .kind = wf_kind(def),
+        .state = wf_initial(def)->key,
+        .source = in->source,
+        .cause = in->cause,
+        .summary = in->summary,
+        .created_at = at,
+        .created_by = actor->user_id,
+    };
+    rc = st_case_insert(ctx->db, &c, id, err);
+    jparties = json_array();
+    jofficers = json_array();
+    for (size_t i = 0; rc == 0 && i < n_parties; i++) {
+        parties[i].case_id = *id;
+        rc = st_party_insert(ctx->db, &parties[i], &parties[i].id, err);
+        if (rc == 0 && json_array_append_new(jparties, party_json(&parties[i])) != 0)
+            rc = fail_nomem(err);
+    }
+    for (size_t i = 0; rc == 0 && i < in->n_officers; i++) {
+        rc = st_case_officer_add(ctx->db, *id, in->officers[i], err);
+        if (rc == 0 && json_array_append_new(jofficers, json_integer(in->officers[i])) != 0)
+            rc = fail_nomem(err);
+    }
+    if (rc != 0)
+        goto cleanup;
+    /* The opening record carries what the projection holds, so the chain proves it. */
+    body = json_pack("{ss sI ss ss sO sO}", "kind", c.kind, "org_id", (json_int_t)org_id,
+                     "source", in->source, "cause", in->cause, "parties", jparties, "officers",
+                     jofficers);
+    if (body == NULL) {
+        rc = fail_nomem(err);
+        goto cleanup;
+    }
+    if (in->summary != NULL)
+        json_object_set_new(body, "summary", json_string(in->summary));
+    rc = append_record(ctx, *id, RECORD_OPEN, ACTION_OPEN, at, actor->user_id, 0, body, NULL,
+                       err);
+    if (rc == 0)
+        rc = app_audit_in_tx(ctx, actor, "case.create", "case", *id, NULL, err);
+    if (rc == 0)
+        rc = st_commit(ctx->db, err);
+cleanup:
+    if (rc != 0)
+        (void)st_rollback(ctx->db, NULL);
+    json_decref(body);
+    json_decref(jparties);
+    json_decref(jofficers);
+    return rc;
+}
+
+/* ---- facts for the workflow gates ---- */
+
+struct history {
+    const char **actions;
+    size_t n;
+    const char *notice_date;
+    int notice_period;
+    bool waived;
+    bool hearing_requested;
+    bool hearing_concluded;
+};
+
+static int load_history(struct app_ctx *ctx, int64_t case_id, struct history *h,
+                        struct sx_err *err)
+{
+    struct st_record *recs = NULL;
+    size_t n = 0;
+    int rc = st_record_list(ctx->db, case_id, ctx->arena, &recs, &n, err);
+    memset(h, 0, sizeof(*h));
+    if (rc != 0)
+        return rc;
+    h->actions = sx_arena_alloc(ctx->arena, (n + 1) * sizeof(*h->actions));
+    if (h->actions == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        const char *type = recs[i].type;
+        if (strcmp(recs[i].action, ACTION_OPEN) != 0)
+            h->actions[h->n++] = recs[i].action;
+        if (strcmp(type, "prior_notice") == 0 || strcmp(type, "statement") == 0) {
+            json_t *b = json_loads(recs[i].body, 0, NULL);
+            if (b == NULL)
+                return SX_FAIL(err, SX_E_INTERNAL, "record-unreadable", "记录内容无法读取",
+                               NULL, NULL, "记录 %lld", (long long)recs[i].id);
+            if (type[0] == 'p') {
+                h->notice_date = sx_arena_strdup(ctx->arena, jstr(b, "issued_on"));
+                h->notice_period = (int)json_integer_value(json_object_get(b, "period_days"));
+                h->waived = false; /* a new notice opens a new period */
+            } else if (json_is_true(json_object_get(b, "waived"))) {
+                h->waived = true;
+            }
+            json_decref(b);
+        } else if (strcmp(type, "hearing_request") == 0) {
+            h->hearing_requested = true;
+            h->hearing_concluded = false;
+        } else if (strcmp(type, "hearing_report") == 0) {
+            h->hearing_concluded = true;
+        }
+    }
+    return 0;
+}
+
+/* Last day the party may state, defend or ask for a hearing (行政处罚法 第六十四条、第八十五条). */
+static int statement_deadline(struct app_ctx *ctx, const struct history *h, const char **out,
+                              struct sx_err *err)
+{
+    int days = 0;
+    enum pol_unit unit;
+    const char *source = NULL;
+    int32_t notice;
+    int32_t last;
+    bool provisional = false;
+    char buf[CAL_DATE_BUFSZ];
+    int rc;
+    *out = NULL;
+    if (h->notice_date == NULL)
+        return 0;
+    rc = pol_deadline(ctx->app->policy, "hearing_request", &days, &unit, &source, err);
+    if (rc != 0)
+        return rc;
+    if (h->notice_period > days)
+        days = h->notice_period;
+    rc = cal_date_parse(h->notice_date, &notice, err);
+    if (rc == 0)
+        rc = cal_add_workdays(ctx->app->calendar, notice, days, true, &last, &provisional, err);
+    if (rc != 0)
+        return rc;
+    *out = sx_arena_strdup(ctx->arena, cal_date_format(last, buf));
+    return 0;
+}
+
+static const char *const role_keys[] = {"officer",   "reviewer",   "head", "publisher",
+                                        "archivist", "supervisor", "admin"};
+
+static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
+                       const struct wf_def *def, const struct st_case *c, const char *date,
+                       const json_t *body, struct wf_facts *f, struct sx_err *err)
+{
+    struct history h;
+    struct wf_pos pos;
+    struct st_user *officers = NULL;
+    size_t n_officers = 0;
+    const char **roles;
+    int ancestor = 0;
+    int rc;
+    memset(f, 0, sizeof(*f));
+    roles = sx_arena_alloc(ctx->arena, sizeof(role_keys));
+    if (roles == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < sizeof(role_keys) / sizeof(role_keys[0]); i++) {
+        if ((actor->roles & (1u << i)) != 0)
+            roles[f->n_actor_roles++] = role_keys[i];
+    }
+    f->actor_roles = roles;
+    f->actor_org = actor->org_id;
+    f->case_org = c->org_id;
+    if (actor->org_id != c->org_id) {
+        rc = org_in_subtree(ctx, actor->org_id, c->org_id, &ancestor, err);
+        if (rc != 0)
+            return rc;
+    }
+    f->actor_org_is_ancestor = ancestor != 0;
+    f->date = date;
+    f->case_number = c->number;
+    rc = load_history(ctx, c->id, &h, err);
+    if (rc == 0)
+        rc = wf_replay(def, h.actions, h.n, &pos, err);
+    if (rc != 0)
+        return rc;
+    f->state = c->state;
+    f->resume_to = pos.resume_to;
+    rc = statement_deadline(ctx, &h, &f->statement_deadline, err);
+    if (rc != 0)
+        return rc;
+    f->notice_date = h.notice_date;
+    f->statement_waived = h.waived;
+    f->hearing_requested = h.hearing_requested;
+    f->hearing_concluded = h.hearing_concluded;
+
+    /* The record's officers must be officers of this case; their credentials decide the gate. */
+    rc = st_case_officer_list(ctx->db, c->id, ctx->arena, &officers, &n_officers, err);
+    if (rc != 0)
+        return rc;
+    const json_t *ids = json_object_get(body, "officers");
+    size_t n_ids = json_array_size(ids);
+    struct wf_officer *wo = sx_arena_alloc(ctx->arena, (n_ids + 1) * sizeof(*wo));
+    if (wo == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < n_ids; i++) {
+        int64_t uid = (int64_t)json_integer_value(json_array_get(ids, i));
+        const struct st_user *u = NULL;
+        for (size_t j = 0; j < n_officers && u == NULL; j++)
+            u = officers[j].id == uid ? &officers[j] : NULL;
+        if (u == NULL)
+            return SX_FAIL(err, SX_E_GATE, "not-case-officer", "记录中的执法人员不是本案承办人",
+                           SRC_OFFICERS, "officers", "用户 %lld 未被指派承办本案",
+                           (long long)uid);
+        wo[i] = (struct wf_officer){.user_id = u->id,
+                                    .name = u->display_name,
+                                    .cert_no = u->cert_no,
+                                    .cert_valid_from = u->cert_valid_from,
+                                    .cert_valid_to = u->cert_valid_to};
+    }
+    f->officers = wo;
+    f->n_officers = n_ids;
+    return 0;
+}
+
+/* ---- steps ---- */
+
+static int issue_number(struct app_ctx *ctx, struct st_case *c, const char *date,
+                        struct sx_err *err)
+{
+    struct st_org org;
+    struct sx_buf number;
+    enum pol_kind pk;
+    int64_t seq = 0;
+    int32_t day = 0;
+    int rc = cal_date_parse(date, &day, err);
+    int year = cal_date_year(day);
+    if (rc == 0)
+        rc = st_org_get(ctx->db, c->org_id, ctx->arena, &org, err);
+    if (rc != 0)
+        return rc;
+    pk = strcmp(c->kind, "penalty") == 0      ? POL_KIND_PENALTY
+         : strcmp(c->kind, "inspection") == 0 ? POL_KIND_INSPECTION
+                                               : POL_KIND_COERCION;
+    rc = st_counter_next(ctx->db, c->org_id, year, c->kind, &seq, err);
+    if (rc != 0)
+        return rc;
+    struct num_fields nf = {.prefix = org.short_name,
+                            .kind = pol_kind_abbrev(ctx->app->policy, pk),
+                            .year = year,
+                            .seq = seq};
+    sx_buf_init(&number, 256);
+    rc = num_format(pol_numbering_pattern(ctx->app->policy), &nf, &number, err);
+    if (rc == 0) {
+        c->number = sx_arena_strdup(ctx->arena, number.data);
+        c->number_year = year;
+        c->number_seq = seq;
+    }
+    sx_buf_free(&number);
+    return rc;
+}
+
+static void project_amounts(struct st_case *c, const json_t *body)
+{
+    const json_t *v;
+    if ((v = json_object_get(body, "fine_fen")) != NULL && json_is_integer(v))
+        c->fine_fen = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(body, "confiscation_fen")) != NULL && json_is_integer(v))
+        c->confiscation_fen = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(body, "recovery_fen")) != NULL && json_is_integer(v))
+        c->fund_recovery_fen = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(body, "refused_payment_fen")) != NULL && json_is_integer(v))
+        c->payment_refusal_fen = (int64_t)json_integer_value(v);
+}
+
+static int check_corrects(struct app_ctx *ctx, int64_t case_id, const json_t *body,
+                          int64_t *corrects, struct sx_err *err)
+{
+    struct st_record old;
+    const json_t *ref = json_object_get(body, "corrects");
+    int rc;
+    *corrects = 0;
+    if (ref == NULL)
+        return 0;
+    *corrects = (int64_t)json_integer_value(ref);
+    rc = st_record_get(ctx->db, *corrects, ctx->arena, &old, err);
+    if (rc == SX_E_NOTFOUND || (rc == 0 && old.case_id != case_id))
+        return SX_FAIL(err, SX_E_INVALID, "unknown-record", "被更正的记录不属于本案",
+                       "云南 附件2 第二十条 (YN-2-20)", "corrects",
+                       "记录 %lld 不是本案的记录", (long long)*corrects);
+    return rc;
+}
+
+int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                  const struct app_step *step, struct app_step_result *out, struct sx_err *err)
+{
+    struct st_case c;
+    const struct wf_def *def;
+    const struct wf_action *action;
+    struct wf_facts facts;
+    const char *to = NULL;
+    const char *at = NULL;
+    const char *date;
+    time_t t;
+    int64_t corrects = 0;
+    json_t *body = NULL;
+    int rc;
+
+    if (step->body == NULL || !json_is_object(step->body))
+        return SX_FAIL(err, SX_E_INVALID, "invalid-body", "记录内容须为 JSON 对象", NULL, "body",
+                       "body 须为对象");
+    rc = resolve_at(ctx, step->at, &at, &t, err);
+    if (rc != 0)
+        return rc;
+    date = civil_date(ctx, t);
+    rc = st_begin(ctx->db, err);
+    if (rc != 0)
+        return rc;
+    rc = load_visible_case(ctx, actor, case_id, &c, err);
+    if (rc != 0)
+        goto cleanup;
+    def = def_for_kind(ctx->app, c.kind, err);
+    if (def == NULL) {
+        rc = err->code;
+        goto cleanup;
+    }
+    action = wf_action_find(def, step->action != NULL ? step->action : "");
+    if (action == NULL) {
+        rc = SX_FAIL(err, SX_E_INVALID, "unknown-action", "未知的办案操作", WF_SOURCE, "action",
+                     "「%s」流程中没有操作“%.60s”", wf_name_zh(def),
+                     step->action != NULL ? step->action : "");
+        goto cleanup;
+    }
+    rc = cat_validate_body(ctx->app->catalog, action->record_type, step->body, date, err);
+    if (rc == 0)
+        rc = build_facts(ctx, actor, def, &c, date, step->body, &facts, err);
+    if (rc == 0)
+        rc = wf_check(def, &facts, action->key, &to, err);
+    if (rc == 0)
+        rc = check_corrects(ctx, case_id, step->body, &corrects, err);
+    if (rc != 0)
+        goto cleanup;
+
+    body = json_deep_copy(step->body);
+    if (body == NULL) {
+        rc = fail_nomem(err);
+        goto cleanup;
+    }
+    const struct wf_state *initial = wf_initial(def);
+    const struct wf_state *next = wf_state_find(def, to != NULL ? to : c.state);
+    if ((c.number == NULL || c.number[0] == '\0') && strcmp(c.state, initial->key) == 0 &&
+        next != NULL && !next->terminal && strcmp(next->key, initial->key) != 0) {
+        /* the number is issued once, with the step that makes the case live, and is in its record */
+        rc = issue_number(ctx, &c, date, err);
+        if (rc == 0)
+            json_object_set_new(body, "case_number", json_string(c.number));
+    }
+    if (rc == 0)
+        rc = append_record(ctx, case_id, action->record_type, action->key, at, actor->user_id,
+                           corrects, body, &out->record, err);
+    if (rc == 0) {
+        if (to != NULL)
+            c.state = to;
+        project_amounts(&c, body);
+        rc = st_case_update_projection(ctx->db, &c, err);
+    }
+    if (rc == 0)
+        rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
+    if (rc == 0)
+        rc = st_commit(ctx->db, err);
+    if (rc == 0) {
+        out->state = c.state;
+        out->number = c.number;
+    }
+cleanup:
+    if (rc != 0)
+        (void)st_rollback(ctx->db, NULL);
+    json_decref(body);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                  int with_next, struct app_case_view *out, struct sx_err *err)
+{
+    const struct wf_def *def;
+    const struct wf_state *st;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    rc = load_visible_case(ctx, actor, case_id, &out->c, err);
+    if (rc == 0)
+        rc = st_party_list(ctx->db, case_id, ctx->arena, &out->parties, &out->n_parties, err);
+    if (rc == 0)
+        rc = st_case_officer_list(ctx->db, case_id, ctx->arena, &out->officers,
+                                  &out->n_officers, err);
+    if (rc != 0)
+        return rc;
+    def = def_for_kind(ctx->app, out->c.kind, err);
+    if (def == NULL)
+        return err->code;
+    st = wf_state_find(def, out->c.state);
+    out->state_name_zh = st != NULL ? st->name_zh : out->c.state;
+    if (!with_next || actor == NULL)
+        return 0;
+
+    /* next actions as the viewer would take them today, officers = the case's officers */
+    struct wf_facts facts;
+    json_t *ids = json_array();
+    for (size_t i = 0; i < out->n_officers; i++)
+        json_array_append_new(ids, json_integer(out->officers[i].id));
+    json_t *probe = json_pack("{so}", "officers", ids);
+    rc = build_facts(ctx, actor, def, &out->c, app_today(ctx), probe, &facts, err);
+    json_decref(probe);
+    if (rc != 0)
+        return rc;
+    size_t cap = wf_action_count(def);
+    struct wf_verdict *v = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*v));
+    size_t n = 0;
+    out->next = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*out->next));
+    if (v == NULL || out->next == NULL)
+        return fail_nomem(err);
+    rc = wf_allowed_actions(def, &facts, v, cap, &n);
+    if (rc != 0)
+        return SX_FAIL(err, rc, "workflow-error", "流程计算失败", WF_SOURCE, NULL, "case %lld",
+                       (long long)case_id);
+    for (size_t i = 0; i < n; i++) {
+        struct app_next *x = &out->next[out->n_next++];
+        x->key = v[i].action->key;
+        x->name_zh = v[i].action->name_zh;
+        x->allowed = v[i].rc == 0;
+        if (!x->allowed) {
+            x->blocked_title = sx_arena_strdup(ctx->arena, v[i].err.title);
+            x->blocked_source = sx_arena_strdup(ctx->arena, v[i].err.source);
+        }
+    }
+    return 0;
+}

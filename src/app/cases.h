@@ -1,0 +1,91 @@
+/*
+ * cases: opening a case and taking each step of its workflow. Every step is
+ * one append-only record in the case's SM3 chain, written in the same
+ * transaction as the projection (state, number, amounts) it moves, after:
+ *   - the actor's role and org were checked (wf gate "role"; DESIGN §6),
+ *   - the workflow allowed the action from the current state with all its
+ *     gates (two officers with valid credentials on the day for on-site acts,
+ *     no decision before the statement period ended, ...; DESIGN §3),
+ *   - the record body passed the catalogue's field rules.
+ * Case numbers are issued from the org's gap-free counter when the case
+ * first leaves its initial state for a live state (立案 for penalties).
+ *
+ * Ownership: results live in ctx->arena.
+ */
+#ifndef APP_CASES_H
+#define APP_CASES_H
+
+#include <jansson.h>
+
+#include "app.h"
+#include "store/store.h"
+
+#define APP_CASE_MAX_PARTIES 20
+#define APP_CASE_MAX_OFFICERS 20
+
+struct app_case_new {
+    const char *kind;    /* penalty | inspection | coercion */
+    int64_t org_id;      /* 0: the actor's org */
+    const char *source;  /* complaint | report | inspection | transfer | assigned | application */
+    const char *cause;   /* 案由 */
+    const char *summary; /* may be NULL */
+    const char *at;      /* when the clue was registered; NULL = now */
+    const json_t *parties; /* array of party objects (kind, name, id_number|uscc, legal_rep, ...) */
+    const int64_t *officers;
+    size_t n_officers;
+};
+
+/* Open a case in its workflow's initial state with its opening record. */
+int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
+                    const struct app_case_new *in, int64_t *id, struct sx_err *err) SX_WUR;
+
+struct app_step {
+    const char *action;  /* workflow action key */
+    const char *at;      /* when the step happened (ISO UTC); NULL = now */
+    const json_t *body;  /* record fields, checked against the catalogue */
+    int64_t corrects;    /* for the correct action: the record it corrects */
+};
+
+struct app_step_result {
+    struct st_record record;
+    const char *state;  /* the case's state after the step */
+    const char *number; /* the case number (may have been issued by this step) */
+};
+
+/* Take one step; all or nothing. */
+int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                  const struct app_step *step, struct app_step_result *out,
+                  struct sx_err *err) SX_WUR;
+
+/* A case with everything the case page shows. */
+struct app_case_view {
+    struct st_case c;
+    struct st_party *parties;
+    size_t n_parties;
+    struct st_user *officers;
+    size_t n_officers;
+    const char *state_name_zh;
+    /* next actions for the viewer: allowed, or blocked with the rule */
+    struct app_next {
+        const char *key;
+        const char *name_zh;
+        int allowed;
+        const char *blocked_title;
+        const char *blocked_source;
+    } *next;
+    size_t n_next;
+};
+
+/*
+ * Read a case the actor may see: their own org's, or a subordinate org's for
+ * heads and supervisors of a superior org (DESIGN §6). Others: SX_E_NOTFOUND
+ * (no information about cases outside one's scope leaks).
+ */
+int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                  int with_next, struct app_case_view *out, struct sx_err *err) SX_WUR;
+
+/* The org ids whose cases the actor may list. */
+int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids,
+                   size_t *n, struct sx_err *err) SX_WUR;
+
+#endif

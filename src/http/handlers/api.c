@@ -1,0 +1,191 @@
+/* api: worker set-up, authentication hook, denial auditing and JSON helpers. */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/identity.h"
+#include "sx_log.h"
+
+#define SESSION_COOKIE "sx_session"
+
+int api_worker_init(void *app, unsigned worker_index, void **worker_state, struct sx_err *err)
+{
+    const struct api_app *a = app;
+    struct app_ctx *ctx = calloc(1, sizeof(*ctx));
+    int rc;
+    if (ctx == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "worker %u",
+                       worker_index);
+    rc = app_ctx_open(a->app, a->db_url, ctx, err);
+    if (rc == 0)
+        rc = st_schema_check(ctx->db, err);
+    if (rc != 0) {
+        app_ctx_close(ctx);
+        free(ctx);
+        return rc;
+    }
+    *worker_state = ctx;
+    return 0;
+}
+
+void api_worker_fini(void *app, void *worker_state)
+{
+    struct app_ctx *ctx = worker_state;
+    (void)app;
+    if (ctx == NULL)
+        return;
+    app_ctx_close(ctx);
+    free(ctx);
+}
+
+struct app_ctx *api_ctx(struct http_req *r)
+{
+    struct app_ctx *ctx = r->worker;
+    ctx->arena = r->arena;
+    return ctx;
+}
+
+const struct app_principal *api_principal(const struct http_req *r)
+{
+    return r->principal;
+}
+
+/* Compare secrets in time independent of where they differ. */
+static int secret_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+    unsigned char diff = (unsigned char)(la != lb);
+    for (size_t i = 0; i < la && i < lb; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static int authenticate(struct http_req *r, struct app_ctx *ctx, unsigned flags,
+                        struct app_principal *p, struct sx_err *err)
+{
+    const char *authz = http_header(r, "authorization");
+    int rc;
+    if (authz != NULL && strncmp(authz, "Bearer ", 7) == 0)
+        return app_auth_token(ctx, authz + 7, p, err);
+    rc = app_auth_session(ctx, http_cookie(r, SESSION_COOKIE), p, err);
+    if (rc != 0)
+        return rc;
+    if ((flags & HTTP_AUTH_CSRF) != 0 && !http_method_is_safe(r->method)) {
+        const char *csrf = http_header(r, "x-csrf-token");
+        if (csrf == NULL || p->csrf_token == NULL || !secret_equal(csrf, p->csrf_token))
+            return SX_FAIL(err, SX_E_FORBIDDEN, "csrf-token-invalid", "请求缺少有效的 CSRF 令牌",
+                           "DESIGN §6 安全", "X-CSRF-Token",
+                           "修改数据的请求须在 X-CSRF-Token 头中带上登录时返回的 csrf_token");
+    }
+    return 0;
+}
+
+int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err)
+{
+    struct app_ctx *ctx = api_ctx(r);
+    struct app_principal *p = sx_arena_alloc(r->arena, sizeof(*p));
+    unsigned roles = flags >> HTTP_FLAG_APP_SHIFT;
+    int rc;
+    if (p == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "principal");
+    rc = authenticate(r, ctx, flags, p, err);
+    if (rc == SX_E_AUTH && (flags & HTTP_AUTH_OPTIONAL) != 0)
+        return rc;
+    if (rc == 0 && roles != 0)
+        rc = app_require_role(p, roles, r->route->summary_zh, err);
+    if (rc != 0) {
+        app_audit(ctx, rc == SX_E_AUTH ? NULL : p, NULL, "access", r->path,
+                  rc == SX_E_AUTH ? "failed" : "denied", http_client_ip(r), err->type);
+        return rc;
+    }
+    r->principal = p;
+    return 0;
+}
+
+int api_health(struct http_req *r, struct sx_err *err)
+{
+    return st_schema_check(api_ctx(r)->db, err);
+}
+
+int api_done(struct http_req *r, int rc, struct sx_err *err)
+{
+    if (rc == SX_E_FORBIDDEN || rc == SX_E_AUTH || rc == SX_E_GATE) {
+        struct app_ctx *ctx = api_ctx(r);
+        const char *detail = sx_arena_printf(r->arena, "%s %s", err->type, err->source);
+        app_audit(ctx, r->principal, NULL, r->route != NULL ? r->route->pattern : r->path,
+                  r->path, "denied", http_client_ip(r), detail);
+    } else if (rc != 0) {
+        /* a failed use case left no transaction open */
+        struct app_ctx *ctx = api_ctx(r);
+        if (st_in_tx(ctx->db))
+            (void)st_rollback(ctx->db, NULL);
+    }
+    return rc;
+}
+
+json_t *api_str(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+const char *api_get_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t api_get_int(const json_t *obj, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(obj, key));
+}
+
+int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id,
+                  struct sx_err *err)
+{
+    json_t *body = json_object();
+    int rc;
+    if (body == NULL || items == NULL) {
+        json_decref(body);
+        json_decref(items);
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "page");
+    }
+    json_object_set_new(body, "items", items);
+    rc = http_page_set_next(body, more, last_id, err);
+    if (rc != 0) {
+        json_decref(body);
+        return rc;
+    }
+    return http_send_json(r, 200, body, err);
+}
+
+json_t *api_org_json(const struct st_org *o)
+{
+    return json_pack("{sI sI ss ss ss ss so so so so so so so ss ss}", "id", (json_int_t)o->id,
+                     "parent_id", (json_int_t)o->parent_id, "code", o->code, "name", o->name,
+                     "short_name", o->short_name, "level", o->level, "region", api_str(o->region),
+                     "address", api_str(o->address), "head", api_str(o->head), "phone",
+                     api_str(o->phone), "supervise_phone", api_str(o->supervise_phone),
+                     "categories", api_str(o->categories), "qualification",
+                     api_str(o->qualification), "policy", o->policy != NULL ? o->policy : "national",
+                     "created_at", o->created_at);
+}
+
+json_t *api_user_json(const struct st_user *u)
+{
+    return json_pack("{sI sI ss ss ss so so so so so sb ss}", "id", (json_int_t)u->id, "org_id",
+                     (json_int_t)u->org_id, "username", u->username, "display_name",
+                     u->display_name, "roles", u->roles, "cert_no", api_str(u->cert_no),
+                     "cert_valid_from", api_str(u->cert_valid_from), "cert_valid_to",
+                     api_str(u->cert_valid_to), "post", api_str(u->post), "disabled",
+                     u->disabled != 0, "created_at", u->created_at);
+}
+
+json_t *api_principal_json(const struct app_principal *p)
+{
+    char roles[APP_ROLES_TEXT_MAX];
+    return json_pack("{sI sI ss ss ss sb}", "id", (json_int_t)p->user_id, "org_id",
+                     (json_int_t)p->org_id, "username", p->username, "display_name",
+                     p->display_name, "roles", app_roles_format(p->roles, roles), "via_token",
+                     p->via_token);
+}

@@ -1,0 +1,88 @@
+/*
+ * api: the /api/v1 handlers of Sanxiang on top of the http framework and the
+ * app layer. Handlers parse and check input (http_body_json with a field
+ * table), call one app use case, and render JSON; every rule lives in app/
+ * and core/. The route table (routes.c) is the single list of endpoints and
+ * must agree with docs/openapi.json (a unit test checks it).
+ *
+ * Ownership: everything a handler builds lives in the request's arena, which
+ * the worker's app_ctx points at for the duration of the request.
+ */
+#ifndef API_H
+#define API_H
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "http/http.h"
+#include "store/store.h"
+
+/* Shared by all workers: the loaded app and where the database is. */
+struct api_app {
+    struct app *app;
+    const char *db_url;
+};
+
+/* Route flags for "needs one of these roles" (app bits of http_route.flags). */
+#define API_ROLES(bits) ((unsigned)(bits) << HTTP_FLAG_APP_SHIFT)
+
+/* The route table and its length. */
+extern const struct http_route api_routes[];
+extern const size_t api_nroutes;
+
+/* http_app callbacks. */
+int api_worker_init(void *app, unsigned worker_index, void **worker_state, struct sx_err *err);
+void api_worker_fini(void *app, void *worker_state);
+int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err);
+int api_health(struct http_req *r, struct sx_err *err);
+
+/* This worker's app context, bound to the request's arena. */
+struct app_ctx *api_ctx(struct http_req *r);
+
+/* The authenticated principal (NULL when anonymous). */
+const struct app_principal *api_principal(const struct http_req *r);
+
+/*
+ * End of every handler: audits a denial (SX_E_FORBIDDEN, SX_E_AUTH,
+ * SX_E_GATE) with the route and the rule, then returns rc unchanged.
+ */
+int api_done(struct http_req *r, int rc, struct sx_err *err);
+
+/* Small JSON helpers: NULL C strings become JSON null. */
+json_t *api_str(const char *s);
+const char *api_get_str(const json_t *obj, const char *key); /* NULL if absent/null */
+int64_t api_get_int(const json_t *obj, const char *key);     /* 0 if absent/null */
+
+/* Send a list page {"items": items, "next_cursor": ...}. Steals items. */
+int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id,
+                  struct sx_err *err);
+
+/* Renderers. */
+json_t *api_org_json(const struct st_org *o);
+json_t *api_user_json(const struct st_user *u);
+json_t *api_principal_json(const struct app_principal *p);
+
+/* Handlers (one file per resource). */
+int api_session_create(struct http_req *r, struct sx_err *err);
+int api_session_delete(struct http_req *r, struct sx_err *err);
+int api_me(struct http_req *r, struct sx_err *err);
+int api_token_create(struct http_req *r, struct sx_err *err);
+int api_orgs_list(struct http_req *r, struct sx_err *err);
+int api_orgs_create(struct http_req *r, struct sx_err *err);
+int api_orgs_get(struct http_req *r, struct sx_err *err);
+int api_users_list(struct http_req *r, struct sx_err *err);
+int api_users_create(struct http_req *r, struct sx_err *err);
+int api_users_disable(struct http_req *r, struct sx_err *err);
+int api_audit_list(struct http_req *r, struct sx_err *err);
+int api_workdays_add(struct http_req *r, struct sx_err *err);
+int api_workdays_between(struct http_req *r, struct sx_err *err);
+int api_workflow_get(struct http_req *r, struct sx_err *err);
+int api_record_types(struct http_req *r, struct sx_err *err);
+int api_cases_list(struct http_req *r, struct sx_err *err);
+int api_cases_create(struct http_req *r, struct sx_err *err);
+int api_cases_get(struct http_req *r, struct sx_err *err);
+int api_records_list(struct http_req *r, struct sx_err *err);
+int api_records_append(struct http_req *r, struct sx_err *err);
+int api_case_verify(struct http_req *r, struct sx_err *err);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * routes: the one table of Sanxiang's HTTP endpoints. docs/openapi.json
+ * documents exactly these (test_api_routes fails otherwise).
+ */
+#include "api.h"
+
+#define STAFF (HTTP_AUTH_USER | HTTP_AUTH_CSRF)
+#define ADMIN (STAFF | API_ROLES(APP_ROLE_ADMIN))
+#define CASEWORK                                                                                   \
+    (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER | APP_ROLE_SUPERVISOR | \
+                       APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
+
+const struct http_route api_routes[] = {
+    {"GET", "/healthz", http_builtin_healthz, HTTP_AUTH_NONE, "健康检查", "运维"},
+    {"GET", "/metrics", http_builtin_metrics, HTTP_AUTH_NONE, "Prometheus 指标", "运维"},
+    {"GET", "/api/v1/openapi.json", http_builtin_openapi, HTTP_AUTH_NONE, "OpenAPI 文档", "运维"},
+    {"POST", "/api/v1/session", api_session_create, HTTP_AUTH_NONE, "登录", "身份"},
+    {"DELETE", "/api/v1/session", api_session_delete, STAFF, "退出登录", "身份"},
+    {"GET", "/api/v1/me", api_me, STAFF, "当前用户", "身份"},
+    {"POST", "/api/v1/tokens", api_token_create, STAFF, "创建 API 令牌", "身份"},
+    {"GET", "/api/v1/orgs", api_orgs_list, STAFF, "机构列表", "机构与人员"},
+    {"POST", "/api/v1/orgs", api_orgs_create, ADMIN, "创建机构", "机构与人员"},
+    {"GET", "/api/v1/orgs/{id}", api_orgs_get, STAFF, "机构详情", "机构与人员"},
+    {"GET", "/api/v1/users", api_users_list, ADMIN, "用户列表", "机构与人员"},
+    {"POST", "/api/v1/users", api_users_create, ADMIN, "创建用户", "机构与人员"},
+    {"POST", "/api/v1/users/{id}/disable", api_users_disable, ADMIN, "停用用户", "机构与人员"},
+    {"GET", "/api/v1/audit", api_audit_list,
+     STAFF | API_ROLES(APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR), "审计日志", "机构与人员"},
+    {"GET", "/api/v1/workdays/add", api_workdays_add, HTTP_AUTH_NONE, "计算第 N 个工作日", "工具"},
+    {"GET", "/api/v1/workdays/between", api_workdays_between, HTTP_AUTH_NONE, "计算工作日数",
+     "工具"},
+    {"GET", "/api/v1/workflows/{kind}", api_workflow_get, STAFF, "流程定义", "案件"},
+    {"GET", "/api/v1/record-types", api_record_types, STAFF, "记录类型目录", "案件"},
+    {"GET", "/api/v1/cases", api_cases_list, CASEWORK, "案件列表", "案件"},
+    {"POST", "/api/v1/cases", api_cases_create, CASEWORK, "登记案件", "案件"},
+    {"GET", "/api/v1/cases/{id}", api_cases_get, CASEWORK, "案件详情", "案件"},
+    {"GET", "/api/v1/cases/{id}/records", api_records_list, CASEWORK, "案件记录", "案件"},
+    {"POST", "/api/v1/cases/{id}/records", api_records_append, CASEWORK, "办案操作（追加记录）",
+     "案件"},
+    {"GET", "/api/v1/cases/{id}/verify", api_case_verify, CASEWORK, "校验案件哈希链", "案件"},
+};
+
+const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

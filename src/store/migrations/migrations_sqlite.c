@@ -1,0 +1,210 @@
+/*
+ * migrations_sqlite: the SQLite schema, as numbered migrations embedded in the binary.
+ *
+ * st_migrate applies the ones a database lacks, in order, in one transaction, and records each
+ * in schema_migrations. Never edit a released migration: add the next number. Each migration
+ * here has a PostgreSQL twin with the same version and name in migrations_pg.c (the unit test
+ * checks); the two must give the same tables, columns, constraints and triggers.
+ *
+ * Kinds, levels and states are not CHECKed here: core validates them, and SQLite cannot alter a
+ * CHECK without rebuilding the table, so a new act kind must not need a migration.
+ */
+#include "store/store_int.h"
+
+/* A CHECK for "YYYY-MM-DDTHH:MM:SSZ". */
+#define TS_GLOB "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"
+#define HEX64_CHECK(col) "length(" col ") = 64 AND " col " NOT GLOB '*[^0-9a-f]*'"
+
+/* Migration 001: one string per table (with its indexes and triggers). */
+/* clang-format off */
+static const char *const m001_init[] = {
+    "CREATE TABLE orgs (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  parent_id INTEGER REFERENCES orgs(id),\n"
+    "  code TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  short_name TEXT NOT NULL,\n"
+    "  level TEXT NOT NULL,\n"
+    "  region TEXT,\n"
+    "  address TEXT,\n"
+    "  head TEXT,\n"
+    "  phone TEXT,\n"
+    "  supervise_phone TEXT,\n"
+    "  categories TEXT,\n"
+    "  policy TEXT NOT NULL DEFAULT 'national',\n"
+    "  qualification TEXT,\n"
+    "  created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX orgs_parent ON orgs(parent_id);\n",
+
+    "CREATE TABLE users (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  display_name TEXT NOT NULL,\n"
+    "  password_hash TEXT NOT NULL,\n"
+    "  roles TEXT NOT NULL DEFAULT '',\n"
+    "  cert_no TEXT,\n"
+    "  cert_valid_from TEXT,\n"
+    "  cert_valid_to TEXT,\n"
+    "  legal_qualification TEXT,\n"
+    "  post TEXT,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+    "  created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX users_org ON users(org_id);\n",
+
+    "CREATE TABLE sessions (\n"
+    "  token_hash TEXT PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  csrf_token TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  expires_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX sessions_user ON sessions(user_id);\n"
+    "CREATE INDEX sessions_expires ON sessions(expires_at);\n",
+
+    "CREATE TABLE api_tokens (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  name TEXT NOT NULL,\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  revoked_at TEXT\n"
+    ");\n"
+    "CREATE INDEX api_tokens_user ON api_tokens(user_id);\n",
+
+    "CREATE TABLE audit_log (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  user_id INTEGER REFERENCES users(id),\n"
+    "  username TEXT,\n"
+    "  action TEXT NOT NULL,\n"
+    "  target TEXT,\n"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),\n"
+    "  ip TEXT,\n"
+    "  detail TEXT\n"
+    ");\n"
+    "CREATE INDEX audit_log_username ON audit_log(username, at);\n"
+    "CREATE INDEX audit_log_ip ON audit_log(ip, at);\n"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: audit_log'); END;\n"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: audit_log'); END;\n",
+
+    "CREATE TABLE counters (\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  year INTEGER NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  last_seq INTEGER NOT NULL CHECK (last_seq >= 1),\n"
+    "  PRIMARY KEY (org_id, year, kind)\n"
+    ");\n",
+
+    "CREATE TABLE cases (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  number TEXT UNIQUE,\n"
+    "  number_year INTEGER,\n"
+    "  number_seq INTEGER,\n"
+    "  state TEXT NOT NULL,\n"
+    "  source TEXT,\n"
+    "  cause TEXT,\n"
+    "  summary TEXT,\n"
+    "  fine_fen INTEGER NOT NULL DEFAULT 0 CHECK (fine_fen >= 0),\n"
+    "  confiscation_fen INTEGER NOT NULL DEFAULT 0 CHECK (confiscation_fen >= 0),\n"
+    "  fund_recovery_fen INTEGER NOT NULL DEFAULT 0 CHECK (fund_recovery_fen >= 0),\n"
+    "  payment_refusal_fen INTEGER NOT NULL DEFAULT 0 CHECK (payment_refusal_fen >= 0),\n"
+    "  flags TEXT NOT NULL DEFAULT '{}',\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  created_by INTEGER NOT NULL REFERENCES users(id),\n"
+    "  head_hash TEXT NOT NULL DEFAULT "
+    "'0000000000000000000000000000000000000000000000000000000000000000'\n"
+    "    CHECK (" HEX64_CHECK("head_hash") "),\n"
+    "  record_count INTEGER NOT NULL DEFAULT 0 CHECK (record_count >= 0)\n"
+    ");\n"
+    "CREATE INDEX cases_org ON cases(org_id, id);\n",
+
+    /* DESIGN §3: the case number is issued once and never reused; the chain head never
+     * moves backwards. */
+    "CREATE TRIGGER cases_number_immutable BEFORE UPDATE ON cases\n"
+    "WHEN OLD.number IS NOT NULL AND (NEW.number IS NOT OLD.number\n"
+    "  OR NEW.number_year IS NOT OLD.number_year OR NEW.number_seq IS NOT OLD.number_seq)\n"
+    "BEGIN SELECT RAISE(ABORT, 'immutable: cases.number'); END;\n"
+    "CREATE TRIGGER cases_head_forward BEFORE UPDATE ON cases\n"
+    "WHEN NEW.record_count < OLD.record_count\n"
+    "  OR (NEW.record_count = OLD.record_count AND NEW.head_hash IS NOT OLD.head_hash)\n"
+    "BEGIN SELECT RAISE(ABORT, 'immutable: cases.head_hash'); END;\n",
+
+    "CREATE TABLE parties (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('person', 'org')),\n"
+    "  name TEXT NOT NULL,\n"
+    "  id_number TEXT,\n"
+    "  uscc TEXT,\n"
+    "  legal_rep TEXT,\n"
+    "  address TEXT,\n"
+    "  phone TEXT,\n"
+    "  birth_date TEXT\n"
+    ");\n"
+    "CREATE INDEX parties_case ON parties(case_id);\n",
+
+    "CREATE TABLE case_officers (\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  PRIMARY KEY (case_id, user_id)\n"
+    ");\n"
+    "CREATE INDEX case_officers_user ON case_officers(user_id);\n",
+
+    /* YN-2-20, HB-2-25: records are never edited or deleted. */
+    "CREATE TABLE records (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+    "  type TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL CHECK (action <> ''),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  recorded_at TEXT NOT NULL CHECK (recorded_at GLOB " TS_GLOB "),\n"
+    "  actor_id INTEGER REFERENCES users(id),\n"
+    "  corrects INTEGER REFERENCES records(id),\n"
+    "  body TEXT NOT NULL,\n"
+    "  prev_hash TEXT NOT NULL CHECK (" HEX64_CHECK("prev_hash") "),\n"
+    "  hash TEXT NOT NULL CHECK (" HEX64_CHECK("hash") "),\n"
+    "  UNIQUE (case_id, seq)\n"
+    ");\n"
+    "CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: records'); END;\n"
+    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: records'); END;\n",
+
+    "CREATE TABLE calendar_days (\n"
+    "  day TEXT PRIMARY KEY,\n"
+    "  off_day INTEGER NOT NULL CHECK (off_day IN (0, 1)),\n"
+    "  name TEXT NOT NULL,\n"
+    "  year INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX calendar_days_year ON calendar_days(year);\n",
+
+    "CREATE TABLE calendar_years (\n"
+    "  year INTEGER PRIMARY KEY,\n"
+    "  source TEXT NOT NULL,\n"
+    "  imported_at TEXT NOT NULL\n"
+    ");\n",
+
+    /* installation-wide settings, e.g. the default policy chosen at init */
+    "CREATE TABLE settings (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL,\n"
+    "  updated_at TEXT NOT NULL\n"
+    ");\n",
+
+    NULL,
+};
+/* clang-format on */
+
+const struct st_migration st_sqlite_migrations[] = {
+    {1, "init", m001_init},
+};
+const size_t st_sqlite_migrations_n =
+    sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);

@@ -1,0 +1,2019 @@
+/*
+ * store: the backend-independent half of the store. Opening, the generic st_exec, error
+ * mapping, transactions, migrations and every typed function of store.h live here; they reach
+ * the database only through st_exec and the backend's struct st_ops, so SQLite and PostgreSQL
+ * run the same code and differ only in their statement tables.
+ *
+ * Parameters are passed as text: integers are formatted here and bound by type in the
+ * backend; result cells are decoded here with checked parsers.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include "sx_buf.h"
+
+/* ---- statement names ---- */
+
+#define ST_NAME_ITEM(name, boot) #name,
+static const char *const stmt_names[ST__COUNT] = {ST_STMTS(ST_NAME_ITEM)};
+#undef ST_NAME_ITEM
+
+#define ST_BOOT_ITEM(name, boot) boot,
+static const unsigned char stmt_boot[ST__COUNT] = {ST_STMTS(ST_BOOT_ITEM)};
+#undef ST_BOOT_ITEM
+
+const char *st_stmt_name(enum st_stmt s)
+{
+    return (unsigned)s < ST__COUNT ? stmt_names[s] : "?";
+}
+
+int st_stmt_is_boot(enum st_stmt s)
+{
+    return (unsigned)s < ST__COUNT && stmt_boot[s];
+}
+
+/* ---- errors ---- */
+
+int st_fail(struct sx_err *err, enum st_fail_kind kind, enum st_stmt s, const char *msg)
+{
+    const char *name = st_stmt_name(s);
+    int rc;
+    if (msg == NULL)
+        msg = "";
+    switch (kind) {
+    case ST_FAIL_BUSY:
+        rc = SX_FAIL(err, SX_E_DB, "db-busy", "数据库繁忙或并发冲突，请稍后重试", "", "",
+                     "语句 %s：%s", name, msg);
+        if (err != NULL)
+            err->status = 503;
+        return rc;
+    case ST_FAIL_UNIQUE:
+        return SX_FAIL(err, SX_E_CONFLICT, "duplicate", "数据重复", "", "",
+                       "已存在相同的数据（%s）", msg);
+    case ST_FAIL_FOREIGN:
+        return SX_FAIL(err, SX_E_INVALID, "missing-reference", "关联的数据不存在", "", "",
+                       "语句 %s 引用的数据不存在（%s）", name, msg);
+    case ST_FAIL_CHECK:
+        return SX_FAIL(err, SX_E_INVALID, "db-check", "数据不符合格式要求", "", "", "语句 %s：%s",
+                       name, msg);
+    case ST_FAIL_TRIGGER:
+        if (strstr(msg, "append-only") != NULL)
+            return SX_FAIL(err, SX_E_FORBIDDEN, "append-only",
+                           "执法记录和审计日志只能追加，不得修改或删除",
+                           "云南 附件2 第二十条 (YN-2-20)；湖北 附件2 第二十五条 (HB-2-25)", "",
+                           "数据库拒绝了修改：%s", msg);
+        if (strstr(msg, "cases.number") != NULL)
+            return SX_FAIL(err, SX_E_CONFLICT, "case-number-immutable", "案件编号一经生成不得更改",
+                           "", "number", "数据库拒绝了修改：%s", msg);
+        return SX_FAIL(err, SX_E_INTERNAL, "chain-head", "案件记录链头不能回退", "", "",
+                       "数据库拒绝了修改：%s", msg);
+    case ST_FAIL_CONNECTION:
+        rc = SX_FAIL(err, SX_E_DB, "db-connection", "数据库连接中断", "", "", "语句 %s：%s", name,
+                     msg);
+        if (err != NULL)
+            err->status = 503;
+        return rc;
+    case ST_FAIL_OTHER:
+    default:
+        return SX_FAIL(err, SX_E_DB, "db-error", "数据库错误", "", "", "语句 %s：%s", name, msg);
+    }
+}
+
+static int fail_nomem(struct sx_err *err)
+{
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "处理数据库数据时内存不足");
+}
+
+static int fail_notfound(struct sx_err *err, const char *what, int64_t id)
+{
+    if (id != 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "not-found", "数据不存在", "", "",
+                       "%s不存在（编号 %" PRId64 "）", what, id);
+    return SX_FAIL(err, SX_E_NOTFOUND, "not-found", "数据不存在", "", "", "%s不存在", what);
+}
+
+static int fail_bad_result(struct sx_err *err, enum st_stmt s)
+{
+    return SX_FAIL(err, SX_E_DB, "db-result", "数据库返回了无法识别的数据", "", "",
+                   "语句 %s 的结果列与预期不符", st_stmt_name(s));
+}
+
+/* ---- generic execution ---- */
+
+int st_prepare_all(struct st_db *db, struct sx_err *err)
+{
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (db->prepared[s])
+            continue;
+        int rc = db->ops->prepare(db, (enum st_stmt)s, err);
+        if (rc != 0)
+            return rc;
+        db->prepared[s] = 1;
+    }
+    return 0;
+}
+
+int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+            struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+{
+    int rc;
+    if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) ||
+        (rows != NULL && arena == NULL))
+        return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                       "语句 %s 的参数个数不符或缺少 arena", st_stmt_name(s));
+    if (db->tx_lost && s != ST_ROLLBACK)
+        return st_fail(err, ST_FAIL_CONNECTION, s, "连接在事务中断开，事务已丢失，请回滚后重试");
+    if (db->ops->reconnect != NULL) {
+        int r = db->ops->reconnect(db);
+        if (r == 1) {
+            memset(db->prepared, 0, sizeof(db->prepared));
+            if (db->tx_open) {
+                db->tx_lost = 1;
+                if (s != ST_ROLLBACK)
+                    return st_fail(err, ST_FAIL_CONNECTION, s,
+                                   "连接在事务中断开，事务已丢失，请回滚后重试");
+            }
+        }
+    }
+    if (!db->prepared[s]) {
+        rc = db->ops->prepare(db, s, err);
+        if (rc != 0)
+            return rc;
+        db->prepared[s] = 1;
+    }
+    if (rows != NULL)
+        memset(rows, 0, sizeof(*rows));
+    return db->ops->exec(db, s, params, n, arena, rows, err);
+}
+
+/* Parameters under construction: text pointers, integers formatted into ibuf. */
+#define MAX_PARAMS 20
+struct params {
+    const char *v[MAX_PARAMS];
+    char ibuf[MAX_PARAMS][24];
+    size_t n;
+};
+
+static void p_text(struct params *p, const char *s)
+{
+    if (p->n >= MAX_PARAMS)
+        abort(); /* a statement with more parameters than MAX_PARAMS: fix MAX_PARAMS */
+    p->v[p->n++] = s;
+}
+
+static void p_int(struct params *p, int64_t v)
+{
+    if (p->n >= MAX_PARAMS)
+        abort();
+    snprintf(p->ibuf[p->n], sizeof(p->ibuf[0]), "%" PRId64, v);
+    p->v[p->n] = p->ibuf[p->n];
+    p->n++;
+}
+
+/* An id where 0 means SQL NULL. */
+static void p_id(struct params *p, int64_t id)
+{
+    if (id == 0)
+        p_text(p, NULL);
+    else
+        p_int(p, id);
+}
+
+static int run(struct st_db *db, enum st_stmt s, const struct params *p, struct sx_arena *arena,
+               struct st_rows *rows, struct sx_err *err)
+{
+    return st_exec(db, s, p->v, p->n, arena, rows, err);
+}
+
+/* Run a statement whose results are not wanted; *changes (may be NULL) gets the row count. */
+static int run_void(struct st_db *db, enum st_stmt s, const struct params *p, int64_t *changes,
+                    struct sx_err *err)
+{
+    struct sx_arena a;
+    struct st_rows rows;
+    int rc;
+    sx_arena_init(&a, 1024);
+    rc = st_exec(db, s, p->v, p->n, &a, &rows, err);
+    if (rc == 0 && changes != NULL)
+        *changes = rows.changes;
+    sx_arena_free(&a);
+    return rc;
+}
+
+/* Run a statement that returns one integer in one row (RETURNING id, count(*)). */
+static int run_int(struct st_db *db, enum st_stmt s, const struct params *p, int64_t *out,
+                   struct sx_err *err);
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *end = NULL;
+    long long v;
+    if (s == NULL) {
+        *out = 0;
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0')
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
+static int run_int(struct st_db *db, enum st_stmt s, const struct params *p, int64_t *out,
+                   struct sx_err *err)
+{
+    struct sx_arena a;
+    struct st_rows rows;
+    int rc;
+    sx_arena_init(&a, 1024);
+    rc = st_exec(db, s, p->v, p->n, &a, &rows, err);
+    if (rc == 0) {
+        if (rows.nrows != 1 || rows.ncols < 1 || st_cell(&rows, 0, 0) == NULL ||
+            parse_i64(st_cell(&rows, 0, 0), out) != 0)
+            rc = fail_bad_result(err, s);
+    }
+    sx_arena_free(&a);
+    return rc;
+}
+
+/* Reading one row's cells left to right. */
+struct rd {
+    const struct st_rows *r;
+    size_t row;
+    size_t col;
+    int bad;
+};
+
+static const char *rd_text(struct rd *d)
+{
+    if (d->col >= d->r->ncols) {
+        d->bad = 1;
+        return NULL;
+    }
+    return st_cell(d->r, d->row, d->col++);
+}
+
+static int64_t rd_i64(struct rd *d)
+{
+    int64_t v = 0;
+    if (parse_i64(rd_text(d), &v) != 0)
+        d->bad = 1;
+    return v;
+}
+
+static int rd_int(struct rd *d)
+{
+    int64_t v = rd_i64(d);
+    if (v < INT32_MIN || v > INT32_MAX)
+        d->bad = 1;
+    return (int)v;
+}
+
+/* ---- input checks ---- */
+
+static int digits(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" */
+static int is_ts(const char *s)
+{
+    return s != NULL && strlen(s) == 20 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 7) &&
+           s[7] == '-' && digits(s, 8, 10) && s[10] == 'T' && digits(s, 11, 13) && s[13] == ':' &&
+           digits(s, 14, 16) && s[16] == ':' && digits(s, 17, 19) && s[19] == 'Z';
+}
+
+/* "YYYY-MM-DD" */
+static int is_date(const char *s)
+{
+    return s != NULL && strlen(s) == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 7) &&
+           s[7] == '-' && digits(s, 8, 10);
+}
+
+static int need_ts(const char *v, const char *field, struct sx_err *err)
+{
+    if (is_ts(v))
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "invalid-timestamp", "时间格式不正确", "", field,
+                   "%s 应为 UTC 时间，格式 YYYY-MM-DDTHH:MM:SSZ", field);
+}
+
+static int need_date_opt(const char *v, const char *field, struct sx_err *err)
+{
+    if (v == NULL || is_date(v))
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "invalid-date", "日期格式不正确", "", field,
+                   "%s 应为日期，格式 YYYY-MM-DD", field);
+}
+
+static int need_text(const char *v, const char *field, struct sx_err *err)
+{
+    if (v != NULL && v[0] != '\0')
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "missing-field", "缺少必填项", "", field, "%s 不能为空",
+                   field);
+}
+
+static int clamp_limit(int limit)
+{
+    if (limit < 1)
+        return 1;
+    if (limit > ST_LIST_MAX)
+        return ST_LIST_MAX;
+    return limit;
+}
+
+static void *alloc_array(struct sx_arena *arena, size_t n, size_t size)
+{
+    if (n == 0)
+        return NULL;
+    if (n > SIZE_MAX / size)
+        return NULL;
+    return sx_arena_alloc(arena, n * size);
+}
+
+/* ---- open, close, transactions ---- */
+
+static int is_pg_url(const char *url)
+{
+    return url != NULL &&
+           (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0);
+}
+
+enum schema_state { SCHEMA_EMPTY, SCHEMA_BEHIND, SCHEMA_CURRENT, SCHEMA_AHEAD, SCHEMA_MISMATCH };
+
+static const struct st_migration *migrations_of(const struct st_db *db, size_t *n)
+{
+    if (db->ops->sql == st_pg_sql) {
+        *n = st_pg_migrations_n;
+        return st_pg_migrations;
+    }
+    *n = st_sqlite_migrations_n;
+    return st_sqlite_migrations;
+}
+
+/*
+ * Compare the database's schema_migrations with the embedded list. *db_version is the highest
+ * applied version (0 if none), *applied the number of rows.
+ */
+static int schema_compare(struct st_db *db, enum schema_state *state, int *db_version,
+                          size_t *applied, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_arena a;
+    struct st_rows rows;
+    size_t nbin;
+    const struct st_migration *bin = migrations_of(db, &nbin);
+    int64_t exists = 0;
+    int rc;
+
+    *db_version = 0;
+    *applied = 0;
+    rc = run_int(db, ST_MIGRATION_TABLE_EXISTS, &p, &exists, err);
+    if (rc != 0)
+        return rc;
+    if (exists == 0) {
+        *state = SCHEMA_EMPTY;
+        return 0;
+    }
+    sx_arena_init(&a, 4096);
+    rc = run(db, ST_MIGRATION_LIST, &p, &a, &rows, err);
+    if (rc != 0)
+        goto cleanup;
+    *state = rows.nrows < nbin ? SCHEMA_BEHIND : SCHEMA_CURRENT;
+    for (size_t i = 0; i < rows.nrows; i++) {
+        int64_t v = 0;
+        const char *name = st_cell(&rows, i, 1);
+        if (parse_i64(st_cell(&rows, i, 0), &v) != 0) {
+            rc = fail_bad_result(err, ST_MIGRATION_LIST);
+            goto cleanup;
+        }
+        if (v > *db_version)
+            *db_version = (int)v;
+        if (i >= nbin) {
+            *state = SCHEMA_AHEAD;
+        } else if (v != bin[i].version || name == NULL || strcmp(name, bin[i].name) != 0) {
+            *state = v > bin[nbin - 1].version ? SCHEMA_AHEAD : SCHEMA_MISMATCH;
+            break;
+        }
+    }
+    *applied = rows.nrows;
+cleanup:
+    sx_arena_free(&a);
+    return rc;
+}
+
+int st_open(const char *url, struct st_db **out, struct sx_err *err)
+{
+    struct st_db *db = calloc(1, sizeof(*db));
+    enum schema_state state;
+    int version;
+    size_t applied;
+    int rc;
+
+    *out = NULL;
+    if (db == NULL)
+        return fail_nomem(err);
+    if (is_pg_url(url))
+        rc = st_pg_open(db, url, err);
+    else
+        rc = st_sqlite_open(db, url, err);
+    if (rc != 0)
+        goto fail;
+    for (int s = 0; s < ST__COUNT; s++) {
+        if (!stmt_boot[s])
+            continue;
+        rc = db->ops->prepare(db, (enum st_stmt)s, err);
+        if (rc != 0)
+            goto fail;
+        db->prepared[s] = 1;
+    }
+    rc = schema_compare(db, &state, &version, &applied, err);
+    if (rc != 0)
+        goto fail;
+    /* On a current schema every statement is prepared now, so a broken one fails at start. */
+    if (state == SCHEMA_CURRENT) {
+        rc = st_prepare_all(db, err);
+        if (rc != 0)
+            goto fail;
+    }
+    *out = db;
+    return 0;
+fail:
+    st_close(db);
+    return rc;
+}
+
+void st_close(struct st_db *db)
+{
+    if (db == NULL)
+        return;
+    if (db->chain_open)
+        lg_chain_close(&db->chain);
+    if (db->ops != NULL)
+        db->ops->close(db);
+    free(db->be); /* only if a backend failed before installing its close */
+    free(db);
+}
+
+const char *st_backend(const struct st_db *db)
+{
+    return db->ops->name;
+}
+
+int st_in_tx(const struct st_db *db)
+{
+    return db->tx_open || db->ops->in_tx(db);
+}
+
+static int begin(struct st_db *db, enum st_stmt s, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc;
+    if (st_in_tx(db))
+        return SX_FAIL(err, SX_E_INTERNAL, "tx-nested", "数据库事务嵌套", "", "",
+                       "已有未结束的事务");
+    rc = run_void(db, s, &p, NULL, err);
+    if (rc != 0)
+        return rc;
+    db->tx_open = 1;
+    db->tx_write = s == ST_BEGIN;
+    return 0;
+}
+
+int st_begin(struct st_db *db, struct sx_err *err)
+{
+    return begin(db, ST_BEGIN, err);
+}
+
+int st_begin_read(struct st_db *db, struct sx_err *err)
+{
+    return begin(db, ST_BEGIN_READ, err);
+}
+
+int st_commit(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc;
+    if (!db->tx_open)
+        return SX_FAIL(err, SX_E_INTERNAL, "tx-none", "没有可提交的事务", "", "",
+                       "st_commit 之前没有 st_begin");
+    rc = run_void(db, ST_COMMIT, &p, NULL, err);
+    if (rc != 0)
+        return rc;
+    db->tx_open = 0;
+    db->tx_write = 0;
+    return 0;
+}
+
+int st_rollback(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = 0;
+    if (db->tx_lost) {
+        /* the server already dropped it with the old connection */
+        db->tx_lost = 0;
+    } else if (db->ops->in_tx(db)) {
+        rc = run_void(db, ST_ROLLBACK, &p, NULL, err);
+    }
+    db->tx_open = 0;
+    db->tx_write = 0;
+    return rc;
+}
+
+static int need_write_tx(struct st_db *db, const char *what, struct sx_err *err)
+{
+    if (db->tx_open && db->tx_write && db->ops->in_tx(db))
+        return 0;
+    return SX_FAIL(err, SX_E_INTERNAL, "tx-required", "必须在写事务中调用", "", "",
+                   "%s 必须在 st_begin 开启的事务中调用", what);
+}
+
+/* ---- schema ---- */
+
+int st_schema_version_latest(void)
+{
+    return st_sqlite_migrations[st_sqlite_migrations_n - 1].version;
+}
+
+int st_migrate(struct st_db *db, int *applied_out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    enum schema_state state;
+    int version, rc;
+    size_t applied, nbin;
+    const struct st_migration *bin = migrations_of(db, &nbin);
+
+    if (applied_out != NULL)
+        *applied_out = 0;
+    rc = st_begin(db, err);
+    if (rc != 0)
+        return rc;
+    rc = run_void(db, ST_MIGRATION_LOCK, &p, NULL, err);
+    if (rc != 0)
+        goto fail;
+    rc = run_void(db, ST_MIGRATION_CREATE, &p, NULL, err);
+    if (rc != 0)
+        goto fail;
+    rc = schema_compare(db, &state, &version, &applied, err);
+    if (rc != 0)
+        goto fail;
+    if (state == SCHEMA_AHEAD) {
+        rc = SX_FAIL(err, SX_E_DB, "schema-ahead", "数据库版本比程序新", "", "",
+                     "数据库结构版本为 %d，本程序只支持到 %d，请升级 sanxiang 程序", version,
+                     bin[nbin - 1].version);
+        goto fail;
+    }
+    if (state == SCHEMA_MISMATCH) {
+        rc = SX_FAIL(err, SX_E_DB, "schema-mismatch", "数据库结构与程序不一致", "", "",
+                     "数据库中已记录的迁移与本程序内置的迁移编号或名称不同");
+        goto fail;
+    }
+    for (size_t i = applied; i < nbin; i++) {
+        struct params mp = {.n = 0};
+        for (size_t k = 0; bin[i].sql[k] != NULL; k++) {
+            rc = db->ops->exec_script(db, bin[i].sql[k], err);
+            if (rc != 0) {
+                /* name the migration, keep the database's message */
+                char msg[sizeof(err->detail)] = "";
+                if (err != NULL)
+                    memcpy(msg, err->detail, sizeof(msg));
+                rc = SX_FAIL(err, SX_E_DB, "db-migration", "数据库迁移失败", "", "",
+                             "迁移 %03d_%s 第 %zu 段：%s", bin[i].version, bin[i].name, k + 1, msg);
+                goto fail;
+            }
+        }
+        p_int(&mp, bin[i].version);
+        p_text(&mp, bin[i].name);
+        rc = run_void(db, ST_MIGRATION_INSERT, &mp, NULL, err);
+        if (rc != 0)
+            goto fail;
+    }
+    rc = st_commit(db, err);
+    if (rc != 0)
+        goto fail;
+    if (applied_out != NULL)
+        *applied_out = (int)(nbin - applied);
+    return st_prepare_all(db, err);
+fail:
+    st_rollback(db, NULL);
+    return rc;
+}
+
+int st_schema_check(struct st_db *db, struct sx_err *err)
+{
+    enum schema_state state;
+    int version, rc;
+    size_t applied, nbin;
+    const struct st_migration *bin = migrations_of(db, &nbin);
+    int latest = bin[nbin - 1].version;
+
+    rc = schema_compare(db, &state, &version, &applied, err);
+    if (rc != 0)
+        return rc;
+    switch (state) {
+    case SCHEMA_CURRENT:
+        return 0;
+    case SCHEMA_EMPTY:
+        return SX_FAIL(err, SX_E_DB, "schema-missing", "数据库尚未初始化", "", "",
+                       "数据库中没有 schema_migrations 表，请先运行 sanxiang init 初始化数据库");
+    case SCHEMA_BEHIND:
+        return SX_FAIL(err, SX_E_DB, "schema-behind", "数据库版本过旧", "", "",
+                       "数据库结构版本为 %d，本程序需要 %d，请运行 sanxiang init 升级数据库",
+                       version, latest);
+    case SCHEMA_AHEAD:
+        return SX_FAIL(err, SX_E_DB, "schema-ahead", "数据库版本比程序新", "", "",
+                       "数据库结构版本为 %d，本程序只支持到 %d，请升级 sanxiang 程序", version,
+                       latest);
+    case SCHEMA_MISMATCH:
+    default:
+        return SX_FAIL(err, SX_E_DB, "schema-mismatch", "数据库结构与程序不一致", "", "",
+                       "数据库中已记录的迁移与本程序内置的迁移编号或名称不同");
+    }
+}
+
+/* ---- orgs ---- */
+
+static void read_org(struct rd *d, struct st_org *o)
+{
+    o->id = rd_i64(d);
+    o->parent_id = rd_i64(d);
+    o->code = rd_text(d);
+    o->name = rd_text(d);
+    o->short_name = rd_text(d);
+    o->level = rd_text(d);
+    o->region = rd_text(d);
+    o->address = rd_text(d);
+    o->head = rd_text(d);
+    o->phone = rd_text(d);
+    o->supervise_phone = rd_text(d);
+    o->categories = rd_text(d);
+    o->policy = rd_text(d);
+    o->qualification = rd_text(d);
+    o->created_at = rd_text(d);
+}
+
+static int check_org(const struct st_org *o, int insert, struct sx_err *err)
+{
+    int rc = 0;
+    if (insert) {
+        if (rc == 0)
+            rc = need_text(o->code, "code", err);
+        if (rc == 0)
+            rc = need_ts(o->created_at, "created_at", err);
+    }
+    if (rc == 0)
+        rc = need_text(o->name, "name", err);
+    if (rc == 0)
+        rc = need_text(o->short_name, "short_name", err);
+    if (rc == 0)
+        rc = need_text(o->level, "level", err);
+    return rc;
+}
+
+int st_org_insert(struct st_db *db, const struct st_org *o, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = check_org(o, 1, err);
+    if (rc != 0)
+        return rc;
+    p_id(&p, o->parent_id);
+    p_text(&p, o->code);
+    p_text(&p, o->name);
+    p_text(&p, o->short_name);
+    p_text(&p, o->level);
+    p_text(&p, o->region);
+    p_text(&p, o->address);
+    p_text(&p, o->head);
+    p_text(&p, o->phone);
+    p_text(&p, o->supervise_phone);
+    p_text(&p, o->categories);
+    p_text(&p, o->policy);
+    p_text(&p, o->qualification);
+    p_text(&p, o->created_at);
+    return run_int(db, ST_ORG_INSERT, &p, id, err);
+}
+
+int st_org_update(struct st_db *db, const struct st_org *o, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = check_org(o, 0, err);
+    if (rc != 0)
+        return rc;
+    if (o->parent_id == o->id)
+        return SX_FAIL(err, SX_E_INVALID, "org-parent", "上级机构不能是自己", "", "parent_id",
+                       "机构 %" PRId64 " 的上级不能是它自己", o->id);
+    p_id(&p, o->parent_id);
+    p_text(&p, o->name);
+    p_text(&p, o->short_name);
+    p_text(&p, o->level);
+    p_text(&p, o->region);
+    p_text(&p, o->address);
+    p_text(&p, o->head);
+    p_text(&p, o->phone);
+    p_text(&p, o->supervise_phone);
+    p_text(&p, o->categories);
+    p_text(&p, o->policy);
+    p_text(&p, o->qualification);
+    p_int(&p, o->id);
+    rc = run_void(db, ST_ORG_UPDATE, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "机构", o->id);
+    return rc;
+}
+
+static int org_get(struct st_db *db, enum st_stmt s, const struct params *p, int64_t id,
+                   struct sx_arena *arena, struct st_org *out, struct sx_err *err)
+{
+    struct st_rows rows;
+    struct rd d;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "机构", id);
+    d = (struct rd){.r = &rows};
+    read_org(&d, out);
+    return d.bad ? fail_bad_result(err, s) : 0;
+}
+
+int st_org_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_org *out,
+               struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return org_get(db, ST_ORG_GET, &p, id, arena, out, err);
+}
+
+int st_org_get_by_code(struct st_db *db, const char *code, struct sx_arena *arena,
+                       struct st_org *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_text(&p, code);
+    return org_get(db, ST_ORG_GET_BY_CODE, &p, 0, arena, out, err);
+}
+
+/*
+ * Run a paged list statement (its last two parameters are after_id and limit+1, added here)
+ * and decode up to limit rows with read_row into an arena array of elements of size elsize.
+ */
+static int list_paged(struct st_db *db, enum st_stmt s, struct params *p, int64_t after_id,
+                      int limit, struct sx_arena *arena, size_t elsize,
+                      void (*read_row)(struct rd *d, void *el), void **out, size_t *n, int *more,
+                      struct sx_err *err)
+{
+    struct st_rows rows;
+    char *arr;
+    size_t take;
+    int rc;
+
+    limit = clamp_limit(limit);
+    if (after_id != INT64_MIN)
+        p_int(p, after_id);
+    p_int(p, (int64_t)limit + 1);
+    rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    take = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
+    if (more != NULL)
+        *more = rows.nrows > (size_t)limit;
+    arr = alloc_array(arena, take, elsize);
+    if (take > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < take; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        read_row(&d, arr + i * elsize);
+        if (d.bad)
+            return fail_bad_result(err, s);
+    }
+    *out = arr;
+    *n = take;
+    return 0;
+}
+
+static void read_org_el(struct rd *d, void *el)
+{
+    read_org(d, el);
+}
+
+int st_org_list(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                struct st_org **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc = list_paged(db, ST_ORG_LIST, &p, after_id, limit, arena, sizeof(struct st_org),
+                        read_org_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+int st_org_subtree(struct st_db *db, int64_t org_id, struct sx_arena *arena, int64_t **ids,
+                   size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int64_t *arr;
+    int rc;
+    p_int(&p, org_id);
+    rc = run(db, ST_ORG_SUBTREE, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "机构", org_id);
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        if (parse_i64(st_cell(&rows, i, 0), &arr[i]) != 0)
+            return fail_bad_result(err, ST_ORG_SUBTREE);
+    }
+    *ids = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+/* ---- users ---- */
+
+static void read_user(struct rd *d, struct st_user *u)
+{
+    u->id = rd_i64(d);
+    u->org_id = rd_i64(d);
+    u->username = rd_text(d);
+    u->display_name = rd_text(d);
+    u->password_hash = rd_text(d);
+    u->roles = rd_text(d);
+    u->cert_no = rd_text(d);
+    u->cert_valid_from = rd_text(d);
+    u->cert_valid_to = rd_text(d);
+    u->legal_qualification = rd_text(d);
+    u->post = rd_text(d);
+    u->disabled = rd_int(d);
+    u->created_at = rd_text(d);
+}
+
+static void read_user_el(struct rd *d, void *el)
+{
+    read_user(d, el);
+}
+
+static int check_user_profile(const struct st_user *u, struct sx_err *err)
+{
+    int rc = need_text(u->display_name, "display_name", err);
+    if (rc == 0 && u->org_id <= 0)
+        rc = SX_FAIL(err, SX_E_INVALID, "missing-field", "缺少必填项", "", "org_id",
+                     "用户必须属于一个机构");
+    if (rc == 0)
+        rc = need_date_opt(u->cert_valid_from, "cert_valid_from", err);
+    if (rc == 0)
+        rc = need_date_opt(u->cert_valid_to, "cert_valid_to", err);
+    return rc;
+}
+
+int st_user_insert(struct st_db *db, const struct st_user *u, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = check_user_profile(u, err);
+    if (rc == 0)
+        rc = need_text(u->username, "username", err);
+    if (rc == 0)
+        rc = need_text(u->password_hash, "password_hash", err);
+    if (rc == 0)
+        rc = need_ts(u->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, u->org_id);
+    p_text(&p, u->username);
+    p_text(&p, u->display_name);
+    p_text(&p, u->password_hash);
+    p_text(&p, u->roles != NULL ? u->roles : "");
+    p_text(&p, u->cert_no);
+    p_text(&p, u->cert_valid_from);
+    p_text(&p, u->cert_valid_to);
+    p_text(&p, u->legal_qualification);
+    p_text(&p, u->post);
+    p_int(&p, u->disabled ? 1 : 0);
+    p_text(&p, u->created_at);
+    return run_int(db, ST_USER_INSERT, &p, id, err);
+}
+
+int st_user_update(struct st_db *db, const struct st_user *u, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = check_user_profile(u, err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, u->org_id);
+    p_text(&p, u->display_name);
+    p_text(&p, u->roles != NULL ? u->roles : "");
+    p_text(&p, u->cert_no);
+    p_text(&p, u->cert_valid_from);
+    p_text(&p, u->cert_valid_to);
+    p_text(&p, u->legal_qualification);
+    p_text(&p, u->post);
+    p_int(&p, u->id);
+    rc = run_void(db, ST_USER_UPDATE, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "用户", u->id);
+    return rc;
+}
+
+static int user_get(struct st_db *db, enum st_stmt s, const struct params *p, int64_t id,
+                    struct sx_arena *arena, struct st_user *out, struct sx_err *err)
+{
+    struct st_rows rows;
+    struct rd d;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "用户", id);
+    d = (struct rd){.r = &rows};
+    read_user(&d, out);
+    return d.bad ? fail_bad_result(err, s) : 0;
+}
+
+int st_user_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_user *out,
+                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return user_get(db, ST_USER_GET, &p, id, arena, out, err);
+}
+
+int st_user_get_by_username(struct st_db *db, const char *username, struct sx_arena *arena,
+                            struct st_user *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_text(&p, username);
+    return user_get(db, ST_USER_GET_BY_USERNAME, &p, 0, arena, out, err);
+}
+
+int st_user_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
+                 struct sx_arena *arena, struct st_user **out, size_t *n, int *more,
+                 struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_id(&p, org_id);
+    rc = list_paged(db, ST_USER_LIST, &p, after_id, limit, arena, sizeof(struct st_user),
+                    read_user_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+int st_user_list_by_role(struct st_db *db, int64_t org_id, const char *role, struct sx_arena *arena,
+                         struct st_user **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc = need_text(role, "role", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_text(&p, role);
+    rc = list_paged(db, ST_USER_LIST_BY_ROLE, &p, INT64_MIN, ST_LIST_MAX, arena,
+                    sizeof(struct st_user), read_user_el, &arr, n, NULL, err);
+    *out = arr;
+    return rc;
+}
+
+int st_user_set_disabled(struct st_db *db, int64_t id, int disabled, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc;
+    p_int(&p, disabled ? 1 : 0);
+    p_int(&p, id);
+    rc = run_void(db, ST_USER_SET_DISABLED, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "用户", id);
+    return rc;
+}
+
+int st_user_set_password(struct st_db *db, int64_t id, const char *password_hash,
+                         struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = need_text(password_hash, "password_hash", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, password_hash);
+    p_int(&p, id);
+    rc = run_void(db, ST_USER_SET_PASSWORD, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "用户", id);
+    return rc;
+}
+
+/* ---- sessions, API tokens ---- */
+
+int st_session_insert(struct st_db *db, const struct st_session *s, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(s->token_hash, "token_hash", err);
+    if (rc == 0)
+        rc = need_text(s->csrf_token, "csrf_token", err);
+    if (rc == 0)
+        rc = need_ts(s->created_at, "created_at", err);
+    if (rc == 0)
+        rc = need_ts(s->expires_at, "expires_at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, s->token_hash);
+    p_int(&p, s->user_id);
+    p_text(&p, s->csrf_token);
+    p_text(&p, s->created_at);
+    p_text(&p, s->expires_at);
+    return run_void(db, ST_SESSION_INSERT, &p, NULL, err);
+}
+
+int st_session_get(struct st_db *db, const char *token_hash, const char *now,
+                   struct sx_arena *arena, struct st_session *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct rd d;
+    int rc = need_ts(now, "now", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, token_hash);
+    p_text(&p, now);
+    rc = run(db, ST_SESSION_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "会话", 0);
+    d = (struct rd){.r = &rows};
+    out->token_hash = rd_text(&d);
+    out->user_id = rd_i64(&d);
+    out->csrf_token = rd_text(&d);
+    out->created_at = rd_text(&d);
+    out->expires_at = rd_text(&d);
+    read_user(&d, &out->user);
+    return d.bad ? fail_bad_result(err, ST_SESSION_GET) : 0;
+}
+
+int st_session_delete(struct st_db *db, const char *token_hash, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_text(&p, token_hash);
+    return run_void(db, ST_SESSION_DELETE, &p, NULL, err);
+}
+
+int st_session_delete_user(struct st_db *db, int64_t user_id, int64_t *deleted, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, user_id);
+    return run_void(db, ST_SESSION_DELETE_USER, &p, deleted, err);
+}
+
+int st_session_delete_expired(struct st_db *db, const char *now, int64_t *deleted,
+                              struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(now, "now", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, now);
+    return run_void(db, ST_SESSION_DELETE_EXPIRED, &p, deleted, err);
+}
+
+static void read_token(struct rd *d, struct st_api_token *t)
+{
+    t->id = rd_i64(d);
+    t->user_id = rd_i64(d);
+    t->name = rd_text(d);
+    t->token_hash = rd_text(d);
+    t->created_at = rd_text(d);
+    t->revoked_at = rd_text(d);
+}
+
+static void read_token_el(struct rd *d, void *el)
+{
+    read_token(d, el);
+}
+
+int st_api_token_insert(struct st_db *db, const struct st_api_token *t, int64_t *id,
+                        struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(t->name, "name", err);
+    if (rc == 0)
+        rc = need_text(t->token_hash, "token_hash", err);
+    if (rc == 0)
+        rc = need_ts(t->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, t->user_id);
+    p_text(&p, t->name);
+    p_text(&p, t->token_hash);
+    p_text(&p, t->created_at);
+    return run_int(db, ST_TOKEN_INSERT, &p, id, err);
+}
+
+int st_api_token_get_by_hash(struct st_db *db, const char *token_hash, struct sx_arena *arena,
+                             struct st_api_token *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct rd d;
+    int rc;
+    p_text(&p, token_hash);
+    rc = run(db, ST_TOKEN_GET_BY_HASH, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "访问令牌", 0);
+    d = (struct rd){.r = &rows};
+    read_token(&d, out);
+    read_user(&d, &out->user);
+    return d.bad ? fail_bad_result(err, ST_TOKEN_GET_BY_HASH) : 0;
+}
+
+int st_api_token_list(struct st_db *db, int64_t user_id, struct sx_arena *arena,
+                      struct st_api_token **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_api_token *arr;
+    int rc;
+    p_int(&p, user_id);
+    rc = run(db, ST_TOKEN_LIST, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        read_token_el(&d, &arr[i]);
+        if (d.bad)
+            return fail_bad_result(err, ST_TOKEN_LIST);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_api_token_revoke(struct st_db *db, int64_t id, const char *now, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = need_ts(now, "now", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, now);
+    p_int(&p, id);
+    rc = run_void(db, ST_TOKEN_REVOKE, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "有效的访问令牌", id);
+    return rc;
+}
+
+/* ---- audit ---- */
+
+static void read_audit_el(struct rd *d, void *el)
+{
+    struct st_audit *a = el;
+    a->id = rd_i64(d);
+    a->at = rd_text(d);
+    a->user_id = rd_i64(d);
+    a->username = rd_text(d);
+    a->action = rd_text(d);
+    a->target = rd_text(d);
+    a->outcome = rd_text(d);
+    a->ip = rd_text(d);
+    a->detail = rd_text(d);
+}
+
+int st_audit_append(struct st_db *db, const struct st_audit *a, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t dummy;
+    int rc = need_ts(a->at, "at", err);
+    if (rc == 0)
+        rc = need_text(a->action, "action", err);
+    if (rc == 0)
+        rc = need_text(a->outcome, "outcome", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, a->at);
+    p_id(&p, a->user_id);
+    p_text(&p, a->username);
+    p_text(&p, a->action);
+    p_text(&p, a->target);
+    p_text(&p, a->outcome);
+    p_text(&p, a->ip);
+    p_text(&p, a->detail);
+    return run_int(db, ST_AUDIT_APPEND, &p, id != NULL ? id : &dummy, err);
+}
+
+int st_audit_count_failures(struct st_db *db, const char *action, const char *username,
+                            const char *ip, const char *since, int64_t *count, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(since, "since", err);
+    if (rc == 0)
+        rc = need_text(action, "action", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, action);
+    p_text(&p, username);
+    p_text(&p, ip);
+    p_text(&p, since);
+    return run_int(db, ST_AUDIT_COUNT_FAILURES, &p, count, err);
+}
+
+int st_audit_list(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                  struct st_audit **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc = list_paged(db, ST_AUDIT_LIST, &p, after_id, limit, arena, sizeof(struct st_audit),
+                        read_audit_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+/* ---- counters ---- */
+
+int st_counter_next(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_write_tx(db, "st_counter_next", err);
+    if (rc == 0)
+        rc = need_text(kind, "kind", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_text(&p, kind);
+    return run_int(db, ST_COUNTER_NEXT, &p, seq, err);
+}
+
+/* ---- cases ---- */
+
+static void read_case(struct rd *d, struct st_case *c)
+{
+    c->id = rd_i64(d);
+    c->org_id = rd_i64(d);
+    c->kind = rd_text(d);
+    c->number = rd_text(d);
+    c->number_year = rd_int(d);
+    c->number_seq = rd_i64(d);
+    c->state = rd_text(d);
+    c->source = rd_text(d);
+    c->cause = rd_text(d);
+    c->summary = rd_text(d);
+    c->fine_fen = rd_i64(d);
+    c->confiscation_fen = rd_i64(d);
+    c->fund_recovery_fen = rd_i64(d);
+    c->payment_refusal_fen = rd_i64(d);
+    c->flags = rd_text(d);
+    c->created_at = rd_text(d);
+    c->created_by = rd_i64(d);
+    c->head_hash = rd_text(d);
+    c->record_count = rd_i64(d);
+}
+
+static void read_case_el(struct rd *d, void *el)
+{
+    read_case(d, el);
+}
+
+static int check_amounts(const struct st_case *c, struct sx_err *err)
+{
+    if (c->fine_fen < 0 || c->confiscation_fen < 0 || c->fund_recovery_fen < 0 ||
+        c->payment_refusal_fen < 0)
+        return SX_FAIL(err, SX_E_INVALID, "invalid-amount", "金额不能为负数", "", "",
+                       "罚款、没收、追回和拒付金额均以分为单位，不能为负数");
+    return 0;
+}
+
+/* The number and its year/seq come together or not at all. */
+static void p_number(struct params *p, const struct st_case *c)
+{
+    p_text(p, c->number);
+    if (c->number != NULL) {
+        p_int(p, c->number_year);
+        p_int(p, c->number_seq);
+    } else {
+        p_text(p, NULL);
+        p_text(p, NULL);
+    }
+}
+
+int st_case_insert(struct st_db *db, const struct st_case *c, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(c->kind, "kind", err);
+    if (rc == 0)
+        rc = need_text(c->state, "state", err);
+    if (rc == 0)
+        rc = need_ts(c->created_at, "created_at", err);
+    if (rc == 0)
+        rc = check_amounts(c, err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, c->org_id);
+    p_text(&p, c->kind);
+    p_number(&p, c);
+    p_text(&p, c->state);
+    p_text(&p, c->source);
+    p_text(&p, c->cause);
+    p_text(&p, c->summary);
+    p_int(&p, c->fine_fen);
+    p_int(&p, c->confiscation_fen);
+    p_int(&p, c->fund_recovery_fen);
+    p_int(&p, c->payment_refusal_fen);
+    p_text(&p, c->flags);
+    p_text(&p, c->created_at);
+    p_int(&p, c->created_by);
+    return run_int(db, ST_CASE_INSERT, &p, id, err);
+}
+
+int st_case_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *out,
+                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct rd d;
+    int rc;
+    p_int(&p, id);
+    rc = run(db, ST_CASE_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "案件", id);
+    d = (struct rd){.r = &rows};
+    read_case(&d, out);
+    return d.bad ? fail_bad_result(err, ST_CASE_GET) : 0;
+}
+
+int st_case_update_projection(struct st_db *db, const struct st_case *c, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = need_text(c->state, "state", err);
+    if (rc == 0)
+        rc = check_amounts(c, err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, c->state);
+    p_number(&p, c);
+    p_text(&p, c->cause);
+    p_text(&p, c->summary);
+    p_text(&p, c->flags);
+    p_int(&p, c->fine_fen);
+    p_int(&p, c->confiscation_fen);
+    p_int(&p, c->fund_recovery_fen);
+    p_int(&p, c->payment_refusal_fen);
+    p_int(&p, c->id);
+    rc = run_void(db, ST_CASE_UPDATE_PROJECTION, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "案件", c->id);
+    return rc;
+}
+
+/* "%q%" for LIKE with \ escaping %, _ and \ in q. */
+static int like_pattern(const char *q, struct sx_buf *b)
+{
+    int rc = sx_buf_putc(b, '%');
+    for (const char *s = q; rc == 0 && *s != '\0'; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            rc = sx_buf_putc(b, '\\');
+        if (rc == 0)
+            rc = sx_buf_putc(b, *s);
+    }
+    if (rc == 0)
+        rc = sx_buf_putc(b, '%');
+    return rc;
+}
+
+int st_case_list(struct st_db *db, const struct st_case_filter *f, struct sx_arena *arena,
+                 struct st_case **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_buf orgs, pat;
+    void *arr = NULL;
+    int rc = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (more != NULL)
+        *more = 0;
+    sx_buf_init(&orgs, 1 << 20);
+    sx_buf_init(&pat, 4096);
+    /* the org scope travels as one JSON array parameter, e.g. [3,7,9] */
+    if (!f->any_org) {
+        rc = sx_buf_putc(&orgs, '[');
+        for (size_t i = 0; rc == 0 && i < f->n_org_ids; i++)
+            rc = sx_buf_printf(&orgs, "%s%" PRId64, i > 0 ? "," : "", f->org_ids[i]);
+        if (rc == 0)
+            rc = sx_buf_putc(&orgs, ']');
+        if (rc != 0) {
+            rc = SX_FAIL(err, SX_E_TOOBIG, "scope-too-large", "查询范围过大", "", "org_ids",
+                         "机构数量过多");
+            goto cleanup;
+        }
+    }
+    if (f->q != NULL && f->q[0] != '\0' && like_pattern(f->q, &pat) != 0) {
+        rc = SX_FAIL(err, SX_E_TOOBIG, "query-too-long", "查询词过长", "", "q",
+                     "查询词不能超过 4000 字节");
+        goto cleanup;
+    }
+    p_int(&p, f->any_org ? 1 : 0);
+    p_text(&p, f->any_org ? NULL : orgs.data);
+    p_text(&p, f->kind);
+    p_text(&p, f->state);
+    p_text(&p, pat.len > 0 ? pat.data : NULL);
+    p_id(&p, f->officer_id);
+    rc = list_paged(db, ST_CASE_LIST, &p, f->after_id, f->limit, arena, sizeof(struct st_case),
+                    read_case_el, &arr, n, more, err);
+    *out = arr;
+cleanup:
+    sx_buf_free(&orgs);
+    sx_buf_free(&pat);
+    return rc;
+}
+
+/* ---- parties, officers ---- */
+
+static void read_party_el(struct rd *d, void *el)
+{
+    struct st_party *p = el;
+    p->id = rd_i64(d);
+    p->case_id = rd_i64(d);
+    p->kind = rd_text(d);
+    p->name = rd_text(d);
+    p->id_number = rd_text(d);
+    p->uscc = rd_text(d);
+    p->legal_rep = rd_text(d);
+    p->address = rd_text(d);
+    p->phone = rd_text(d);
+    p->birth_date = rd_text(d);
+}
+
+int st_party_insert(struct st_db *db, const struct st_party *pa, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(pa->kind, "kind", err);
+    if (rc == 0)
+        rc = need_text(pa->name, "name", err);
+    if (rc == 0)
+        rc = need_date_opt(pa->birth_date, "birth_date", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, pa->case_id);
+    p_text(&p, pa->kind);
+    p_text(&p, pa->name);
+    p_text(&p, pa->id_number);
+    p_text(&p, pa->uscc);
+    p_text(&p, pa->legal_rep);
+    p_text(&p, pa->address);
+    p_text(&p, pa->phone);
+    p_text(&p, pa->birth_date);
+    return run_int(db, ST_PARTY_INSERT, &p, id, err);
+}
+
+/* Run a by-id statement returning many rows and decode all of them. */
+static int list_all(struct st_db *db, enum st_stmt s, int64_t key, struct sx_arena *arena,
+                    size_t elsize, void (*read_row)(struct rd *d, void *el), void **out, size_t *n,
+                    struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    char *arr;
+    int rc;
+    p_int(&p, key);
+    rc = run(db, s, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, elsize);
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        read_row(&d, arr + i * elsize);
+        if (d.bad)
+            return fail_bad_result(err, s);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_party_list(struct st_db *db, int64_t case_id, struct sx_arena *arena, struct st_party **out,
+                  size_t *n, struct sx_err *err)
+{
+    void *arr = NULL;
+    int rc = list_all(db, ST_PARTY_LIST, case_id, arena, sizeof(struct st_party), read_party_el,
+                      &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+int st_case_officer_add(struct st_db *db, int64_t case_id, int64_t user_id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, case_id);
+    p_int(&p, user_id);
+    return run_void(db, ST_OFFICER_ADD, &p, NULL, err);
+}
+
+int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                         struct st_user **out, size_t *n, struct sx_err *err)
+{
+    void *arr = NULL;
+    int rc = list_all(db, ST_OFFICER_LIST, case_id, arena, sizeof(struct st_user), read_user_el,
+                      &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+/* ---- records ---- */
+
+static void read_record(struct rd *d, struct st_record *r)
+{
+    r->id = rd_i64(d);
+    r->case_id = rd_i64(d);
+    r->seq = rd_i64(d);
+    r->type = rd_text(d);
+    r->at = rd_text(d);
+    r->recorded_at = rd_text(d);
+    r->actor_id = rd_i64(d);
+    r->corrects = rd_i64(d);
+    r->body = rd_text(d);
+    r->prev_hash = rd_text(d);
+    r->hash = rd_text(d);
+    r->action = rd_text(d);
+}
+
+static void read_record_el(struct rd *d, void *el)
+{
+    read_record(d, el);
+}
+
+static const char zero_hash[ST_HASH_HEX_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx_arena *arena,
+                     struct st_record *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_arena tmp;
+    struct st_rows rows;
+    struct lg_record rec;
+    char hash[LG_SM3_HEX_LEN + 1];
+    char head[ST_HASH_HEX_LEN + 1];
+    int64_t count = 0, id = 0, changes = 0;
+    int rc;
+
+    sx_arena_init(&tmp, 1024);
+    rc = need_write_tx(db, "st_record_append", err);
+    if (rc == 0)
+        rc = need_text(in->type, "type", err);
+    if (rc == 0)
+        rc = need_text(in->action, "action", err);
+    if (rc == 0)
+        rc = need_ts(in->at, "at", err);
+    if (rc == 0)
+        rc = need_ts(in->recorded_at, "recorded_at", err);
+    if (rc == 0 && in->body == NULL)
+        rc = need_text(in->body, "body", err);
+    if (rc != 0)
+        goto cleanup;
+
+    /* Lock the case row (PostgreSQL FOR UPDATE) and read its chain head. */
+    p_int(&p, in->case_id);
+    rc = run(db, ST_CASE_LOCK_HEAD, &p, &tmp, &rows, err);
+    if (rc != 0)
+        goto cleanup;
+    if (rows.nrows == 0) {
+        rc = fail_notfound(err, "案件", in->case_id);
+        goto cleanup;
+    }
+    if (rows.ncols != 2 || st_cell(&rows, 0, 0) == NULL ||
+        strlen(st_cell(&rows, 0, 0)) != ST_HASH_HEX_LEN ||
+        parse_i64(st_cell(&rows, 0, 1), &count) != 0 || count < 0) {
+        rc = fail_bad_result(err, ST_CASE_LOCK_HEAD);
+        goto cleanup;
+    }
+    memcpy(head, st_cell(&rows, 0, 0), sizeof(head));
+
+    /* A correction must point at an earlier record of the same case. */
+    if (in->corrects != 0) {
+        int64_t owner = 0;
+        p = (struct params){.n = 0};
+        p_int(&p, in->corrects);
+        rc = run(db, ST_RECORD_CASE_OF, &p, &tmp, &rows, err);
+        if (rc != 0)
+            goto cleanup;
+        if (rows.nrows != 1 || parse_i64(st_cell(&rows, 0, 0), &owner) != 0 ||
+            owner != in->case_id) {
+            rc = SX_FAIL(err, SX_E_INVALID, "corrects-other-case", "更正的记录不属于本案件", "",
+                         "corrects", "记录 %" PRId64 " 不是案件 %" PRId64 " 的记录", in->corrects,
+                         in->case_id);
+            goto cleanup;
+        }
+    }
+
+    if (!db->chain_open) {
+        rc = lg_chain_open(&db->chain, err);
+        if (rc != 0)
+            goto cleanup;
+        db->chain_open = 1;
+    }
+    rec = (struct lg_record){
+        .id = 0,
+        .case_id = in->case_id,
+        .seq = count + 1,
+        .actor_id = in->actor_id,
+        .corrects = in->corrects,
+        .type = in->type,
+        .at = in->at,
+        .body = in->body,
+        .action = in->action,
+    };
+    rc = lg_chain_seal(&db->chain, count == 0 ? NULL : head, &rec, hash, err);
+    if (rc != 0)
+        goto cleanup;
+
+    p = (struct params){.n = 0};
+    p_int(&p, in->case_id);
+    p_int(&p, count + 1);
+    p_text(&p, in->type);
+    p_text(&p, in->at);
+    p_text(&p, in->recorded_at);
+    p_id(&p, in->actor_id);
+    p_id(&p, in->corrects);
+    p_text(&p, in->body);
+    p_text(&p, count == 0 ? zero_hash : head);
+    p_text(&p, hash);
+    p_text(&p, in->action);
+    rc = run_int(db, ST_RECORD_INSERT, &p, &id, err);
+    if (rc != 0)
+        goto cleanup;
+
+    p = (struct params){.n = 0};
+    p_text(&p, hash);
+    p_int(&p, count + 1);
+    p_int(&p, in->case_id);
+    p_int(&p, count);
+    rc = run_void(db, ST_CASE_SET_HEAD, &p, &changes, err);
+    if (rc != 0)
+        goto cleanup;
+    if (changes != 1) {
+        /* cannot happen while the row is locked: someone moved the head under us */
+        rc = SX_FAIL(err, SX_E_INTERNAL, "chain-race", "案件记录链被并发修改", "", "",
+                     "案件 %" PRId64 " 的记录数在加锁期间发生变化", in->case_id);
+        goto cleanup;
+    }
+
+    if (out != NULL) {
+        *out = (struct st_record){
+            .id = id,
+            .case_id = in->case_id,
+            .seq = count + 1,
+            .type = sx_arena_strdup(arena, in->type),
+            .action = sx_arena_strdup(arena, in->action),
+            .at = sx_arena_strdup(arena, in->at),
+            .recorded_at = sx_arena_strdup(arena, in->recorded_at),
+            .actor_id = in->actor_id,
+            .corrects = in->corrects,
+            .body = sx_arena_strdup(arena, in->body),
+            .prev_hash = sx_arena_strdup(arena, count == 0 ? zero_hash : head),
+            .hash = sx_arena_strdup(arena, hash),
+        };
+        if (out->type == NULL || out->action == NULL || out->at == NULL || out->recorded_at == NULL || out->body == NULL ||
+            out->prev_hash == NULL || out->hash == NULL)
+            rc = fail_nomem(err);
+    }
+
+cleanup:
+    sx_arena_free(&tmp);
+    return rc;
+}
+
+int st_record_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_record *out,
+                  struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct rd d;
+    int rc;
+    p_int(&p, id);
+    rc = run(db, ST_RECORD_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "记录", id);
+    d = (struct rd){.r = &rows};
+    read_record(&d, out);
+    return d.bad ? fail_bad_result(err, ST_RECORD_GET) : 0;
+}
+
+int st_record_list(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                   struct st_record **out, size_t *n, struct sx_err *err)
+{
+    void *arr = NULL;
+    int rc = list_all(db, ST_RECORD_LIST, case_id, arena, sizeof(struct st_record), read_record_el,
+                      &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+/*
+ * Keyset paging instead of one long-running statement or a server cursor: the same code on
+ * both backends, memory bounded by one page, and the connection free while fn runs.
+ */
+int st_record_iter(struct st_db *db,
+                   int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err), void *ctx,
+                   struct sx_err *err)
+{
+    struct sx_arena page;
+    int64_t after_case = 0, after_seq = 0;
+    int rc = 0;
+
+    sx_arena_init(&page, 1 << 20);
+    for (;;) {
+        struct params p = {.n = 0};
+        struct st_rows rows;
+        sx_arena_reset(&page);
+        p_int(&p, after_case);
+        p_int(&p, after_seq);
+        p_int(&p, ST_ITER_PAGE);
+        rc = run(db, ST_RECORD_ITER, &p, &page, &rows, err);
+        if (rc != 0)
+            goto cleanup;
+        for (size_t i = 0; i < rows.nrows; i++) {
+            struct st_record r;
+            struct rd d = {.r = &rows, .row = i};
+            read_record(&d, &r);
+            if (d.bad) {
+                rc = fail_bad_result(err, ST_RECORD_ITER);
+                goto cleanup;
+            }
+            rc = fn(ctx, &r, err);
+            if (rc != 0)
+                goto cleanup;
+            after_case = r.case_id;
+            after_seq = r.seq;
+        }
+        if (rows.nrows < ST_ITER_PAGE)
+            break;
+    }
+cleanup:
+    sx_arena_free(&page);
+    return rc;
+}
+
+int st_case_iter(struct st_db *db,
+                 int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err)
+{
+    struct sx_arena page;
+    int64_t after_id = 0;
+    int rc = 0;
+
+    sx_arena_init(&page, 1 << 20);
+    for (;;) {
+        struct params p = {.n = 0};
+        struct st_rows rows;
+        sx_arena_reset(&page);
+        p_int(&p, after_id);
+        p_int(&p, ST_ITER_PAGE);
+        rc = run(db, ST_CASE_ITER, &p, &page, &rows, err);
+        if (rc != 0)
+            goto cleanup;
+        for (size_t i = 0; i < rows.nrows; i++) {
+            struct st_case_head c;
+            struct rd d = {.r = &rows, .row = i};
+            c.id = rd_i64(&d);
+            c.head_hash = rd_text(&d);
+            c.record_count = rd_i64(&d);
+            if (d.bad) {
+                rc = fail_bad_result(err, ST_CASE_ITER);
+                goto cleanup;
+            }
+            rc = fn(ctx, &c, err);
+            if (rc != 0)
+                goto cleanup;
+            after_id = c.id;
+        }
+        if (rows.nrows < ST_ITER_PAGE)
+            break;
+    }
+cleanup:
+    sx_arena_free(&page);
+    return rc;
+}
+
+/* ---- calendar ---- */
+
+int st_calendar_import(struct st_db *db, const struct st_cal_year *year,
+                       const struct st_cal_day *days, size_t n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int own = !st_in_tx(db);
+    int rc = need_text(year->source, "source", err);
+    if (rc == 0)
+        rc = need_ts(year->imported_at, "imported_at", err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!is_date(days[i].day) || (days[i].off_day != 0 && days[i].off_day != 1) ||
+            days[i].name == NULL)
+            rc = SX_FAIL(err, SX_E_INVALID, "invalid-calendar-day", "节假日数据格式不正确", "",
+                         "day",
+                         "%d 年第 %zu 行：日期应为 YYYY-MM-DD，off_day 为 0 或 1，名称不能为空",
+                         year->year, i + 1);
+    }
+    if (rc != 0)
+        return rc;
+    if (own) {
+        rc = st_begin(db, err);
+        if (rc != 0)
+            return rc;
+    }
+    p_int(&p, year->year);
+    rc = run_void(db, ST_CAL_DELETE_DAYS, &p, NULL, err);
+    if (rc == 0)
+        rc = run_void(db, ST_CAL_DELETE_YEAR, &p, NULL, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct params dp = {.n = 0};
+        p_text(&dp, days[i].day);
+        p_int(&dp, days[i].off_day);
+        p_text(&dp, days[i].name);
+        p_int(&dp, year->year);
+        rc = run_void(db, ST_CAL_INSERT_DAY, &dp, NULL, err);
+    }
+    if (rc == 0) {
+        p = (struct params){.n = 0};
+        p_int(&p, year->year);
+        p_text(&p, year->source);
+        p_text(&p, year->imported_at);
+        rc = run_void(db, ST_CAL_INSERT_YEAR, &p, NULL, err);
+    }
+    if (own) {
+        if (rc == 0)
+            rc = st_commit(db, err);
+        if (rc != 0)
+            st_rollback(db, NULL);
+    }
+    return rc;
+}
+
+int st_calendar_load(struct st_db *db, struct sx_arena *arena, struct st_cal_day **out, size_t *n,
+                     struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_cal_day *arr;
+    int rc = run(db, ST_CAL_LOAD, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        arr[i].day = rd_text(&d);
+        arr[i].off_day = rd_int(&d);
+        arr[i].name = rd_text(&d);
+        arr[i].year = rd_int(&d);
+        if (d.bad)
+            return fail_bad_result(err, ST_CAL_LOAD);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_calendar_years(struct st_db *db, struct sx_arena *arena, struct st_cal_year **out, size_t *n,
+                      struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_cal_year *arr;
+    int rc = run(db, ST_CAL_YEARS, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        arr[i].year = rd_int(&d);
+        arr[i].source = rd_text(&d);
+        arr[i].imported_at = rd_text(&d);
+        if (d.bad)
+            return fail_bad_result(err, ST_CAL_YEARS);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+/* ---- settings ---- */
+
+int st_setting_get(struct st_db *db, const char *key, struct sx_arena *arena, const char **value,
+                   struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int rc;
+    p_text(&p, key);
+    rc = run(db, ST_SETTING_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "setting-missing", "设置项不存在", "", "key",
+                       "没有设置项 %.64s", key);
+    *value = st_cell(&rows, 0, 0);
+    return *value != NULL ? 0 : fail_bad_result(err, ST_SETTING_GET);
+}
+
+int st_setting_set(struct st_db *db, const char *key, const char *value, const char *now,
+                   struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(value, "value", err);
+    if (rc == 0)
+        rc = need_ts(now, "now", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, key);
+    p_text(&p, value);
+    p_text(&p, now);
+    return run_void(db, ST_SETTING_SET, &p, NULL, err);
+}
+
+/* ---- metrics ---- */
+
+int st_counts(struct st_db *db, const char *now, struct st_counts *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_arena a;
+    struct st_rows rows;
+    int rc = need_ts(now, "now", err);
+    if (rc != 0)
+        return rc;
+    sx_arena_init(&a, 1024);
+    p_text(&p, now);
+    rc = run(db, ST_COUNTS, &p, &a, &rows, err);
+    if (rc == 0) {
+        struct rd d = {.r = &rows};
+        if (rows.nrows != 1) {
+            d.bad = 1;
+        } else {
+            out->orgs = rd_i64(&d);
+            out->users = rd_i64(&d);
+            out->cases = rd_i64(&d);
+            out->records = rd_i64(&d);
+            out->audit_entries = rd_i64(&d);
+            out->sessions_active = rd_i64(&d);
+        }
+        if (d.bad)
+            rc = fail_bad_result(err, ST_COUNTS);
+    }
+    sx_arena_free(&a);
+    return rc;
+}
+
+int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_count **out, size_t *n,
+                   struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_case_count *arr;
+    int rc = run(db, ST_CASE_COUNTS, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        arr[i].kind = rd_text(&d);
+        arr[i].state = rd_text(&d);
+        arr[i].count = rd_i64(&d);
+        if (d.bad)
+            return fail_bad_result(err, ST_CASE_COUNTS);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}

@@ -1,0 +1,538 @@
+/*
+ * store: Sanxiang's storage adapter. One SQL layer over SQLite (the embedded default) and
+ * PostgreSQL 15 (the multi-node store), with embedded numbered migrations and typed functions.
+ *
+ * A struct st_db is one connection plus all its prepared statements. It is not thread-safe:
+ * each worker thread opens its own. Every statement is prepared when the connection opens (or,
+ * on a database that is not yet migrated, right after st_migrate) and bound with parameters;
+ * no SQL is built by string formatting, and no SQL text exists outside src/store/.
+ *
+ * Transactions: typed functions do not open transactions unless their comment says so; the
+ * app layer groups them between st_begin and st_commit (st_rollback on any error). On SQLite
+ * st_begin is BEGIN IMMEDIATE, so write transactions are serialised up front; on PostgreSQL it
+ * is READ COMMITTED and the functions that need serialisation lock rows themselves
+ * (st_counter_next, st_record_append). A busy database (SQLite lock wait longer than 5 s) or a
+ * PostgreSQL serialization failure / deadlock gives SX_E_DB with status 503: roll back and retry.
+ *
+ * Values: timestamps are ISO-8601 UTC text "YYYY-MM-DDTHH:MM:SSZ", dates "YYYY-MM-DD" (TEXT in
+ * both backends, so canonical JSON is byte-identical); money is integer fen; ids are 64-bit
+ * integers, and an id field of 0 means SQL NULL ("none"). A NULL char pointer is SQL NULL.
+ * records and audit_log are append-only: triggers in both backends refuse UPDATE and DELETE
+ * (and TRUNCATE on PostgreSQL), and the store has no function that would try.
+ *
+ * The generic layer underneath (one statement enum, st_exec, the two statement tables) is in
+ * store_int.h, private to src/store/ and its unit test.
+ *
+ * Ownership: st_open / st_close are a pair; the caller owns the st_db. Every struct or string
+ * a function returns is allocated in the caller's struct sx_arena and lives until that arena
+ * is reset. Input structs and strings are borrowed for the duration of the call.
+ *
+ * Errors (all functions return 0 or a negative SX_E_* and fill err): SX_E_DB for database
+ * failures (the detail names the statement and quotes the database's message), SX_E_NOTFOUND
+ * when a get/update names a row that does not exist, SX_E_CONFLICT for a duplicate unique key
+ * ("duplicate") or a change to an issued case number, SX_E_INVALID for a bad argument, a
+ * missing referenced row or a failed CHECK, SX_E_FORBIDDEN when an append-only table refused a
+ * change, SX_E_NOMEM when the arena is exhausted.
+ */
+#ifndef ST_STORE_H
+#define ST_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sx_arena.h"
+#include "sx_err.h"
+
+struct st_db;
+
+/* Length of the hex hashes kept in cases.head_hash and records.{prev_hash,hash}. */
+#define ST_HASH_HEX_LEN 64
+
+/* Longest page a list function returns; larger limits are clamped to it. */
+#define ST_LIST_MAX 1000
+
+/* ---- connection ---- */
+
+/*
+ * Open a connection. A url starting with "postgresql://" or "postgres://" goes to libpq
+ * (client encoding UTF8); anything else is a SQLite file path, created if missing, whose
+ * directory must exist (it is not created). SQLite connections use WAL, foreign_keys=ON,
+ * synchronous=FULL and a 5 s busy timeout. If the schema is current, every statement is
+ * prepared here; on an empty or older database only what st_migrate needs is. Returns 0 and
+ * *out (free with st_close); SX_E_IO when the SQLite directory is missing, SX_E_DB otherwise.
+ */
+int st_open(const char *url, struct st_db **out, struct sx_err *err) SX_WUR;
+
+/* Close the connection, rolling back an open transaction. NULL is a no-op. */
+void st_close(struct st_db *db);
+
+/* "sqlite" or "postgresql". */
+const char *st_backend(const struct st_db *db);
+
+/* ---- transactions ---- */
+
+/* Start a write transaction (SQLite: BEGIN IMMEDIATE). SX_E_DB (503) when busy. */
+int st_begin(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/*
+ * Start a read-only snapshot transaction (SQLite: deferred BEGIN, PostgreSQL: REPEATABLE
+ * READ READ ONLY), so that several reads (e.g. st_case_iter then st_record_iter in verify)
+ * see one consistent state while writers go on. End it with st_commit or st_rollback.
+ */
+int st_begin_read(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/*
+ * Commit. On PostgreSQL, committing a transaction that an earlier error aborted is reported
+ * as SX_E_DB "db-tx-aborted" (PostgreSQL would silently roll it back). SX_E_INTERNAL
+ * "tx-none" without an open transaction. After a failed commit call st_rollback.
+ */
+int st_commit(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/* Roll back the open transaction; a no-op (0) when none is open. */
+int st_rollback(struct st_db *db, struct sx_err *err);
+
+/* 1 if a transaction is open on db, else 0. */
+int st_in_tx(const struct st_db *db);
+
+/* ---- schema ---- */
+
+/*
+ * Apply every embedded migration the database lacks, in order, inside one transaction of its
+ * own (PostgreSQL also takes an advisory lock, so concurrent migrators queue), each recorded
+ * in schema_migrations(version, name, applied_at). A current database is a no-op. Sets
+ * *applied (may be NULL) to the number applied. SX_E_DB when the database is ahead of this
+ * binary or a migration fails (nothing is applied then); SX_E_INTERNAL inside a transaction.
+ */
+int st_migrate(struct st_db *db, int *applied, struct sx_err *err) SX_WUR;
+
+/*
+ * 0 when the database schema is exactly the one this binary embeds. SX_E_DB with a zh-CN
+ * explanation when it is not initialised, behind (run `sanxiang init`) or ahead (upgrade the
+ * program), or its migration names differ.
+ */
+int st_schema_check(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/* Highest migration version this binary embeds. */
+int st_schema_version_latest(void);
+
+/* ---- orgs (执法主体) ---- */
+
+struct st_org {
+    int64_t id;
+    int64_t parent_id; /* 0: top of the tree */
+    const char *code;  /* unique */
+    const char *name;
+    const char *short_name;      /* e.g. "京", used in case numbers */
+    const char *level;           /* province | city | county | unit (checked by core) */
+    const char *region;          /* may be NULL */
+    const char *address;         /* may be NULL */
+    const char *head;            /* 负责人, may be NULL */
+    const char *phone;           /* may be NULL */
+    const char *supervise_phone; /* 监督电话, may be NULL */
+    const char *categories;      /* enforcement categories, free text, may be NULL */
+    const char *policy;          /* policy preset name; NULL on insert means "national" */
+    const char *qualification;   /* 主体资格依据, may be NULL */
+    const char *created_at;
+};
+
+/* Insert o (o->id ignored); sets *id. SX_E_CONFLICT on a duplicate code. */
+int st_org_insert(struct st_db *db, const struct st_org *o, int64_t *id, struct sx_err *err) SX_WUR;
+
+/*
+ * Update every field of the org o->id except id, code and created_at (HB-1-08b: basic
+ * information is kept current). SX_E_NOTFOUND if there is no such org.
+ */
+int st_org_update(struct st_db *db, const struct st_org *o, struct sx_err *err) SX_WUR;
+
+/* Fetch one org into *out. SX_E_NOTFOUND. */
+int st_org_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_org *out,
+               struct sx_err *err) SX_WUR;
+int st_org_get_by_code(struct st_db *db, const char *code, struct sx_arena *arena,
+                       struct st_org *out, struct sx_err *err) SX_WUR;
+
+/*
+ * Orgs with id > after_id in id order, at most limit (clamped to 1..ST_LIST_MAX). Sets *out
+ * (arena array), *n and *more (1 if another page follows; pass the last id as after_id).
+ */
+int st_org_list(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                struct st_org **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
+
+/*
+ * Ids of org_id and all orgs below it in the tree (its own id first, then in id order), for
+ * building a scope filter for st_case_list. Sets *ids (arena) and *n; SX_E_NOTFOUND.
+ */
+int st_org_subtree(struct st_db *db, int64_t org_id, struct sx_arena *arena, int64_t **ids,
+                   size_t *n, struct sx_err *err) SX_WUR;
+
+/* ---- users (执法人员 and staff) ---- */
+
+struct st_user {
+    int64_t id;
+    int64_t org_id;
+    const char *username; /* unique */
+    const char *display_name;
+    const char *password_hash;       /* Argon2id encoded; NULL in joined results */
+    const char *roles;               /* comma-separated subset of officer,reviewer,head,... */
+    const char *cert_no;             /* 执法证号, may be NULL */
+    const char *cert_valid_from;     /* date, may be NULL */
+    const char *cert_valid_to;       /* date, may be NULL */
+    const char *legal_qualification; /* 法律职业资格, may be NULL */
+    const char *post;                /* 职务/岗位, may be NULL */
+    int disabled;                    /* 0 or 1 */
+    const char *created_at;
+};
+
+/* Insert u (u->id ignored); sets *id. SX_E_CONFLICT on a duplicate username. */
+int st_user_insert(struct st_db *db, const struct st_user *u, int64_t *id,
+                   struct sx_err *err) SX_WUR;
+
+/*
+ * Update the profile of user u->id: org_id, display_name, roles, cert_no, cert_valid_from,
+ * cert_valid_to, legal_qualification, post (not username, password, disabled). SX_E_NOTFOUND.
+ */
+int st_user_update(struct st_db *db, const struct st_user *u, struct sx_err *err) SX_WUR;
+
+int st_user_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_user *out,
+                struct sx_err *err) SX_WUR;
+int st_user_get_by_username(struct st_db *db, const char *username, struct sx_arena *arena,
+                            struct st_user *out, struct sx_err *err) SX_WUR;
+
+/* Users with id > after_id, of org_id only unless org_id is 0; paging as st_org_list. */
+int st_user_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
+                 struct sx_arena *arena, struct st_user **out, size_t *n, int *more,
+                 struct sx_err *err) SX_WUR;
+
+/*
+ * Enabled users of org_id whose roles include role (e.g. "officer" lists the org's 执法人员),
+ * in id order, at most ST_LIST_MAX.
+ */
+int st_user_list_by_role(struct st_db *db, int64_t org_id, const char *role, struct sx_arena *arena,
+                         struct st_user **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* Set disabled (0/1). SX_E_NOTFOUND. The caller also deletes the user's sessions. */
+int st_user_set_disabled(struct st_db *db, int64_t id, int disabled, struct sx_err *err) SX_WUR;
+
+/* Replace the password hash. SX_E_NOTFOUND. */
+int st_user_set_password(struct st_db *db, int64_t id, const char *password_hash,
+                         struct sx_err *err) SX_WUR;
+
+/* ---- sessions and API tokens ---- */
+
+struct st_session {
+    const char *token_hash; /* hash of the cookie token; the token itself is never stored */
+    int64_t user_id;
+    const char *csrf_token;
+    const char *created_at;
+    const char *expires_at;
+    struct st_user user; /* joined; password_hash NULL */
+};
+
+/* Insert s (s->user ignored). SX_E_CONFLICT on a duplicate token hash. */
+int st_session_insert(struct st_db *db, const struct st_session *s, struct sx_err *err) SX_WUR;
+
+/*
+ * The session with token_hash that expires after now, joined with its user, if that user is
+ * not disabled. SX_E_NOTFOUND otherwise (unknown, expired or disabled alike).
+ */
+int st_session_get(struct st_db *db, const char *token_hash, const char *now,
+                   struct sx_arena *arena, struct st_session *out, struct sx_err *err) SX_WUR;
+
+/* Delete one session (logout). Deleting a missing session is not an error. */
+int st_session_delete(struct st_db *db, const char *token_hash, struct sx_err *err) SX_WUR;
+
+/* Delete all sessions of a user (disable, password change). Sets *deleted (may be NULL). */
+int st_session_delete_user(struct st_db *db, int64_t user_id, int64_t *deleted,
+                           struct sx_err *err) SX_WUR;
+
+/* Delete sessions with expires_at <= now. Sets *deleted (may be NULL). */
+int st_session_delete_expired(struct st_db *db, const char *now, int64_t *deleted,
+                              struct sx_err *err) SX_WUR;
+
+struct st_api_token {
+    int64_t id;
+    int64_t user_id;
+    const char *name;
+    const char *token_hash;
+    const char *created_at;
+    const char *revoked_at; /* NULL while active */
+    struct st_user user;    /* joined by st_api_token_get_by_hash only; password_hash NULL */
+};
+
+/* Insert t (t->id, t->revoked_at, t->user ignored); sets *id. SX_E_CONFLICT. */
+int st_api_token_insert(struct st_db *db, const struct st_api_token *t, int64_t *id,
+                        struct sx_err *err) SX_WUR;
+
+/* The active (not revoked) token with token_hash whose user is enabled. SX_E_NOTFOUND. */
+int st_api_token_get_by_hash(struct st_db *db, const char *token_hash, struct sx_arena *arena,
+                             struct st_api_token *out, struct sx_err *err) SX_WUR;
+
+/* A user's tokens (active and revoked) in id order, at most ST_LIST_MAX. */
+int st_api_token_list(struct st_db *db, int64_t user_id, struct sx_arena *arena,
+                      struct st_api_token **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* Revoke an active token at time now. SX_E_NOTFOUND if missing or already revoked. */
+int st_api_token_revoke(struct st_db *db, int64_t id, const char *now, struct sx_err *err) SX_WUR;
+
+/* ---- audit log (append-only) ---- */
+
+struct st_audit {
+    int64_t id;
+    const char *at;
+    int64_t user_id;      /* 0: anonymous / unknown */
+    const char *username; /* as given (e.g. a failed login's name), may be NULL */
+    const char *action;   /* e.g. "login", "case.create" */
+    const char *target;   /* e.g. "case:42", may be NULL */
+    const char *outcome;  /* ok | denied | failed */
+    const char *ip;       /* may be NULL */
+    const char *detail;   /* may be NULL; never ID numbers or names of parties */
+};
+
+/* Append a (a->id ignored); sets *id (may be NULL). */
+int st_audit_append(struct st_db *db, const struct st_audit *a, int64_t *id,
+                    struct sx_err *err) SX_WUR;
+
+/*
+ * Count entries of action with outcome other than "ok" at or after since, whose username is
+ * username (if non-NULL) or whose ip is ip (if non-NULL): login rate limiting calls it once
+ * per key. Both NULL counts nothing.
+ */
+int st_audit_count_failures(struct st_db *db, const char *action, const char *username,
+                            const char *ip, const char *since, int64_t *count,
+                            struct sx_err *err) SX_WUR;
+
+/* Audit entries with id > after_id in id order; paging as st_org_list. */
+int st_audit_list(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                  struct st_audit **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
+
+/* ---- gap-free counters ---- */
+
+/*
+ * Next number of the (org_id, year, kind) sequence: 1, 2, 3, ... with no gaps and no reuse
+ * as long as the surrounding transaction commits (a rollback returns the number). Must be
+ * called inside st_begin's transaction (SX_E_INTERNAL otherwise); the counter row stays
+ * locked until commit, so concurrent callers on any node queue behind it.
+ */
+int st_counter_next(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err) SX_WUR;
+
+/* ---- cases (a projection; the truth is the records) ---- */
+
+struct st_case {
+    int64_t id;
+    int64_t org_id;
+    const char *kind;   /* penalty | inspection | coercion | ... (checked by core) */
+    const char *number; /* case number, NULL until issued; never changes once set */
+    int number_year;    /* 0 while number is NULL */
+    int64_t number_seq; /* 0 while number is NULL */
+    const char *state;
+    const char *source;  /* 投诉/举报/检查/移送/交办/依申请 code, may be NULL */
+    const char *cause;   /* 案由, may be NULL */
+    const char *summary; /* may be NULL */
+    int64_t fine_fen;
+    int64_t confiscation_fen;
+    int64_t fund_recovery_fen;
+    int64_t payment_refusal_fen;
+    const char *flags; /* JSON object text; NULL on insert means "{}" */
+    const char *created_at;
+    int64_t created_by;
+    const char *head_hash; /* hex; 64 zeros before the first record */
+    int64_t record_count;
+};
+
+/* Insert c (id, head_hash, record_count ignored: a new case has no records); sets *id. */
+int st_case_insert(struct st_db *db, const struct st_case *c, int64_t *id,
+                   struct sx_err *err) SX_WUR;
+
+int st_case_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *out,
+                struct sx_err *err) SX_WUR;
+
+/*
+ * Write the projection fields of case c->id: state, number, number_year, number_seq, cause,
+ * summary, flags and the four amounts (not org, kind, creator, head or count). Changing a
+ * number once issued is refused by a trigger (SX_E_CONFLICT). SX_E_NOTFOUND.
+ */
+int st_case_update_projection(struct st_db *db, const struct st_case *c, struct sx_err *err) SX_WUR;
+
+struct st_case_filter {
+    int any_org;            /* 1: no org filter (admin tools only); else org_ids is the scope */
+    const int64_t *org_ids; /* cases of these orgs only; n_org_ids == 0 matches nothing */
+    size_t n_org_ids;
+    const char *kind;   /* NULL: any */
+    const char *state;  /* NULL: any */
+    const char *q;      /* NULL: any; else substring of number, cause or a party's name */
+    int64_t officer_id; /* 0: any; else cases this user is an officer of */
+    int64_t after_id;   /* cursor: cases with a larger id */
+    int limit;          /* clamped to 1..ST_LIST_MAX */
+};
+
+/* Cases matching f in id order; paging as st_org_list. */
+int st_case_list(struct st_db *db, const struct st_case_filter *f, struct sx_arena *arena,
+                 struct st_case **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
+
+/* ---- parties (当事人) ---- */
+
+struct st_party {
+    int64_t id;
+    int64_t case_id;
+    const char *kind; /* person | org */
+    const char *name;
+    const char *id_number;  /* 身份证号, person, may be NULL */
+    const char *uscc;       /* 统一社会信用代码, org, may be NULL */
+    const char *legal_rep;  /* 法定代表人, org, may be NULL */
+    const char *address;    /* may be NULL */
+    const char *phone;      /* may be NULL */
+    const char *birth_date; /* date, may be NULL */
+};
+
+int st_party_insert(struct st_db *db, const struct st_party *p, int64_t *id,
+                    struct sx_err *err) SX_WUR;
+
+/* Parties of a case in id order. */
+int st_party_list(struct st_db *db, int64_t case_id, struct sx_arena *arena, struct st_party **out,
+                  size_t *n, struct sx_err *err) SX_WUR;
+
+/* ---- case officers ---- */
+
+/* Add user_id as an officer of case_id. SX_E_CONFLICT if already one. */
+int st_case_officer_add(struct st_db *db, int64_t case_id, int64_t user_id,
+                        struct sx_err *err) SX_WUR;
+
+/* The case's officers as users (with cert fields, password_hash NULL) in user id order. */
+int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                         struct st_user **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* ---- records (append-only, hash-chained per case) ---- */
+
+struct st_record {
+    int64_t id;
+    int64_t case_id;
+    int64_t seq; /* 1, 2, ... within the case */
+    const char *type;
+    const char *at;          /* when the step happened */
+    const char *recorded_at; /* when it was recorded */
+    int64_t actor_id;
+    int64_t corrects; /* 0, or the id of an earlier record of the same case it corrects */
+    const char *body; /* canonical JSON text */
+    const char *prev_hash;
+    const char *hash;
+    const char *action; /* the workflow action that made it (one type serves several actions) */
+};
+
+struct st_record_new {
+    int64_t case_id;
+    const char *type;
+    const char *action; /* workflow action key, required; part of the hashed envelope */
+    const char *at;
+    const char *recorded_at;
+    int64_t actor_id;
+    int64_t corrects; /* 0: none */
+    const char *body; /* canonical JSON (the caller canonicalises) */
+};
+
+/*
+ * Append a record to its case's chain inside the caller's st_begin transaction (SX_E_INTERNAL
+ * otherwise): lock the case row (PostgreSQL SELECT ... FOR UPDATE; SQLite's IMMEDIATE
+ * transaction already serialises writers), take seq = record_count + 1, compute the hash with
+ * the ledger's chain API from the case's head hash, insert, and move the case's head_hash and
+ * record_count. Fills *out (strings in arena; may be NULL). SX_E_NOTFOUND for a missing case,
+ * SX_E_INVALID when corrects names a record of another case, SX_E_CRYPTO from the hash.
+ */
+int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx_arena *arena,
+                     struct st_record *out, struct sx_err *err) SX_WUR;
+
+int st_record_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_record *out,
+                  struct sx_err *err) SX_WUR;
+
+/* All records of a case in seq order. */
+int st_record_list(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                   struct st_record **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/*
+ * Visit every record ordered by (case_id, seq), calling fn once per record; memory stays
+ * bounded (pages of ST_ITER_PAGE rows by keyset, each page in a private arena freed before the
+ * next, so rec is valid only during the call). The connection is free during fn, which may use
+ * db. A non-zero return from fn stops the walk and is returned (fn fills err). Wrap the walk in
+ * st_begin_read for one consistent snapshot.
+ */
+#define ST_ITER_PAGE 10000
+int st_record_iter(struct st_db *db,
+                   int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err), void *ctx,
+                   struct sx_err *err) SX_WUR;
+
+struct st_case_head {
+    int64_t id;
+    const char *head_hash;
+    int64_t record_count;
+};
+
+/* Visit every case's (id, head_hash, record_count) in id order; as st_record_iter. */
+int st_case_iter(struct st_db *db,
+                 int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err) SX_WUR;
+
+/* ---- calendar (working days) ---- */
+
+struct st_cal_day {
+    const char *day; /* date */
+    int off_day;     /* 1 holiday, 0 adjusted working day (调休上班) */
+    const char *name;
+    int year; /* the year of the notice (file) it came from; may differ from the date's year */
+};
+
+struct st_cal_year {
+    int year;
+    const char *source;
+    const char *imported_at;
+};
+
+/*
+ * Replace all rows of year (calendar_days with that year, and its calendar_years entry) by
+ * days[0..n). Runs in its own transaction when none is open, else inside the caller's.
+ * SX_E_CONFLICT when a day already belongs to another year.
+ */
+int st_calendar_import(struct st_db *db, const struct st_cal_year *year,
+                       const struct st_cal_day *days, size_t n, struct sx_err *err) SX_WUR;
+
+/* All calendar days in date order. */
+int st_calendar_load(struct st_db *db, struct sx_arena *arena, struct st_cal_day **out, size_t *n,
+                     struct sx_err *err) SX_WUR;
+
+/* Imported years in order. */
+int st_calendar_years(struct st_db *db, struct sx_arena *arena, struct st_cal_year **out, size_t *n,
+                      struct sx_err *err) SX_WUR;
+
+/* ---- settings ---- */
+
+/* The value of an installation setting (in arena). SX_E_NOTFOUND when unset. */
+int st_setting_get(struct st_db *db, const char *key, struct sx_arena *arena, const char **value,
+                   struct sx_err *err) SX_WUR;
+
+/* Set (insert or replace) an installation setting at time now. */
+int st_setting_set(struct st_db *db, const char *key, const char *value, const char *now,
+                   struct sx_err *err) SX_WUR;
+
+/* ---- metrics ---- */
+
+struct st_counts {
+    int64_t orgs;
+    int64_t users;
+    int64_t cases;
+    int64_t records;
+    int64_t audit_entries;
+    int64_t sessions_active; /* expires_at > now */
+};
+
+/* Row counts for /metrics (full counts: cheap on SQLite, an index scan on PostgreSQL). */
+int st_counts(struct st_db *db, const char *now, struct st_counts *out, struct sx_err *err) SX_WUR;
+
+struct st_case_count {
+    const char *kind;
+    const char *state;
+    int64_t count;
+};
+
+/* Number of cases per (kind, state), ordered by kind then state. */
+int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_count **out, size_t *n,
+                   struct sx_err *err) SX_WUR;
+
+#endif

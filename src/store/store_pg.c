@@ -1,0 +1,482 @@
+/*
+ * store_pg: the PostgreSQL backend of the store, and the one place PostgreSQL SQL text lives.
+ *
+ * st_pg_sql is the twin of st_sqlite_sql (store_sqlite.c): indexed by enum st_stmt, same type
+ * strings, same result columns in the same order. Statements are prepared once per connection
+ * by name ("sx_<index>") with declared parameter types (int8 for 'i', text for 't') and run
+ * with text parameters and text results, so both backends hand store.c the same cells.
+ *
+ * Concurrency: transactions are READ COMMITTED; st_counter_next's upsert and
+ * st_record_append's SELECT ... FOR UPDATE lock the one row they depend on, so two processes
+ * on one cluster serialise on it. lock_timeout is 5 s, like SQLite's busy timeout; a lock
+ * timeout, serialization failure or deadlock is reported as busy (SX_E_DB, 503, retry).
+ * A connection lost between transactions (server restart, failover) is re-established on the
+ * next statement; one lost inside a transaction fails every statement until st_rollback.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store/store_int.h"
+#include "sx_log.h"
+
+/* pg_type OIDs (catalog/pg_type_d.h is a server header): int8 and text */
+#define OID_INT8 20
+#define OID_TEXT 25
+
+/* Column lists; their order is what store.c's decoders read. */
+#define ORG_COLS                                                                                   \
+    "id, parent_id, code, name, short_name, level, region, address, head, phone, "                 \
+    "supervise_phone, categories, policy, qualification, created_at"
+#define USER_COLS_NOPW(p)                                                                          \
+    p "id, " p "org_id, " p "username, " p "display_name, NULL, " p "roles, " p "cert_no, " p      \
+      "cert_valid_from, " p "cert_valid_to, " p "legal_qualification, " p "post, " p               \
+      "disabled, " p "created_at"
+#define USER_COLS                                                                                  \
+    "id, org_id, username, display_name, password_hash, roles, cert_no, cert_valid_from, "         \
+    "cert_valid_to, legal_qualification, post, disabled, created_at"
+#define TOKEN_COLS "t.id, t.user_id, t.name, t.token_hash, t.created_at, t.revoked_at"
+#define AUDIT_COLS "id, at, user_id, username, action, target, outcome, ip, detail"
+#define CASE_COLS(p)                                                                               \
+    p "id, " p "org_id, " p "kind, " p "number, " p "number_year, " p "number_seq, " p "state, " p \
+      "source, " p "cause, " p "summary, " p "fine_fen, " p "confiscation_fen, " p                 \
+      "fund_recovery_fen, " p "payment_refusal_fen, " p "flags, " p "created_at, " p               \
+      "created_by, " p "head_hash, " p "record_count"
+#define PARTY_COLS "id, case_id, kind, name, id_number, uscc, legal_rep, address, phone, birth_date"
+#define RECORD_COLS                                                                                \
+    "id, case_id, seq, type, at, recorded_at, actor_id, corrects, body, prev_hash, hash, action"
+
+/* clang-format off */
+const struct st_sql st_pg_sql[ST__COUNT] = {
+    /* READ COMMITTED: the functions that need serialisation lock their rows */
+    [ST_BEGIN] = {"BEGIN", ""},
+    [ST_BEGIN_READ] = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ""},
+    [ST_COMMIT] = {"COMMIT", ""},
+    [ST_ROLLBACK] = {"ROLLBACK", ""},
+    [ST_MIGRATION_TABLE_EXISTS] = {
+        "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END", ""},
+    /* queue concurrent migrators (lock released at commit); the key spells "SANX" */
+    [ST_MIGRATION_LOCK] = {"SELECT pg_advisory_xact_lock(1396788824)", ""},
+    [ST_MIGRATION_CREATE] = {
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL)", ""},
+    [ST_MIGRATION_LIST] = {"SELECT version, name FROM schema_migrations ORDER BY version", ""},
+    [ST_MIGRATION_INSERT] = {
+        "INSERT INTO schema_migrations (version, name, applied_at) "
+        "VALUES ($1, $2, "
+        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))", "it"},
+
+    [ST_ORG_INSERT] = {
+        "INSERT INTO orgs (parent_id, code, name, short_name, level, region, address, head, "
+        "phone, supervise_phone, categories, policy, qualification, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, 'national'), $13, $14) "
+        "RETURNING id", "ittttttttttttt"},
+    [ST_ORG_UPDATE] = {
+        "UPDATE orgs SET parent_id = $1, name = $2, short_name = $3, level = $4, region = $5, "
+        "address = $6, head = $7, phone = $8, supervise_phone = $9, categories = $10, "
+        "policy = coalesce($11, 'national'), qualification = $12 WHERE id = $13",
+        "ittttttttttti"},
+    [ST_ORG_GET] = {"SELECT " ORG_COLS " FROM orgs WHERE id = $1", "i"},
+    [ST_ORG_GET_BY_CODE] = {"SELECT " ORG_COLS " FROM orgs WHERE code = $1", "t"},
+    [ST_ORG_LIST] = {"SELECT " ORG_COLS " FROM orgs WHERE id > $1 ORDER BY id LIMIT $2", "ii"},
+    /* UNION (not UNION ALL) ends the walk even if a bad parent_id made a cycle */
+    [ST_ORG_SUBTREE] = {
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM orgs WHERE id = $1 "
+        "UNION SELECT o.id FROM orgs o JOIN sub ON o.parent_id = sub.id) "
+        "SELECT id FROM sub ORDER BY id <> $1, id", "i"},
+
+    [ST_USER_INSERT] = {
+        "INSERT INTO users (org_id, username, display_name, password_hash, roles, cert_no, "
+        "cert_valid_from, cert_valid_to, legal_qualification, post, disabled, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "itttttttttit"},
+    [ST_USER_UPDATE] = {
+        "UPDATE users SET org_id = $1, display_name = $2, roles = $3, cert_no = $4, "
+        "cert_valid_from = $5, cert_valid_to = $6, legal_qualification = $7, post = $8 "
+        "WHERE id = $9", "ittttttti"},
+    [ST_USER_GET] = {"SELECT " USER_COLS " FROM users WHERE id = $1", "i"},
+    [ST_USER_GET_BY_USERNAME] = {"SELECT " USER_COLS " FROM users WHERE username = $1", "t"},
+    [ST_USER_LIST] = {
+        "SELECT " USER_COLS " FROM users WHERE ($1 IS NULL OR org_id = $1) AND id > $2 "
+        "ORDER BY id LIMIT $3", "iii"},
+    [ST_USER_LIST_BY_ROLE] = {
+        "SELECT " USER_COLS " FROM users WHERE org_id = $1 AND disabled = 0 "
+        "AND strpos(',' || roles || ',', ',' || $2 || ',') > 0 ORDER BY id LIMIT $3", "iti"},
+    [ST_USER_SET_DISABLED] = {"UPDATE users SET disabled = $1 WHERE id = $2", "ii"},
+    [ST_USER_SET_PASSWORD] = {"UPDATE users SET password_hash = $1 WHERE id = $2", "ti"},
+
+    [ST_SESSION_INSERT] = {
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5)", "tittt"},
+    [ST_SESSION_GET] = {
+        "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, "
+        USER_COLS_NOPW("u.") " FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0", "tt"},
+    [ST_SESSION_DELETE] = {"DELETE FROM sessions WHERE token_hash = $1", "t"},
+    [ST_SESSION_DELETE_USER] = {"DELETE FROM sessions WHERE user_id = $1", "i"},
+    [ST_SESSION_DELETE_EXPIRED] = {"DELETE FROM sessions WHERE expires_at <= $1", "t"},
+
+    [ST_TOKEN_INSERT] = {
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
+        "VALUES ($1, $2, $3, $4) RETURNING id", "ittt"},
+    [ST_TOKEN_GET_BY_HASH] = {
+        "SELECT " TOKEN_COLS ", " USER_COLS_NOPW("u.") " FROM api_tokens t "
+        "JOIN users u ON u.id = t.user_id "
+        "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0", "t"},
+    [ST_TOKEN_LIST] = {
+        "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.id LIMIT 1000",
+        "i"},
+    [ST_TOKEN_REVOKE] = {
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", "ti"},
+
+    [ST_AUDIT_APPEND] = {
+        "INSERT INTO audit_log (at, user_id, username, action, target, outcome, ip, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", "titttttt"},
+    [ST_AUDIT_COUNT_FAILURES] = {
+        "SELECT count(*) FROM audit_log WHERE action = $1 AND outcome <> 'ok' AND at >= $4 "
+        "AND (($2 IS NOT NULL AND username = $2) OR ($3 IS NOT NULL AND ip = $3))", "tttt"},
+    [ST_AUDIT_LIST] = {
+        "SELECT " AUDIT_COLS " FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2", "ii"},
+
+    /* The conflicting row is locked until commit, so a second caller on any node waits and
+     * then increments the committed value (READ COMMITTED re-reads it). */
+    [ST_COUNTER_NEXT] = {
+        "INSERT INTO counters (org_id, year, kind, last_seq) VALUES ($1, $2, $3, 1) "
+        "ON CONFLICT (org_id, year, kind) DO UPDATE SET last_seq = counters.last_seq + 1 "
+        "RETURNING last_seq", "iit"},
+
+    [ST_CASE_INSERT] = {
+        "INSERT INTO cases (org_id, kind, number, number_year, number_seq, state, source, cause, "
+        "summary, fine_fen, confiscation_fen, fund_recovery_fen, payment_refusal_fen, flags, "
+        "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        "coalesce($14, '{}'), $15, $16) RETURNING id", "ittiittttiiiitti"},
+    [ST_CASE_GET] = {"SELECT " CASE_COLS("") " FROM cases WHERE id = $1", "i"},
+    /* $2 is a JSON array of org ids; $5 a LIKE pattern with \ as escape; ILIKE matches
+     * SQLite's ASCII-case-insensitive LIKE */
+    [ST_CASE_LIST] = {
+        "SELECT " CASE_COLS("c.") " FROM cases c WHERE c.id > $7 "
+        "AND ($1 = 1 OR c.org_id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint)) "
+        "AND ($3 IS NULL OR c.kind = $3) AND ($4 IS NULL OR c.state = $4) "
+        "AND ($5 IS NULL OR c.number ILIKE $5 ESCAPE '\\' OR c.cause ILIKE $5 ESCAPE '\\' "
+        "  OR EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id "
+        "             AND p.name ILIKE $5 ESCAPE '\\')) "
+        "AND ($6 IS NULL OR EXISTS (SELECT 1 FROM case_officers o WHERE o.case_id = c.id "
+        "                           AND o.user_id = $6)) "
+        "ORDER BY c.id LIMIT $8", "ittttiii"},
+    [ST_CASE_UPDATE_PROJECTION] = {
+        "UPDATE cases SET state = $1, number = $2, number_year = $3, number_seq = $4, "
+        "cause = $5, summary = $6, flags = coalesce($7, '{}'), fine_fen = $8, "
+        "confiscation_fen = $9, fund_recovery_fen = $10, payment_refusal_fen = $11 "
+        "WHERE id = $12", "ttiitttiiiii"},
+    /* serialises appends to one case across connections and nodes until commit */
+    [ST_CASE_LOCK_HEAD] = {
+        "SELECT head_hash, record_count FROM cases WHERE id = $1 FOR UPDATE", "i"},
+    [ST_CASE_SET_HEAD] = {
+        "UPDATE cases SET head_hash = $1, record_count = $2 WHERE id = $3 AND record_count = $4",
+        "tiii"},
+    [ST_CASE_ITER] = {
+        "SELECT id, head_hash, record_count FROM cases WHERE id > $1 ORDER BY id LIMIT $2", "ii"},
+
+    [ST_PARTY_INSERT] = {
+        "INSERT INTO parties (case_id, kind, name, id_number, uscc, legal_rep, address, phone, "
+        "birth_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", "itttttttt"},
+    [ST_PARTY_LIST] = {"SELECT " PARTY_COLS " FROM parties WHERE case_id = $1 ORDER BY id", "i"},
+
+    [ST_OFFICER_ADD] = {"INSERT INTO case_officers (case_id, user_id) VALUES ($1, $2)", "ii"},
+    [ST_OFFICER_LIST] = {
+        "SELECT " USER_COLS_NOPW("u.") " FROM case_officers o JOIN users u ON u.id = o.user_id "
+        "WHERE o.case_id = $1 ORDER BY u.id", "i"},
+
+    [ST_RECORD_INSERT] = {
+        "INSERT INTO records (case_id, seq, type, at, recorded_at, actor_id, corrects, body, "
+        "prev_hash, hash, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+        "RETURNING id",
+        "iitttiitttt"},
+    [ST_RECORD_GET] = {"SELECT " RECORD_COLS " FROM records WHERE id = $1", "i"},
+    [ST_RECORD_CASE_OF] = {"SELECT case_id FROM records WHERE id = $1", "i"},
+    [ST_RECORD_LIST] = {"SELECT " RECORD_COLS " FROM records WHERE case_id = $1 ORDER BY seq",
+                        "i"},
+    /* keyset paging on the (case_id, seq) unique index */
+    [ST_RECORD_ITER] = {
+        "SELECT " RECORD_COLS " FROM records WHERE (case_id, seq) > ($1, $2) "
+        "ORDER BY case_id, seq LIMIT $3", "iii"},
+
+    [ST_CAL_DELETE_DAYS] = {"DELETE FROM calendar_days WHERE year = $1", "i"},
+    [ST_CAL_DELETE_YEAR] = {"DELETE FROM calendar_years WHERE year = $1", "i"},
+    [ST_CAL_INSERT_DAY] = {
+        "INSERT INTO calendar_days (day, off_day, name, year) VALUES ($1, $2, $3, $4)", "titi"},
+    [ST_CAL_INSERT_YEAR] = {
+        "INSERT INTO calendar_years (year, source, imported_at) VALUES ($1, $2, $3)", "itt"},
+    [ST_CAL_LOAD] = {"SELECT day, off_day, name, year FROM calendar_days ORDER BY day", ""},
+    [ST_CAL_YEARS] = {"SELECT year, source, imported_at FROM calendar_years ORDER BY year", ""},
+
+    [ST_SETTING_GET] = {"SELECT value FROM settings WHERE key = $1", "t"},
+    [ST_SETTING_SET] = {
+        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        "ttt"},
+
+    [ST_COUNTS] = {
+        "SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM users), "
+        "(SELECT count(*) FROM cases), (SELECT count(*) FROM records), "
+        "(SELECT count(*) FROM audit_log), "
+        "(SELECT count(*) FROM sessions WHERE expires_at > $1)", "t"},
+    [ST_CASE_COUNTS] = {
+        "SELECT kind, state, count(*) FROM cases GROUP BY kind, state ORDER BY kind, state", ""},
+};
+/* clang-format on */
+
+struct st_pg {
+    PGconn *conn;
+};
+
+static PGconn *conn_of(const struct st_db *db)
+{
+    return ((const struct st_pg *)db->be)->conn;
+}
+
+static void stmt_label(enum st_stmt s, char *buf, size_t n)
+{
+    snprintf(buf, n, "sx_%d", (int)s);
+}
+
+/* Notices (e.g. "relation already exists, skipping") go to the debug log, not stderr. */
+static void notice_processor(void *arg, const char *message)
+{
+    (void)arg;
+    sx_log(SX_LOG_DEBUG, "store", "postgresql notice: %s", message);
+}
+
+static enum st_fail_kind classify(const PGresult *res, const char *msg)
+{
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state == NULL)
+        return ST_FAIL_CONNECTION;
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+        strcmp(state, "57014") == 0)
+        return ST_FAIL_BUSY;
+    if (strcmp(state, "23505") == 0)
+        return ST_FAIL_UNIQUE;
+    if (strcmp(state, "23503") == 0)
+        return ST_FAIL_FOREIGN;
+    if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+        return ST_FAIL_CHECK;
+    if (strcmp(state, "P0001") == 0 && msg != NULL &&
+        (strncmp(msg, "append-only:", 12) == 0 || strncmp(msg, "immutable:", 10) == 0))
+        return ST_FAIL_TRIGGER;
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+        return ST_FAIL_CONNECTION;
+    return ST_FAIL_OTHER;
+}
+
+/* Fill err from a failed result (res may be NULL: out of memory or connection lost). */
+static int fail_res(struct st_db *db, enum st_stmt s, const PGresult *res, struct sx_err *err)
+{
+    const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    enum st_fail_kind kind = classify(res, msg);
+    if (msg == NULL)
+        msg = PQerrorMessage(conn_of(db));
+    if (PQstatus(conn_of(db)) == CONNECTION_BAD)
+        kind = ST_FAIL_CONNECTION;
+    return st_fail(err, kind, s, msg);
+}
+
+static int pg_prepare(struct st_db *db, enum st_stmt s, struct sx_err *err)
+{
+    const struct st_sql *q = &st_pg_sql[s];
+    Oid types[32];
+    size_t n = strlen(q->types);
+    char name[16];
+    PGresult *res;
+    int rc = 0;
+
+    if (n > sizeof(types) / sizeof(types[0]))
+        return SX_FAIL(err, SX_E_INTERNAL, "db-statement", "数据库语句定义错误", "", "",
+                       "语句 %s 参数过多", st_stmt_name(s));
+    for (size_t i = 0; i < n; i++)
+        types[i] = q->types[i] == 'i' ? OID_INT8 : OID_TEXT;
+    stmt_label(s, name, sizeof(name));
+    res = PQprepare(conn_of(db), name, q->sql, (int)n, types);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = fail_res(db, s, res, err);
+    PQclear(res);
+    return rc;
+}
+
+static int pg_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                   struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+{
+    char name[16];
+    PGresult *res;
+    ExecStatusType st;
+    int rc = 0;
+
+    stmt_label(s, name, sizeof(name));
+    res = PQexecPrepared(conn_of(db), name, (int)n, params, NULL, NULL, 0);
+    st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        rc = fail_res(db, s, res, err);
+        goto cleanup;
+    }
+    /* COMMIT of a transaction an earlier error aborted "succeeds" as ROLLBACK */
+    if (s == ST_COMMIT && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+        rc = SX_FAIL(err, SX_E_DB, "db-tx-aborted", "事务因先前的错误已中止，未能提交", "", "",
+                     "数据库回答 %s", PQcmdStatus(res));
+        goto cleanup;
+    }
+    if (rows != NULL) {
+        size_t nrows = (size_t)PQntuples(res), ncols = (size_t)PQnfields(res);
+        const char *ct = PQcmdTuples(res);
+        rows->nrows = nrows;
+        rows->ncols = ncols;
+        rows->changes = (ct != NULL && ct[0] != '\0') ? strtoll(ct, NULL, 10) : 0;
+        rows->cells = NULL;
+        if (nrows * ncols > 0) {
+            rows->cells = sx_arena_alloc(arena, nrows * ncols * sizeof(char *));
+            if (rows->cells == NULL) {
+                rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
+                goto cleanup;
+            }
+        }
+        for (size_t r = 0; r < nrows; r++) {
+            for (size_t c = 0; c < ncols; c++) {
+                char *v = NULL;
+                if (!PQgetisnull(res, (int)r, (int)c)) {
+                    v = sx_arena_strndup(arena, PQgetvalue(res, (int)r, (int)c),
+                                         (size_t)PQgetlength(res, (int)r, (int)c));
+                    if (v == NULL) {
+                        rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "",
+                                     "读取查询结果时");
+                        goto cleanup;
+                    }
+                }
+                rows->cells[r * ncols + c] = v;
+            }
+        }
+    }
+
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+static int pg_exec_script(struct st_db *db, const char *sql, struct sx_err *err)
+{
+    PGresult *res = PQexec(conn_of(db), sql);
+    ExecStatusType st = PQresultStatus(res);
+    int rc = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+        rc = SX_FAIL(err, SX_E_DB, "db-migration", "数据库迁移失败", "", "", "%s",
+                     msg != NULL ? msg : PQerrorMessage(conn_of(db)));
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int pg_in_tx(const struct st_db *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(conn_of(db));
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static int pg_param_count(struct st_db *db, enum st_stmt s, int *count, struct sx_err *err)
+{
+    char name[16];
+    PGresult *res;
+    int rc = 0;
+    if (!db->prepared[s]) {
+        rc = pg_prepare(db, s, err);
+        if (rc != 0)
+            return rc;
+        db->prepared[s] = 1;
+    }
+    stmt_label(s, name, sizeof(name));
+    res = PQdescribePrepared(conn_of(db), name);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = fail_res(db, s, res, err);
+    else
+        *count = PQnparams(res);
+    PQclear(res);
+    return rc;
+}
+
+/*
+ * Session settings, run at connect and reconnect (constants, no parameters). lock_timeout
+ * mirrors SQLite's 5 s busy timeout so a stuck lock becomes an error, not a hung worker.
+ */
+static const char session_setup[] = "SET lock_timeout = '5s'; SET TIME ZONE 'UTC'";
+
+static int setup_session(PGconn *conn)
+{
+    PGresult *res;
+    int ok;
+    PQsetNoticeProcessor(conn, notice_processor, NULL);
+    if (PQsetClientEncoding(conn, "UTF8") != 0)
+        return -1;
+    res = PQexec(conn, session_setup);
+    ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+static int pg_reconnect(struct st_db *db)
+{
+    PGconn *conn = conn_of(db);
+    if (PQstatus(conn) != CONNECTION_BAD)
+        return 0;
+    PQreset(conn);
+    if (PQstatus(conn) != CONNECTION_OK || setup_session(conn) != 0)
+        return -1;
+    sx_log(SX_LOG_WARN, "store", "postgresql connection re-established");
+    return 1;
+}
+
+static void pg_close(struct st_db *db)
+{
+    struct st_pg *be = db->be;
+    if (be == NULL)
+        return;
+    PQfinish(be->conn);
+    free(be);
+    db->be = NULL;
+}
+
+static const struct st_ops pg_ops = {
+    .name = "postgresql",
+    .sql = st_pg_sql,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .exec = pg_exec,
+    .exec_script = pg_exec_script,
+    .in_tx = pg_in_tx,
+    .param_count = pg_param_count,
+    .reconnect = pg_reconnect,
+};
+
+int st_pg_open(struct st_db *db, const char *url, struct sx_err *err)
+{
+    struct st_pg *be = calloc(1, sizeof(*be));
+    if (be == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "打开数据库时");
+    db->be = be;
+    db->ops = &pg_ops;
+    be->conn = PQconnectdb(url);
+    if (be->conn == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "连接数据库时");
+    if (PQstatus(be->conn) != CONNECTION_OK)
+        /* libpq's message names host/socket and the reason, never the password */
+        return SX_FAIL(err, SX_E_DB, "db-open", "无法连接 PostgreSQL 数据库", "", "db", "%s",
+                       PQerrorMessage(be->conn));
+    if (PQserverVersion(be->conn) < 120000)
+        return SX_FAIL(err, SX_E_DB, "db-version", "PostgreSQL 版本过低", "", "db",
+                       "需要 PostgreSQL 12 或更高版本（建议 15），服务器为 %d",
+                       PQserverVersion(be->conn));
+    if (setup_session(be->conn) != 0)
+        return SX_FAIL(err, SX_E_DB, "db-open", "无法设置数据库连接", "", "db", "%s",
+                       PQerrorMessage(be->conn));
+    return 0;
+}
