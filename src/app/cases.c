@@ -792,6 +792,9 @@ int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_
         return SX_FAIL(err, rc, "workflow-error", "流程计算失败", WF_SOURCE, NULL, "case %lld",
                        (long long)case_id);
     for (size_t i = 0; i < n; i++) {
+        /* actions the state does not allow at all are not "next"; gate refusals are shown */
+        if (v[i].rc == SX_E_CONFLICT)
+            continue;
         struct app_next *x = &out->next[out->n_next++];
         x->key = v[i].action->key;
         x->name_zh = v[i].action->name_zh;

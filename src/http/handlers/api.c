@@ -173,12 +173,12 @@ json_t *api_org_json(const struct st_org *o)
 
 json_t *api_user_json(const struct st_user *u)
 {
-    return json_pack("{sI sI ss ss ss so so so so so sb ss}", "id", (json_int_t)u->id, "org_id",
+    return json_pack("{sI sI ss ss ss so so so so sb so}", "id", (json_int_t)u->id, "org_id",
                      (json_int_t)u->org_id, "username", u->username, "display_name",
                      u->display_name, "roles", u->roles, "cert_no", api_str(u->cert_no),
                      "cert_valid_from", api_str(u->cert_valid_from), "cert_valid_to",
                      api_str(u->cert_valid_to), "post", api_str(u->post), "disabled",
-                     u->disabled != 0, "created_at", u->created_at);
+                     u->disabled != 0, "created_at", api_str(u->created_at));
 }
 
 json_t *api_principal_json(const struct app_principal *p)
