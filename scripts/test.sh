@@ -57,7 +57,7 @@ fi
 export SANXIANG_TEST_PG_URL="$PG_URL"
 
 for t in "$BUILD"/tests/unit/test_*; do
-  [ -x "$t" ] || continue
+  [ -f "$t" ] && [ -x "$t" ] || continue
   run_suite "unit $(basename "$t")" "$t"
 done
 
