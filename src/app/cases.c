@@ -658,8 +658,8 @@ static int check_corrects(struct app_ctx *ctx, int64_t case_id, const json_t *bo
     return rc;
 }
 
-int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
-                  const struct app_step *step, struct app_step_result *out, struct sx_err *err)
+int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                     const struct app_step *step, struct app_step_result *out, struct sx_err *err)
 {
     struct st_case c;
     const struct wf_def *def;
@@ -680,9 +680,6 @@ int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_
     if (rc != 0)
         return rc;
     date = civil_date(ctx, t);
-    rc = st_begin(ctx->db, err);
-    if (rc != 0)
-        return rc;
     rc = load_visible_case(ctx, actor, case_id, &c, err);
     if (rc != 0)
         goto cleanup;
@@ -733,17 +730,46 @@ int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_
     }
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
-    if (rc == 0)
-        rc = st_commit(ctx->db, err);
     if (rc == 0) {
         out->state = c.state;
         out->number = c.number;
     }
 cleanup:
-    if (rc != 0)
-        (void)st_rollback(ctx->db, NULL);
     json_decref(body);
     return rc;
+}
+
+int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                  const struct app_step *step, struct app_step_result *out, struct sx_err *err)
+{
+    int rc = st_begin(ctx->db, err);
+    if (rc != 0)
+        return rc;
+    rc = app_case_step_tx(ctx, actor, case_id, step, out, err);
+    if (rc == 0)
+        rc = st_commit(ctx->db, err);
+    if (rc != 0)
+        (void)st_rollback(ctx->db, NULL);
+    return rc;
+}
+
+static int step_job_run(struct app_ctx *ctx, struct app_job *job, struct sx_err *err)
+{
+    struct app_step_job *sj = (struct app_step_job *)job;
+    return app_case_step_tx(ctx, &sj->actor, sj->case_id, &sj->step, &sj->result, err);
+}
+
+void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor,
+                       int64_t case_id, const struct app_step *step, struct sx_arena *arena,
+                       void (*done)(struct app_job *job))
+{
+    memset(sj, 0, sizeof(*sj));
+    sj->job.run = step_job_run;
+    sj->job.done = done;
+    sj->job.arena = arena;
+    sj->actor = *actor;
+    sj->case_id = case_id;
+    sj->step = *step;
 }
 
 /* ---- reading ---- */

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "app/writer.h"
 #include "store/store.h"
 
 #define APP_CASE_MAX_PARTIES 20
@@ -52,10 +53,33 @@ struct app_step_result {
     const char *number; /* the case number (may have been issued by this step) */
 };
 
-/* Take one step; all or nothing. */
+/* Take one step in a transaction of its own; all or nothing. */
 int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                   const struct app_step *step, struct app_step_result *out,
                   struct sx_err *err) SX_WUR;
+
+/* The same inside the caller's open write transaction (the group-commit writer's). */
+int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                     const struct app_step *step, struct app_step_result *out,
+                     struct sx_err *err) SX_WUR;
+
+/*
+ * A step as a group-commit job (app/writer.h): the writer runs it inside its
+ * transaction and calls done after the commit. actor is copied; step->body and
+ * the strings must stay valid until done (they live in the request).
+ */
+struct app_step_job {
+    struct app_job job; /* first: the writer sees this */
+    struct app_principal actor;
+    int64_t case_id;
+    struct app_step step;
+    struct app_step_result result;
+    void *user; /* for the submitter, e.g. the deferred HTTP request */
+};
+
+void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor,
+                       int64_t case_id, const struct app_step *step, struct sx_arena *arena,
+                       void (*done)(struct app_job *job));
 
 /* A case with everything the case page shows. */
 struct app_case_view {

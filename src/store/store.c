@@ -530,6 +530,30 @@ int st_rollback(struct st_db *db, struct sx_err *err)
     return rc;
 }
 
+int st_savepoint(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    if (!db->tx_open || !db->tx_write)
+        return SX_FAIL(err, SX_E_INTERNAL, "tx-required", "必须在写事务中调用", "", "",
+                       "st_savepoint 必须在 st_begin 开启的事务中调用");
+    return run_void(db, ST_SAVEPOINT, &p, NULL, err);
+}
+
+int st_release(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    return run_void(db, ST_RELEASE, &p, NULL, err);
+}
+
+int st_rollback_to(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = run_void(db, ST_ROLLBACK_TO, &p, NULL, err);
+    if (rc == 0)
+        rc = run_void(db, ST_RELEASE, &p, NULL, err);
+    return rc;
+}
+
 static int need_write_tx(struct st_db *db, const char *what, struct sx_err *err)
 {
     if (db->tx_open && db->tx_write && db->ops->in_tx(db))

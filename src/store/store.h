@@ -91,6 +91,15 @@ int st_commit(struct st_db *db, struct sx_err *err) SX_WUR;
 /* Roll back the open transaction; a no-op (0) when none is open. */
 int st_rollback(struct st_db *db, struct sx_err *err);
 
+/*
+ * Savepoints inside a write transaction, one level (the group-commit writer runs each job
+ * between st_savepoint and st_release, and undoes a failed job with st_rollback_to, which
+ * also releases it, leaving the transaction usable — on PostgreSQL too).
+ */
+int st_savepoint(struct st_db *db, struct sx_err *err) SX_WUR;
+int st_release(struct st_db *db, struct sx_err *err) SX_WUR;
+int st_rollback_to(struct st_db *db, struct sx_err *err) SX_WUR;
+
 /* 1 if a transaction is open on db, else 0. */
 int st_in_tx(const struct st_db *db);
 

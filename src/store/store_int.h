@@ -32,6 +32,9 @@
     X(BEGIN_READ, 1)                                                                               \
     X(COMMIT, 1)                                                                                   \
     X(ROLLBACK, 1)                                                                                 \
+    X(SAVEPOINT, 1)                                                                                \
+    X(RELEASE, 1)                                                                                  \
+    X(ROLLBACK_TO, 1)                                                                              \
     X(MIGRATION_TABLE_EXISTS, 1)                                                                   \
     X(MIGRATION_LOCK, 1)                                                                           \
     X(MIGRATION_CREATE, 1)                                                                         \

@@ -56,6 +56,9 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_BEGIN_READ] = {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ""},
     [ST_COMMIT] = {"COMMIT", ""},
     [ST_ROLLBACK] = {"ROLLBACK", ""},
+    [ST_SAVEPOINT] = {"SAVEPOINT sx_job", ""},
+    [ST_RELEASE] = {"RELEASE SAVEPOINT sx_job", ""},
+    [ST_ROLLBACK_TO] = {"ROLLBACK TO SAVEPOINT sx_job", ""},
     [ST_MIGRATION_TABLE_EXISTS] = {
         "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END", ""},
     /* queue concurrent migrators (lock released at commit); the key spells "SANX" */

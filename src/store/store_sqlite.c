@@ -50,6 +50,9 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_BEGIN_READ] = {"BEGIN DEFERRED", ""},
     [ST_COMMIT] = {"COMMIT", ""},
     [ST_ROLLBACK] = {"ROLLBACK", ""},
+    [ST_SAVEPOINT] = {"SAVEPOINT sx_job", ""},
+    [ST_RELEASE] = {"RELEASE SAVEPOINT sx_job", ""},
+    [ST_ROLLBACK_TO] = {"ROLLBACK TO SAVEPOINT sx_job", ""},
     [ST_MIGRATION_TABLE_EXISTS] = {
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
         ""},

@@ -1,0 +1,204 @@
+/* writer: one thread, one connection, one commit per group of jobs. */
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "sx_log.h"
+
+struct app_writer {
+    struct app_ctx ctx;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct app_job *head; /* FIFO */
+    struct app_job *tail;
+    int stopping;
+    uint64_t groups;
+    uint64_t jobs;
+};
+
+static struct app_job *take_batch(struct app_writer *w, int *stop)
+{
+    struct app_job *batch;
+    struct app_job *last;
+    int n = 1;
+    pthread_mutex_lock(&w->lock);
+    while (w->head == NULL && !w->stopping)
+        pthread_cond_wait(&w->wake, &w->lock);
+    batch = w->head;
+    last = batch;
+    while (last != NULL && last->next != NULL && n < APP_WRITER_MAX_BATCH) {
+        last = last->next;
+        n++;
+    }
+    if (last != NULL) {
+        w->head = last->next;
+        if (w->head == NULL)
+            w->tail = NULL;
+        last->next = NULL;
+    }
+    *stop = w->stopping && batch == NULL;
+    pthread_mutex_unlock(&w->lock);
+    return batch;
+}
+
+static void fail_all(struct app_job *batch, const struct sx_err *err)
+{
+    for (struct app_job *j = batch; j != NULL; j = j->next) {
+        if (j->rc == 0) {
+            j->rc = err->code != 0 ? err->code : SX_E_DB;
+            j->err = *err;
+        }
+    }
+}
+
+/* Begin, retrying while another connection holds SQLite's write lock. */
+static int begin_group(struct app_writer *w, struct sx_err *err)
+{
+    int rc = SX_E_DB;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        sx_err_clear(err);
+        rc = st_begin(w->ctx.db, err);
+        if (rc == 0)
+            return 0;
+        (void)st_rollback(w->ctx.db, NULL);
+    }
+    return rc;
+}
+
+static void run_group(struct app_writer *w, struct app_job *batch)
+{
+    struct sx_err err;
+    int rc;
+    sx_err_clear(&err);
+    rc = begin_group(w, &err);
+    if (rc != 0) {
+        fail_all(batch, &err);
+        return;
+    }
+    for (struct app_job *j = batch; j != NULL; j = j->next) {
+        sx_err_clear(&j->err);
+        w->ctx.arena = j->arena;
+        j->rc = st_savepoint(w->ctx.db, &j->err);
+        if (j->rc == 0)
+            j->rc = j->run(&w->ctx, j, &j->err);
+        if (j->rc == 0) {
+            j->rc = st_release(w->ctx.db, &j->err);
+        } else {
+            struct sx_err undo;
+            sx_err_clear(&undo);
+            if (st_rollback_to(w->ctx.db, &undo) != 0) {
+                /* the transaction is unusable: everything in it fails */
+                (void)st_rollback(w->ctx.db, NULL);
+                fail_all(batch, &undo);
+                return;
+            }
+        }
+    }
+    w->ctx.arena = &w->ctx.own_arena;
+    rc = st_commit(w->ctx.db, &err);
+    if (rc != 0) {
+        (void)st_rollback(w->ctx.db, NULL);
+        fail_all(batch, &err);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct app_writer *w = arg;
+    for (;;) {
+        int stop = 0;
+        struct app_job *batch = take_batch(w, &stop);
+        if (stop)
+            break;
+        run_group(w, batch);
+        uint64_t n = 0;
+        while (batch != NULL) {
+            struct app_job *next = batch->next;
+            batch->next = NULL;
+            n++;
+            batch->done(batch); /* may free the job */
+            batch = next;
+        }
+        pthread_mutex_lock(&w->lock);
+        w->groups++;
+        w->jobs += n;
+        pthread_mutex_unlock(&w->lock);
+        sx_arena_reset(&w->ctx.own_arena);
+    }
+    return NULL;
+}
+
+int app_writer_start(const struct app *app, const char *db_url, struct app_writer **out,
+                     struct sx_err *err)
+{
+    struct app_writer *w = calloc(1, sizeof(*w));
+    int rc;
+    if (w == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "writer");
+    rc = app_ctx_open(app, db_url, &w->ctx, err);
+    if (rc != 0) {
+        app_ctx_close(&w->ctx);
+        free(w);
+        return rc;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        pthread_cond_destroy(&w->wake);
+        pthread_mutex_destroy(&w->lock);
+        app_ctx_close(&w->ctx);
+        free(w);
+        return SX_FAIL(err, SX_E_IO, "thread-failed", "无法启动写入线程", NULL, NULL, "writer");
+    }
+    *out = w;
+    return 0;
+}
+
+void app_writer_submit(struct app_writer *w, struct app_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping) {
+        pthread_mutex_unlock(&w->lock);
+        job->rc = SX_FAIL(&job->err, SX_E_DB, "shutting-down", "服务正在停止，请稍后重试", NULL,
+                          NULL, "写入线程已停止");
+        job->err.status = 503;
+        job->done(job);
+        return;
+    }
+    if (w->tail != NULL)
+        w->tail->next = job;
+    else
+        w->head = job;
+    w->tail = job;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void app_writer_stop(struct app_writer *w)
+{
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+    app_ctx_close(&w->ctx);
+    free(w);
+}
+
+void app_writer_stats(struct app_writer *w, uint64_t *groups, uint64_t *jobs)
+{
+    pthread_mutex_lock(&w->lock);
+    *groups = w->groups;
+    *jobs = w->jobs;
+    pthread_mutex_unlock(&w->lock);
+}
