@@ -117,17 +117,19 @@ static void *writer_main(void *arg)
             break;
         run_group(w, batch);
         uint64_t n = 0;
-        while (batch != NULL) {
-            struct app_job *next = batch->next;
-            batch->next = NULL;
+        for (struct app_job *j = batch; j != NULL; j = j->next)
             n++;
-            batch->done(batch); /* may free the job */
-            batch = next;
-        }
+        /* count before done: a submitter woken by done may read the stats at once */
         pthread_mutex_lock(&w->lock);
         w->groups++;
         w->jobs += n;
         pthread_mutex_unlock(&w->lock);
+        while (batch != NULL) {
+            struct app_job *next = batch->next;
+            batch->next = NULL;
+            batch->done(batch); /* may free the job */
+            batch = next;
+        }
         sx_arena_reset(&w->ctx.own_arena);
     }
     return NULL;
