@@ -56,8 +56,8 @@ struct app_demo_result {
     size_t n_users;
     size_t n_cases;
     size_t cases_by_kind[APP_KIND_COUNT];
-    size_t n_records; /* opening records plus one per step */
-    const char *first_day, *last_day; /* the span of case dates, YYYY-MM-DD */
+    size_t n_records;                    /* opening records plus one per step */
+    const char *first_day, *last_day;    /* the span of case dates, YYYY-MM-DD */
     const struct app_demo_login *logins; /* n_users entries, in creation order */
     /* on failure: which case and step went wrong (empty when not a case step) */
     char where[160];

@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
     {"init", cli_init, "创建或升级数据库，导入节假日安排"},
     {"org", cli_org, "执法主体（机构）管理: add / list"},
     {"user", cli_user, "用户与执法人员管理: add / list / disable"},
+    {"demo", cli_demo, "生成演示数据"},
     {"calendar", cli_calendar, "节假日安排: import / list"},
     {"serve", cli_serve, "启动 HTTP 服务"},
     {"verify", cli_verify, "校验全部案件记录的哈希链"},
