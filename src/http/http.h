@@ -7,17 +7,23 @@
  *
  * Threading: N event-loop threads, each with its own SO_REUSEPORT listening
  * socket, its own h2o context and its own app state (worker_init, e.g. a DB
- * connection). A handler runs to completion on its loop; nothing in a request
- * is shared with another thread, so handlers take no locks.
+ * connection). A handler runs on its loop; nothing in a request is shared
+ * with another thread, so handlers take no locks. The one exception is a
+ * deferred response (http_defer / http_resume): the handler hands its request
+ * to another thread (the group-commit writer) and returns; that thread calls
+ * http_resume, and the response is sent later, again on the request's own
+ * loop.
  *
- * Ownership: struct http_req lives on the worker's stack for the duration of
- * the handler. Strings returned by the request helpers (http_param,
- * http_header, http_cookie, http_query, http_client_ip) live in r->arena and
- * stay valid until the handler returns; the arena is reset after every
- * request, so copy anything kept longer. JSON bodies from http_body_json are
- * owned by the request (released after the handler). http_send_json steals
- * its json_t. Response bytes are copied into libh2o's request pool, so the
- * caller's buffers may be freed or reset right after a send returns.
+ * Ownership: struct http_req lives in the worker's per-request arena (r->arena
+ * itself) for the duration of the handler. Strings returned by the request
+ * helpers (http_param, http_header, http_cookie, http_query, http_client_ip)
+ * live in r->arena and stay valid until the handler returns; the arena is
+ * reset after every request, so copy anything kept longer. JSON bodies from
+ * http_body_json are owned by the request (released after the handler).
+ * http_send_json steals its json_t. Response bytes are copied into libh2o's
+ * request pool, so the caller's buffers may be freed or reset right after a
+ * send returns. A deferred request takes its arena with it: r, r->arena and
+ * all of the above stay valid until its resumed function has returned.
  * The route table, config and app passed to http_server_start are borrowed
  * and must outlive the server.
  */
@@ -37,6 +43,7 @@ struct st_h2o_req_t; /* h2o_req_t; include "h2o.h" for raw access */
 struct http_worker;
 struct http_json_ref;
 struct http_server;
+struct http_deferred;
 
 #define HTTP_MAX_PARAMS 8
 #define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
@@ -66,6 +73,7 @@ struct http_req;
  * A handler returns 0 after sending exactly one response (http_send_*), or a
  * negative SX_E_* with err filled: the framework then sends err as
  * problem+json. Returning 0 without a response is a bug reported as 500.
+ * A handler that called http_defer returns HTTP_DEFERRED instead.
  */
 struct http_route {
     const char *method;  /* "GET", "POST", "PUT", "PATCH", "DELETE", ... (exact, case-sensitive) */
@@ -83,8 +91,10 @@ struct http_param {
 
 /* The per-request context handed to handlers and the auth hook. */
 struct http_req {
-    struct st_h2o_req_t *h2o;       /* libh2o request (borrowed) */
-    struct sx_arena *arena;         /* per-request memory; reset after the handler returns */
+    struct st_h2o_req_t *h2o;       /* libh2o request (borrowed); NULL in a resumed function
+                                       when the client went away (see http_resume) */
+    struct sx_arena *arena;         /* per-request memory; reset after the handler returns
+                                       (after the resumed function for a deferred request) */
     void *app;                      /* http_app.app */
     void *worker;                   /* this loop's state from worker_init */
     unsigned worker_index;          /* 0..threads-1 */
@@ -98,7 +108,11 @@ struct http_req {
     /* private to the framework */
     struct http_worker *_w;
     struct http_json_ref *_json;
+    struct http_deferred *_defer; /* set by http_defer */
+    uint64_t _t0;                 /* monotonic µs when dispatch began */
     int _responded;
+    int _status; /* status of the response sent */
+    int _phase;  /* where the request is: only a running handler may defer */
 };
 
 /* Application callbacks. Only routes is required. */
@@ -148,8 +162,11 @@ unsigned http_server_port(const struct http_server *s);
 /*
  * Stop gracefully: every loop stops accepting, lets responses being written
  * finish (up to shutdown_ms), closes idle keep-alive connections at once,
- * calls worker_fini and exits. A request body still arriving is cut off.
- * Joins the threads and frees s. Call from any thread except a loop thread.
+ * waits for its deferred requests to be resumed and answered (however long
+ * that takes: see "deferred responses" below), calls worker_fini and exits.
+ * A request body still arriving is cut off. Joins the threads and frees s.
+ * Call from any thread except a loop thread, and not from the thread that
+ * must call http_resume for outstanding deferrals.
  */
 void http_server_stop(struct http_server *s);
 
@@ -198,9 +215,85 @@ int http_method_is_safe(const char *method);
 /*
  * The raw request body (libh2o buffers it whole, at most max_body bytes), e.g.
  * one chunk of a resumable upload. *len = 0 and "" when there is none. Valid
- * until the handler returns.
+ * until the handler returns; called after http_defer, it returns the
+ * request's own copy, valid until the resumed function returns.
  */
 const void *http_body(const struct http_req *r, size_t *len);
+
+/* ---- deferred responses ---------------------------------------------- */
+
+/*
+ * A handler that must wait for another thread before it can answer (a record
+ * append waits for the group commit: durable before acknowledged) defers:
+ *
+ *     rc = http_defer(r, &d, err);          // r now outlives the handler
+ *     if (rc != 0) return rc;
+ *     job->d = d; job->arena = r->arena;     // everything the job needs
+ *     app_writer_submit(writer, job);        // hand off: last touch of r
+ *     return HTTP_DEFERRED;
+ *
+ * and the other thread, when done, calls http_resume(job->d, fn, job) exactly
+ * once; fn runs on the request's loop and sends the response like a handler.
+ *
+ * Between the hand-off and the call to fn, the request belongs to the other
+ * thread in this sense: it may read r (params, principal, id, method, path,
+ * strings in r->arena, the parsed JSON body without changing it or its
+ * reference counts, http_body's bytes fetched after http_defer) and may
+ * allocate from r->arena (the loop does not touch it meanwhile), but must call
+ * no other http_* function on r; the handler must not touch r after the
+ * hand-off. fn may use everything, on the loop thread, with r->worker as in a
+ * handler.
+ *
+ * Client gone: if libh2o drops the request before fn runs (the connection
+ * closed: HTTP/2 notices at once, and at server stop HTTP/2 connections are
+ * half-closed, so their deferred requests are dropped this way), fn is still
+ * called, with r->h2o == NULL. Then every http_send_* and http_add_header /
+ * http_set_cookie is a no-op returning 0, the request-reading helpers
+ * (http_header, http_cookie, http_query, http_client_ip) return "absent"/"",
+ * and a returned error is only logged. Metrics count it as status 499. An
+ * HTTP/1 connection is not read while its request is pending, so there a
+ * disconnect is only noticed when the response is written: fn sees a live r
+ * and its response is discarded by the kernel.
+ *
+ * Stop: http_server_stop waits for every outstanding deferral: each loop keeps
+ * running (no new connections, idle ones closed) until all its deferred
+ * requests have been resumed and their fn has run — past shutdown_ms if need
+ * be, logging a warning every 5 s — and only then calls worker_fini. So the
+ * app must keep its writer resuming until http_server_stop has returned (stop
+ * the writer after the server), and a deferral that is never resumed makes
+ * the stop hang. Calling http_resume after http_server_stop returned, or twice
+ * for one deferral, is a use-after-free.
+ */
+
+/* Returned by a handler that deferred its response (positive: not 0, not an SX_E_* error). */
+#define HTTP_DEFERRED 1
+
+/*
+ * Called inside a handler: keep this request alive past the handler's return.
+ * The request moves to its own arena (r->arena changes; the worker gets a
+ * fresh one), a copy of the body is taken so that http_body called from now
+ * on stays valid even after a disconnect, and *out is the handle to pass to
+ * http_resume. The handler must then return HTTP_DEFERRED. If it returns
+ * anything else the deferral is cancelled and the request finishes as usual —
+ * right when the hand-off itself failed, a use-after-free if d was handed off.
+ * Errors: SX_E_NOMEM; SX_E_INTERNAL when called outside a handler, twice,
+ * after a response was sent, or from a resumed function.
+ */
+int http_defer(struct http_req *r, struct http_deferred **out, struct sx_err *err) SX_WUR;
+
+/*
+ * From any thread (also the loop's own), exactly once per deferral: run fn on
+ * the request's loop thread with the same struct http_req the handler had
+ * (same pointer). fn sends one response (http_send_*) and returns 0, or
+ * returns a negative SX_E_* with err filled and the framework sends it as
+ * problem+json — exactly like a handler (fn may not defer again). Returns at
+ * once; fn runs when the loop next wakes. After fn returns, the request's
+ * arena, its JSON bodies and d are released: free arg in fn (it is called
+ * even when the client went away, see above). Never blocks on the loop: it
+ * takes a per-loop mutex for the enqueue only.
+ */
+void http_resume(struct http_deferred *d,
+                 int (*fn)(struct http_req *r, void *arg, struct sx_err *err), void *arg);
 
 /* ---- JSON bodies ----------------------------------------------------- */
 

@@ -6,7 +6,8 @@
  *
  * Ownership: http_router_new / http_router_free and http_metrics_init /
  * http_metrics_free are pairs; match results point into the matched path and
- * the router. Decoded strings live in the arena passed in.
+ * the router. Decoded strings live in the arena passed in. A worker outlives
+ * every deferral made on it: its thread does not exit while ndeferred > 0.
  */
 #ifndef HTTP_INT_H
 #define HTTP_INT_H
@@ -166,6 +167,13 @@ struct http_worker {
     h2o_socket_t *listener;
     h2o_multithread_receiver_t stop_receiver;
     h2o_multithread_message_t stop_msg;
+    /* http_resume enqueues here from any thread; registered for the loop's whole life */
+    h2o_multithread_receiver_t resume_receiver;
+    /* held by http_resume around the enqueue, so the loop can wait out a sender that has
+       queued its message but not yet left h2o_multithread_send_message (which writes to
+       the queue's pipe after unlocking the queue) */
+    pthread_mutex_t resume_mu;
+    size_t ndeferred; /* deferred requests whose resumed function has not run (loop only) */
     int stopping;
     h2o_linklist_t conns;
     size_t nconns;
@@ -203,6 +211,9 @@ struct http_worker *http_worker_of(h2o_context_t *ctx);
 
 /* Dispatch one request on its loop (http_server.c → http_req.c). */
 void http_dispatch(struct http_worker *w, h2o_req_t *req);
+
+/* The resume_receiver callback: run the resumed functions of the queued deferrals. */
+void http_on_resume(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 
 /* Rewrite libh2o's own error responses (413, 400 …) as problem+json. */
 void http_rewrite_h2o_error(struct http_worker *w, h2o_req_t *req, h2o_ostream_t **slot);

@@ -14,9 +14,13 @@
 
 #include "http_int.h"
 
-/* Status codes counted individually; anything else lands in "other". */
-static const int tracked_status[] = {200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404,
-                                     405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504};
+/*
+ * Status codes counted individually; anything else lands in "other". 499 is
+ * nginx's "client closed request": a deferred request whose client went away
+ * before its response.
+ */
+static const int tracked_status[] = {200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 405,
+                                     409, 410, 413, 415, 422, 429, 499, 500, 502, 503, 504};
 #define HTTP_NSTATUS (sizeof(tracked_status) / sizeof(tracked_status[0]) + 1)
 
 /* Upper bounds of the duration buckets in microseconds; the last bucket is +Inf. */

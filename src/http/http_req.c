@@ -1,12 +1,20 @@
 /*
  * http_req: one request's life on its loop — route, decode path parameters,
  * authenticate, run the handler, turn a failure into problem+json, record
- * metrics, log one line, reset the arena — plus the request helpers and the
- * response senders handlers call.
+ * metrics, log one line, reset the arena — plus the request helpers, the
+ * response senders handlers call, and deferred responses (http_defer,
+ * http_resume).
  *
  * Response bodies are copied into libh2o's request pool before h2o_send:
  * a write may still be pending after the handler returns and the arena is
  * reset, and the pool lives until libh2o disposes the request.
+ *
+ * struct http_req is allocated in the worker's arena, so that deferring only
+ * has to move the arena: the request, its strings, its JSON refs and the
+ * struct http_deferred all live in it, and the resumed function gets the very
+ * pointer the handler had. A small hook in libh2o's request pool tells the
+ * deferral when libh2o disposes the request (client gone) so that nothing
+ * touches h2o afterwards.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -22,6 +30,28 @@
 struct http_json_ref {
     struct http_json_ref *next;
     json_t *json;
+};
+
+/* r->_phase: http_defer is only allowed while the handler runs */
+enum { PHASE_FRAMEWORK = 0, PHASE_HANDLER = 1, PHASE_RESUMED = 2 };
+
+/* Lives in libh2o's request pool; disposed with the request. */
+struct defer_hook {
+    struct http_deferred *d; /* NULL once the deferral is finished or cancelled */
+};
+
+struct http_deferred {
+    h2o_multithread_message_t msg; /* first message field zeroed: not linked */
+    struct http_req *req;
+    struct http_worker *w;
+    struct sx_arena arena;   /* owns req, this struct and all the request allocated */
+    struct defer_hook *hook; /* NULL once libh2o disposed the request */
+    int gone;                /* libh2o disposed the request before the resume ran */
+    const char *body;        /* copy of the request body, in arena */
+    size_t body_len;
+    /* written by http_resume (any thread), read on the loop after the queue's mutex */
+    int (*fn)(struct http_req *r, void *arg, struct sx_err *err);
+    void *arg;
 };
 
 static uint64_t now_us(void)
@@ -94,6 +124,12 @@ static int send_body(struct http_req *r, int status, const char *ctype, const vo
     if (r->_responded)
         return SX_E_INTERNAL;
     r->_responded = 1;
+    r->_status = status;
+    if (req == NULL)
+        return 0; /* deferred request whose client went away: nobody to send to */
+    /* a deferred response finishing during a stop: don't invite another request */
+    if (req->conn->ctx->shutdown_requested)
+        req->http1_is_persistent = 0;
     req->res.status = status;
     req->res.reason = http_status_reason(status);
     if (ctype != NULL)
@@ -227,6 +263,8 @@ int http_add_header(struct http_req *r, const char *name, const char *value)
         if (value[i] == '\r' || value[i] == '\n')
             return SX_E_INVALID;
     }
+    if (r->h2o == NULL)
+        return 0;
     return add_header_raw(r->h2o, lname, nlen, value, vlen);
 }
 
@@ -264,6 +302,8 @@ int http_set_cookie(struct http_req *r, const char *name, const char *value, lon
                         (flags & HTTP_COOKIE_SECURE) != 0 ? "; Secure" : "", samesite, age);
     if (v == NULL)
         return SX_E_NOMEM;
+    if (r->h2o == NULL)
+        return 0;
     return add_header_raw(r->h2o, H2O_STRLIT("set-cookie"), v, strlen(v));
 }
 
@@ -316,9 +356,13 @@ const char *http_header(struct http_req *r, const char *name)
 {
     h2o_req_t *req = r->h2o;
     size_t n = strlen(name);
-    const h2o_token_t *tok = h2o_lookup_token(name, n);
-    ssize_t i = tok != NULL ? h2o_find_header(&req->headers, tok, -1)
-                            : h2o_find_header_by_str(&req->headers, name, n, -1);
+    const h2o_token_t *tok;
+    ssize_t i;
+    if (req == NULL)
+        return NULL;
+    tok = h2o_lookup_token(name, n);
+    i = tok != NULL ? h2o_find_header(&req->headers, tok, -1)
+                    : h2o_find_header_by_str(&req->headers, name, n, -1);
     if (i == -1)
         return NULL;
     return sx_arena_strndup(r->arena, req->headers.entries[i].value.base,
@@ -329,6 +373,8 @@ const char *http_cookie(struct http_req *r, const char *name)
 {
     h2o_req_t *req = r->h2o;
     ssize_t i = -1;
+    if (req == NULL)
+        return NULL;
     /* HTTP/2 may split cookies over several header fields */
     while ((i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, i)) != -1) {
         const char *v;
@@ -344,7 +390,7 @@ int http_query(struct http_req *r, const char *name, const char **out, struct sx
 {
     h2o_req_t *req = r->h2o;
     *out = NULL;
-    if (req->query_at == SIZE_MAX || req->query_at >= req->path.len)
+    if (req == NULL || req->query_at == SIZE_MAX || req->query_at >= req->path.len)
         return 0;
     return http_query_lookup(req->path.base + req->query_at + 1, req->path.len - req->query_at - 1,
                              name, r->arena, out, err);
@@ -372,7 +418,10 @@ const char *http_client_ip(struct http_req *r)
     h2o_req_t *req = r->h2o;
     struct sockaddr_storage ss;
     socklen_t len;
-    char *buf = sx_arena_alloc(r->arena, INET6_ADDRSTRLEN);
+    char *buf;
+    if (req == NULL)
+        return "";
+    buf = sx_arena_alloc(r->arena, INET6_ADDRSTRLEN);
     if (buf == NULL)
         return "";
     if (r->_w->srv->cfg.trust_proxy) {
@@ -426,7 +475,11 @@ int http_method_is_safe(const char *method)
 const void *http_body(const struct http_req *r, size_t *len)
 {
     const h2o_req_t *req = r->h2o;
-    if (req->entity.base == NULL) {
+    if (r->_defer != NULL) {
+        *len = r->_defer->body_len;
+        return r->_defer->body != NULL ? r->_defer->body : "";
+    }
+    if (req == NULL || req->entity.base == NULL) {
         *len = 0;
         return "";
     }
@@ -438,10 +491,17 @@ int http_body_json(struct http_req *r, const struct http_field *fields, json_t *
                    struct sx_err *err)
 {
     h2o_req_t *req = r->h2o;
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    ssize_t i;
     struct http_json_ref *ref;
+    const char *body;
+    size_t blen;
     int rc;
     *out = NULL;
+    if (req == NULL)
+        return SX_FAIL(err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "",
+                       "客户端已断开，请求头不可再读");
+    i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    body = http_body(r, &blen);
     if (i != -1) {
         h2o_iovec_t ct = req->headers.entries[i].value;
         size_t n = 0;
@@ -453,7 +513,7 @@ int http_body_json(struct http_req *r, const struct http_field *fields, json_t *
             err->status = 415;
             return rc;
         }
-    } else if (req->entity.len > 0) {
+    } else if (blen > 0) {
         rc = SX_FAIL(err, SX_E_INVALID, "unsupported-media-type", "请求体类型不受支持", "", "",
                      "缺少 Content-Type: application/json");
         err->status = 415;
@@ -462,8 +522,7 @@ int http_body_json(struct http_req *r, const struct http_field *fields, json_t *
     ref = sx_arena_alloc(r->arena, sizeof(*ref));
     if (ref == NULL)
         return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "请求体");
-    rc = http_json_parse(req->entity.base != NULL ? req->entity.base : "", req->entity.len, fields,
-                         out, err);
+    rc = http_json_parse(body, blen, fields, out, err);
     if (rc != 0)
         return rc;
     ref->json = *out;
@@ -509,109 +568,273 @@ int http_page_set_next(json_t *body, int has_more, int64_t last_id, struct sx_er
     return 0;
 }
 
+/* ---- request life ---------------------------------------------------- */
+
+/* Metrics slot of the request: its route row, or "unmatched". */
+static size_t route_slot(const struct http_worker *w, const struct http_req *r)
+{
+    const struct http_server *s = w->srv;
+    if (r->route == NULL)
+        return s->router->nroutes;
+    return (size_t)(r->route - s->app.routes);
+}
+
+/*
+ * After a handler or a resumed function (who names it for the log) returned
+ * rc: make sure exactly one response went out.
+ */
+static void settle(struct http_req *r, int rc, struct sx_err *err, const char *who)
+{
+    if (rc != 0) {
+        if (err->code == 0)
+            SX_FAIL(err, rc < 0 ? rc : SX_E_INTERNAL, "", "", "", "", "%s返回 %d 但未说明原因", who,
+                    rc);
+        if (r->_responded)
+            sx_log(SX_LOG_ERROR, "http", "%s %s %s failed after responding: %s (%s)", r->id,
+                   r->method, r->route->pattern, err->detail, err->func != NULL ? err->func : "?");
+        else
+            http_send_problem(r, err);
+    } else if (!r->_responded) {
+        SX_FAIL(err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "", "%s没有发送响应", who);
+        http_send_problem(r, err);
+    }
+}
+
+/* Release the request's JSON bodies, record metrics and log the request's line. */
+static void complete(struct http_worker *w, struct http_req *r, size_t slot, int status,
+                     const char *note)
+{
+    uint64_t dt;
+    for (struct http_json_ref *ref = r->_json; ref != NULL; ref = ref->next)
+        json_decref(ref->json);
+    r->_json = NULL;
+    dt = now_us() - r->_t0;
+    http_metrics_record(&w->metrics, slot, status, dt);
+    sx_log(SX_LOG_DEBUG, "http", "%s %s %s %d %" PRIu64 "us%s", r->id,
+           r->method != NULL ? r->method : "-", r->route != NULL ? r->route->pattern : "-", status,
+           dt, note);
+    if (w->out.cap > ((size_t)1 << 20))
+        sx_buf_free(&w->out); /* don't keep a one-off huge buffer per worker */
+}
+
+/* libh2o disposes the request (connection closed): the deferral must not touch it any more. */
+static void on_req_dispose(void *p)
+{
+    struct defer_hook *hook = p;
+    if (hook->d != NULL) {
+        hook->d->gone = 1;
+        hook->d->hook = NULL;
+    }
+}
+
+int http_defer(struct http_req *r, struct http_deferred **out, struct sx_err *err)
+{
+    struct http_worker *w = r->_w;
+    h2o_req_t *req = r->h2o;
+    struct http_deferred *d;
+    size_t chunk;
+    *out = NULL;
+    if (r->_phase != PHASE_HANDLER || r->_defer != NULL || r->_responded || req == NULL ||
+        r->arena != &w->arena)
+        return SX_FAIL(err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "",
+                       "http_defer 只能在处理函数发送响应前调用一次");
+    d = sx_arena_alloc(r->arena, sizeof(*d));
+    if (d == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "延迟响应");
+    if (req->entity.base != NULL && req->entity.len > 0) {
+        /* libh2o's copy goes with the connection; another thread may still read this one */
+        char *copy = sx_arena_alloc(r->arena, req->entity.len);
+        if (copy == NULL)
+            return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "延迟响应的请求体");
+        memcpy(copy, req->entity.base, req->entity.len);
+        d->body = copy;
+        d->body_len = req->entity.len;
+    }
+    d->hook = h2o_mem_alloc_shared(&req->pool, sizeof(*d->hook), on_req_dispose);
+    d->hook->d = d;
+    d->req = r;
+    d->w = w;
+    /* the request keeps the arena it lives in (r and d are in it); the worker starts afresh */
+    chunk = w->arena.chunk_size;
+    d->arena = w->arena;
+    sx_arena_init(&w->arena, chunk);
+    r->arena = &d->arena;
+    r->_defer = d;
+    w->ndeferred++;
+    *out = d;
+    return 0;
+}
+
+/* The handler deferred but then did not return HTTP_DEFERRED: back to a plain request. */
+static void defer_cancel(struct http_worker *w, struct http_req *r)
+{
+    struct http_deferred *d = r->_defer;
+    if (d->hook != NULL)
+        d->hook->d = NULL;
+    r->_defer = NULL;
+    sx_arena_free(&w->arena); /* unused since http_defer: r->arena pointed elsewhere */
+    w->arena = d->arena;      /* d itself lives in it: read before anything resets it */
+    r->arena = &w->arena;
+    w->ndeferred--;
+}
+
+void http_resume(struct http_deferred *d,
+                 int (*fn)(struct http_req *r, void *arg, struct sx_err *err), void *arg)
+{
+    struct http_worker *w = d->w;
+    d->fn = fn;
+    d->arg = arg;
+    /* the loop may run fn and free d as soon as the message is queued; w outlives it (the
+       loop waits for this mutex before its worker goes away) */
+    pthread_mutex_lock(&w->resume_mu);
+    h2o_multithread_send_message(&w->resume_receiver, &d->msg);
+    pthread_mutex_unlock(&w->resume_mu);
+}
+
+/* On the loop: run the resumed function, answer, account, free the request's arena. */
+static void run_resumed(struct http_deferred *d)
+{
+    struct http_worker *w = d->w;
+    struct http_req *r = d->req;
+    struct sx_err err;
+    struct sx_arena a;
+    int rc;
+    int status;
+
+    err_reset(&err);
+    r->_phase = PHASE_RESUMED;
+    if (d->gone)
+        r->h2o = NULL; /* libh2o freed it; sends become no-ops */
+    if (d->fn == NULL)
+        rc = SX_FAIL(&err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "",
+                     "http_resume 未提供恢复函数");
+    else
+        rc = d->fn(r, d->arg, &err);
+    settle(r, rc, &err, "恢复函数");
+    if (d->gone) {
+        /* nginx's "client closed request": nobody received r->_status */
+        status = 499;
+        sx_log(SX_LOG_INFO, "http", "%s client went away before its deferred response (%d)", r->id,
+               r->_status);
+    } else {
+        status = r->_status;
+    }
+    if (d->hook != NULL)
+        d->hook->d = NULL;
+    complete(w, r, route_slot(w, r), status, " deferred");
+    w->ndeferred--;
+    a = d->arena; /* r and d live in it */
+    sx_arena_free(&a);
+}
+
+void http_on_resume(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    (void)receiver;
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *msg =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&msg->link);
+        run_resumed(H2O_STRUCT_FROM_MEMBER(struct http_deferred, msg, msg));
+    }
+}
+
 void http_dispatch(struct http_worker *w, h2o_req_t *req)
 {
     struct http_server *s = w->srv;
-    struct http_req r;
+    struct http_req stack_r; /* only when the arena cannot hold the request */
+    struct http_req *r;
     struct sx_err err;
     struct http_match m;
-    size_t slot = s->router->nroutes; /* "unmatched" until routed */
     const char *path = req->path.base != NULL ? req->path.base : "";
     size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-    uint64_t t0 = now_us();
-    uint64_t dt;
     int rc;
 
     http_metrics_inflight(&w->metrics, 1);
-    memset(&r, 0, sizeof(r));
     err_reset(&err);
-    r.h2o = req;
-    r.arena = &w->arena;
-    r.app = s->app.app;
-    r.worker = w->state;
-    r.worker_index = w->index;
-    r._w = w;
-    make_id(r.id, s->boot, w->index, ++w->seq);
-    r.method = sx_arena_strndup(&w->arena, req->method.base != NULL ? req->method.base : "",
-                                req->method.len);
-    r.path = sx_arena_strndup(&w->arena, path, plen);
-    if (r.method == NULL || r.path == NULL) {
+    r = sx_arena_alloc(&w->arena, sizeof(*r)); /* zeroed */
+    if (r == NULL) {
+        memset(&stack_r, 0, sizeof(stack_r));
+        r = &stack_r;
+    }
+    r->_t0 = now_us();
+    r->h2o = req;
+    r->arena = &w->arena;
+    r->app = s->app.app;
+    r->worker = w->state;
+    r->worker_index = w->index;
+    r->_w = w;
+    make_id(r->id, s->boot, w->index, ++w->seq);
+    r->method = sx_arena_strndup(&w->arena, req->method.base != NULL ? req->method.base : "",
+                                 req->method.len);
+    r->path = sx_arena_strndup(&w->arena, path, plen);
+    if (r == &stack_r || r->method == NULL || r->path == NULL) {
         SX_FAIL(&err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "请求");
-        http_send_problem(&r, &err);
+        http_send_problem(r, &err);
         goto done;
     }
 
-    http_router_match(s->router, r.method, req->method.len, path, plen, &m);
+    http_router_match(s->router, r->method, req->method.len, path, plen, &m);
     if (m.status == 404) {
         SX_FAIL(&err, SX_E_NOTFOUND, "not-found", "未找到该资源", "", "",
                 "没有与该地址对应的接口，请检查请求路径");
-        http_send_problem(&r, &err);
+        http_send_problem(r, &err);
         goto done;
     }
     if (m.status == 405) {
         (void)add_header_raw(req, H2O_STRLIT("allow"), m.allow, strlen(m.allow));
         SX_FAIL(&err, SX_E_INVALID, "method-not-allowed", "该资源不支持此请求方法", "", "",
-                "%s 不支持，可用方法：%s", r.method, m.allow);
+                "%s 不支持，可用方法：%s", r->method, m.allow);
         err.status = 405;
-        http_send_problem(&r, &err);
+        http_send_problem(r, &err);
         goto done;
     }
-    slot = m.route;
-    r.route = &s->app.routes[m.route];
-    r.nparams = m.nparams;
+    r->route = &s->app.routes[m.route];
+    r->nparams = m.nparams;
     for (unsigned i = 0; i < m.nparams; i++) {
         char *v;
         rc = http_pct_decode(m.pval[i], m.plen[i], 0, &w->arena, &v, NULL);
         if (rc != 0) {
             SX_FAIL(&err, rc, "invalid-path-param", "路径参数无效", "", m.pname[i],
                     "路径参数 %s 的编码无效（%%XX 转义错误、含 NUL 或不是 UTF-8）", m.pname[i]);
-            http_send_problem(&r, &err);
+            http_send_problem(r, &err);
             goto done;
         }
-        r.params[i].name = m.pname[i];
-        r.params[i].value = v;
+        r->params[i].name = m.pname[i];
+        r->params[i].value = v;
     }
-    if ((r.route->flags & (HTTP_AUTH_USER | HTTP_AUTH_OPTIONAL)) != 0) {
-        unsigned flags = r.route->flags;
-        if (http_method_is_safe(r.method))
+    if ((r->route->flags & (HTTP_AUTH_USER | HTTP_AUTH_OPTIONAL)) != 0) {
+        unsigned flags = r->route->flags;
+        if (http_method_is_safe(r->method))
             flags &= ~(unsigned)HTTP_AUTH_CSRF;
-        rc = s->app.authenticate(&r, flags, &err);
+        rc = s->app.authenticate(r, flags, &err);
         if (rc != 0) {
-            if (rc == SX_E_AUTH && (r.route->flags & HTTP_AUTH_USER) == 0) {
-                r.principal = NULL; /* optional auth: continue as anonymous */
+            if (rc == SX_E_AUTH && (r->route->flags & HTTP_AUTH_USER) == 0) {
+                r->principal = NULL; /* optional auth: continue as anonymous */
                 err_reset(&err);
             } else {
                 if (err.code == 0)
                     SX_FAIL(&err, rc, "", "", "", "", "认证失败");
-                http_send_problem(&r, &err);
+                http_send_problem(r, &err);
                 goto done;
             }
         }
     }
-    rc = r.route->handler(&r, &err);
-    if (rc != 0) {
-        if (err.code == 0)
-            SX_FAIL(&err, rc < 0 ? rc : SX_E_INTERNAL, "", "", "", "",
-                    "处理函数返回 %d 但未说明原因", rc);
-        if (r._responded)
-            sx_log(SX_LOG_ERROR, "http", "%s %s %s failed after responding: %s (%s)", r.id,
-                   r.method, r.route->pattern, err.detail, err.func != NULL ? err.func : "?");
-        else
-            http_send_problem(&r, &err);
-    } else if (!r._responded) {
-        SX_FAIL(&err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "", "处理函数没有发送响应");
-        http_send_problem(&r, &err);
+    r->_phase = PHASE_HANDLER;
+    rc = r->route->handler(r, &err);
+    if (rc == HTTP_DEFERRED && r->_defer != NULL) {
+        /* r and its arena belong to the deferral now (another thread may be reading them):
+           metrics and the log line come when the resumed function has run */
+        return;
     }
+    r->_phase = PHASE_FRAMEWORK;
+    if (r->_defer != NULL)
+        defer_cancel(w, r);
+    if (rc == HTTP_DEFERRED)
+        rc = SX_FAIL(&err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "",
+                     "处理函数返回 HTTP_DEFERRED 但没有调用 http_defer");
+    settle(r, rc, &err, "处理函数");
 
 done:
-    for (struct http_json_ref *ref = r._json; ref != NULL; ref = ref->next)
-        json_decref(ref->json);
-    dt = now_us() - t0;
-    http_metrics_record(&w->metrics, slot, req->res.status, dt);
-    sx_log(SX_LOG_DEBUG, "http", "%s %s %s %d %" PRIu64 "us", r.id,
-           r.method != NULL ? r.method : "-", r.route != NULL ? r.route->pattern : "-",
-           req->res.status, dt);
-    sx_arena_reset(&w->arena);
-    if (w->out.cap > ((size_t)1 << 20))
-        sx_buf_free(&w->out); /* don't keep a one-off huge buffer per worker */
+    complete(w, r, route_slot(w, r), r->_status, "");
+    sx_arena_reset(&w->arena); /* r lives in it: last */
 }

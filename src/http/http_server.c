@@ -11,6 +11,11 @@
  * libh2o's own errors are sent on the host's fallback path, where a filter
  * rewrites them. A logger on "/" runs when libh2o disposes a request, which
  * closes the in-flight gauge opened by http_dispatch.
+ *
+ * Deferred responses: each loop registers a receiver on its h2o context's
+ * inter-thread queue for as long as it runs; http_resume (http_req.c) posts
+ * to it from any thread. A loop does not exit while one of its deferrals is
+ * outstanding, so a resume never reaches a freed loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -265,11 +270,20 @@ static void drop_timers(h2o_context_t *ctx)
  * request (idle keep-alive connections at once, busy ones after their
  * response), so libh2o closes them itself. Whatever is left at the deadline
  * is shut down both ways.
+ *
+ * Deferred requests hold the loop open past the deadline: their resume is
+ * owed by the app (its writer), the work behind it is usually already
+ * committed, and the request's memory, the worker and its queue must outlive
+ * the resume anyway. While any is outstanding nothing is cut; the deadline
+ * restarts (1 s) after the last one so its response can leave. Only a
+ * deferral that is never resumed keeps the loop here for good — logged.
  */
 static void graceful_close(struct http_worker *w)
 {
     h2o_evloop_t *loop = w->ctx.loop;
     uint64_t deadline;
+    uint64_t warn_at;
+    int cut = 0;
     if (w->listener != NULL) {
         h2o_socket_read_stop(w->listener);
         h2o_socket_close(w->listener);
@@ -278,25 +292,41 @@ static void graceful_close(struct http_worker *w)
     h2o_context_request_shutdown(&w->ctx);
     shutdown_all(w, SHUT_RD);
     deadline = mono_ms() + w->srv->cfg.shutdown_ms;
-    while (w->nconns > 0 && mono_ms() < deadline)
+    warn_at = deadline + 5000;
+    for (;;) {
+        uint64_t now = mono_ms();
+        if (w->ndeferred > 0) {
+            if (now >= deadline)
+                deadline = now + 1000;
+            if (now >= warn_at) {
+                sx_log(SX_LOG_WARN, "http",
+                       "worker %u: stop waits for %zu deferred response(s) not yet resumed",
+                       w->index, w->ndeferred);
+                warn_at = now + 5000;
+            }
+        } else if (w->nconns == 0) {
+            break;
+        } else if (now >= deadline) {
+            if (cut) {
+                sx_log(SX_LOG_ERROR, "http", "worker %u: %zu connection(s) did not close", w->index,
+                       w->nconns);
+                break;
+            }
+            sx_log(SX_LOG_WARN, "http", "worker %u: closing %zu connection(s) at shutdown deadline",
+                   w->index, w->nconns);
+            shutdown_all(w, SHUT_RDWR);
+            cut = 1;
+            deadline = now + 1000;
+        }
         (void)h2o_evloop_run(loop, 20);
-    if (w->nconns > 0) {
-        sx_log(SX_LOG_WARN, "http", "worker %u: closing %zu connection(s) at shutdown deadline",
-               w->index, w->nconns);
-        shutdown_all(w, SHUT_RDWR);
-        deadline = mono_ms() + 1000;
-        while (w->nconns > 0 && mono_ms() < deadline)
-            (void)h2o_evloop_run(loop, 20);
     }
-    if (w->nconns > 0)
-        sx_log(SX_LOG_ERROR, "http", "worker %u: %zu connection(s) did not close", w->index,
-               w->nconns);
     /* HTTP/2's GOAWAY re-sender has nobody left to talk to */
     if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
         h2o_timeout_unlink(&w->ctx.http2._graceful_shutdown_timeout);
-    /* h2o_context_dispose asserts that no timer is armed: let queued callbacks run */
+    /* h2o_context_dispose asserts that no timer is armed: let queued callbacks run (a
+       pipelined request parsed meanwhile may even defer: wait for it too) */
     deadline = mono_ms() + 2000;
-    while (timers_pending(&w->ctx) && mono_ms() < deadline)
+    while (w->ndeferred > 0 || (timers_pending(&w->ctx) && mono_ms() < deadline))
         (void)h2o_evloop_run(loop, 10);
     if (timers_pending(&w->ctx)) {
         sx_log(SX_LOG_ERROR, "http", "worker %u: timers still armed at shutdown", w->index);
@@ -342,6 +372,7 @@ static void *worker_main(void *arg)
     loop = h2o_evloop_create();
     h2o_context_init(&w->ctx, loop, &s->conf);
     h2o_multithread_register_receiver(w->ctx.queue, &w->stop_receiver, on_stop_msg);
+    h2o_multithread_register_receiver(w->ctx.queue, &w->resume_receiver, http_on_resume);
     w->accept_ctx.ctx = &w->ctx;
     w->accept_ctx.hosts = s->conf.hosts;
     w->listener = h2o_evloop_socket_create(loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
@@ -366,9 +397,14 @@ static void *worker_main(void *arg)
         }
     }
     graceful_close(w);
+    /* every deferral has run its resumed function, so every http_resume has queued its
+       message; wait for any sender still inside h2o_multithread_send_message */
+    pthread_mutex_lock(&w->resume_mu);
+    pthread_mutex_unlock(&w->resume_mu);
     if (rc == 0 && s->app.worker_fini != NULL)
         s->app.worker_fini(s->app.app, w->state);
     w->state = NULL;
+    h2o_multithread_unregister_receiver(w->ctx.queue, &w->resume_receiver);
     h2o_multithread_unregister_receiver(w->ctx.queue, &w->stop_receiver);
     h2o_context_dispose(&w->ctx);
     h2o_evloop_destroy(loop);
@@ -499,6 +535,7 @@ static void stop_and_free(struct http_server *s)
         sx_arena_free(&w->arena);
         sx_buf_free(&w->out);
         http_metrics_free(&w->metrics);
+        pthread_mutex_destroy(&w->resume_mu);
         free(w);
     }
     free(s->workers);
@@ -587,6 +624,7 @@ int http_server_start(const struct http_config *cfg, const struct http_app *app,
             rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "HTTP 服务");
             goto cleanup;
         }
+        pthread_mutex_init(&w->resume_mu, NULL);
         s->workers[i] = w;
         w->srv = s;
         w->index = i;

@@ -7,7 +7,14 @@
  * type, keep-alive, 404/405, 413, malformed JSON, 415, auth and CSRF, paging,
  * /metrics counts, /healthz, /api/v1/openapi.json, junk input), a clean stop
  * with worker_fini on every loop, start failures, and http_serve stopped by
- * SIGTERM. Rows name the rule they check; design rules are from
+ * SIGTERM. Then deferred responses (http_defer / http_resume) against a
+ * stand-in for the group-commit writer thread: a response resumed from
+ * another thread (body, params, principal, arena writes by the writer,
+ * keep-alive and pipelining after it, metrics with the full duration), many
+ * at once over two loops, a resumed error as problem+json, cancelled and
+ * bogus deferrals, clients that leave before the resume over HTTP/1 and
+ * HTTP/2 (arg still freed, status 499), and a stop that waits for pending
+ * deferrals. Rows name the rule they check; design rules are from
  * DESIGN.md §6/§7 and RFC 9457.
  */
 #include <setjmp.h>
@@ -26,6 +33,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/http_int.h"
@@ -1524,6 +1532,651 @@ static void test_serve_stops_on_sigterm(void **state)
     assert_int_equal(st.finis, 1);
 }
 
+/* ======================================================================
+ * Deferred responses: a stand-in for the group-commit writer thread.
+ * ====================================================================== */
+
+enum job_mode { JOB_OK, JOB_FAIL, JOB_HOLD };
+
+/* One write job handed from a handler to the writer thread; malloc'd, freed by the resumed fn. */
+struct job {
+    struct job *next;
+    struct http_deferred *d;
+    const struct http_req *r; /* read-only on the writer thread */
+    struct sx_arena *arena;   /* r->arena: the writer allocates its result here */
+    json_t *body;             /* the request's parsed body (borrowed), or NULL */
+    const char *name;         /* copied into the arena by the handler */
+    const char *note;         /* written by the writer thread, in the arena */
+    int64_t id;
+    int mode;
+    uint64_t due_ms;
+};
+
+struct tester {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct job *head;
+    int release; /* JOB_HOLD jobs may go */
+    int quit;
+    pthread_t tid;
+    /* atomics, read by the test */
+    int deferred; /* handlers that handed a job over */
+    int resumed;  /* resumed functions run */
+    int gone;     /* ... of which saw r->h2o == NULL */
+    int freed;    /* jobs freed */
+    int held[2];  /* JOB_HOLD jobs per loop */
+    int bad;      /* invariant broken on a server thread (cmocka asserts only on the main one) */
+};
+
+static struct tester tw;
+
+static uint64_t t_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int t_get(int *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+static void t_inc(int *p)
+{
+    __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Wait up to ms for *p to reach want; returns the last value seen. */
+static int t_wait(int *p, int want, int ms)
+{
+    for (int i = 0; i < ms && t_get(p) < want; i++)
+        usleep(1000);
+    return t_get(p);
+}
+
+static void job_free(struct job *job)
+{
+    free(job);
+    t_inc(&tw.freed);
+}
+
+static int fn_ok(struct http_req *r, void *arg, struct sx_err *err)
+{
+    struct job *job = arg;
+    struct worker_state *ws = r->worker;
+    json_t *out;
+    t_inc(&tw.resumed);
+    if (r->h2o == NULL)
+        t_inc(&tw.gone);
+    /* the worker's state is still there (a resume after worker_fini is a use-after-free) */
+    ws->served++;
+    if (job->note == NULL || strcmp(http_param(r, "id"), job->r->params[0].value) != 0 ||
+        r != job->r)
+        t_inc(&tw.bad);
+    if (http_add_header(r, "X-Deferred", "1") != 0)
+        t_inc(&tw.bad);
+    out = json_pack("{s:I,s:s,s:s,s:s,s:i,s:b,s:O?}", "id", (json_int_t)job->id, "name", job->name,
+                    "note", job->note, "param", http_param(r, "id"), "worker", (int)r->worker_index,
+                    "principal", r->principal != NULL, "count",
+                    job->body != NULL ? json_object_get(job->body, "count") : NULL);
+    job_free(job);
+    return http_send_json(r, 201, out, err);
+}
+
+static int fn_fail(struct http_req *r, void *arg, struct sx_err *err)
+{
+    struct job *job = arg;
+    int64_t id = job->id;
+    t_inc(&tw.resumed);
+    if (r->h2o == NULL)
+        t_inc(&tw.gone);
+    job_free(job);
+    return SX_FAIL(err, SX_E_CONFLICT, "record-conflict", "记录冲突", "测试", "seq",
+                   "测试：记录 %lld 与已提交的记录冲突", (long long)id);
+}
+
+static void *tester_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&tw.mu);
+    for (;;) {
+        struct job **pp = &tw.head;
+        struct job *job = NULL;
+        uint64_t now = t_now_ms();
+        while (*pp != NULL) {
+            if ((*pp)->due_ms <= now && ((*pp)->mode != JOB_HOLD || tw.release)) {
+                job = *pp;
+                *pp = job->next;
+                break;
+            }
+            pp = &(*pp)->next;
+        }
+        if (job != NULL) {
+            pthread_mutex_unlock(&tw.mu);
+            /* the "write": read the request, allocate the result in its arena */
+            job->note = sx_arena_printf(job->arena, "已写入 %s", job->r->params[0].value);
+            http_resume(job->d, job->mode == JOB_FAIL ? fn_fail : fn_ok, job);
+            pthread_mutex_lock(&tw.mu);
+            continue;
+        }
+        if (tw.quit && tw.head == NULL)
+            break;
+        {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 1000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&tw.cv, &tw.mu, &ts);
+        }
+    }
+    pthread_mutex_unlock(&tw.mu);
+    return NULL;
+}
+
+static void tester_start(void)
+{
+    memset(&tw, 0, sizeof(tw));
+    pthread_mutex_init(&tw.mu, NULL);
+    pthread_cond_init(&tw.cv, NULL);
+    assert_int_equal(pthread_create(&tw.tid, NULL, tester_main, NULL), 0);
+}
+
+static void tester_release(void)
+{
+    pthread_mutex_lock(&tw.mu);
+    tw.release = 1;
+    pthread_cond_broadcast(&tw.cv);
+    pthread_mutex_unlock(&tw.mu);
+}
+
+/* Like app_writer_stop: finish every queued job, then stop (after http_server_stop). */
+static void tester_stop(void)
+{
+    tester_release();
+    pthread_mutex_lock(&tw.mu);
+    tw.quit = 1;
+    pthread_cond_broadcast(&tw.cv);
+    pthread_mutex_unlock(&tw.mu);
+    pthread_join(tw.tid, NULL);
+    pthread_cond_destroy(&tw.cv);
+    pthread_mutex_destroy(&tw.mu);
+    assert_int_equal(t_get(&tw.bad), 0);
+    /* every job handed over was freed by its resumed function */
+    assert_int_equal(t_get(&tw.freed), t_get(&tw.deferred));
+}
+
+/*
+ * /api/v1/deferred/{id}?mode=ok|fail|hold|cancel|bogus&delay=ms, optional JSON
+ * body {"name","count"}: defers and hands a job to the tester thread.
+ */
+static int h_deferred(struct http_req *r, struct sx_err *err)
+{
+    struct http_deferred *d;
+    struct http_deferred *d2;
+    struct sx_err e2;
+    struct job *job;
+    const char *mode;
+    const char *name = "";
+    int64_t id;
+    int64_t delay;
+    json_t *body = NULL;
+    size_t blen;
+    int rc = http_param_id(r, "id", &id, err);
+    if (rc == 0)
+        rc = http_query(r, "mode", &mode, err);
+    if (rc == 0)
+        rc = http_query_int(r, "delay", 0, 1000, 0, &delay, err);
+    if (rc != 0)
+        return rc;
+    (void)http_body(r, &blen);
+    if (blen > 0) {
+        rc = http_body_json(r, item_fields, &body, err);
+        if (rc != 0)
+            return rc;
+        name = json_string_value(json_object_get(body, "name"));
+    }
+    if (mode == NULL)
+        mode = "ok";
+    if (strcmp(mode, "bogus") == 0)
+        return HTTP_DEFERRED; /* bug: never called http_defer */
+    rc = http_defer(r, &d, err);
+    if (rc != 0)
+        return rc;
+    if (http_defer(r, &d2, &e2) != SX_E_INTERNAL)
+        return SX_FAIL(err, SX_E_INTERNAL, "", "", "", "", "second http_defer accepted");
+    if (strcmp(mode, "cancel") == 0)
+        /* the hand-off failed (queue full): returning the error cancels the deferral */
+        return SX_FAIL(err, SX_E_RATE, "writer-busy", "系统繁忙，请稍后重试", "", "",
+                       "测试：写入队列已满");
+    job = calloc(1, sizeof(*job));
+    if (job == NULL)
+        return SX_E_NOMEM;
+    job->d = d;
+    job->r = r;
+    job->arena = r->arena;
+    job->body = body;
+    job->name = sx_arena_strdup(r->arena, name); /* in the request's own arena now */
+    job->id = id;
+    job->mode = strcmp(mode, "fail") == 0   ? JOB_FAIL
+                : strcmp(mode, "hold") == 0 ? JOB_HOLD
+                                            : JOB_OK;
+    job->due_ms = t_now_ms() + (uint64_t)delay;
+    if (job->name == NULL) {
+        free(job);
+        return SX_E_NOMEM;
+    }
+    if (job->mode == JOB_HOLD && r->worker_index < 2)
+        t_inc(&tw.held[r->worker_index]);
+    t_inc(&tw.deferred);
+    pthread_mutex_lock(&tw.mu);
+    job->next = tw.head;
+    tw.head = job;
+    pthread_cond_signal(&tw.cv);
+    pthread_mutex_unlock(&tw.mu);
+    /* r belongs to the deferral now: not touched again here */
+    return HTTP_DEFERRED;
+}
+
+static const struct http_route defer_routes[] = {
+    {"GET", "/metrics", http_builtin_metrics, 0, "指标", "ops"},
+    {"GET", "/api/v1/items/{id}", h_item, 0, "详情", "items"},
+    {"GET", "/api/v1/deferred/{id}", h_deferred, HTTP_AUTH_OPTIONAL, "延迟响应", "t"},
+    {"POST", "/api/v1/deferred/{id}", h_deferred, HTTP_AUTH_OPTIONAL, "延迟写入", "t"},
+};
+
+static void defer_server(struct app_state *st, unsigned threads, struct http_server **srv)
+{
+    struct http_app app;
+    struct http_config cfg;
+    struct sx_err err;
+    http_config_defaults(&cfg);
+    cfg.listen = "127.0.0.1:0";
+    cfg.threads = threads;
+    cfg.shutdown_ms = 200;
+    memset(&app, 0, sizeof(app));
+    app.app = st;
+    app.routes = defer_routes;
+    app.nroutes = sizeof(defer_routes) / sizeof(defer_routes[0]);
+    app.worker_init = smoke_worker_init;
+    app.worker_fini = smoke_worker_fini;
+    app.authenticate = smoke_auth;
+    assert_int_equal(http_server_start(&cfg, &app, srv, &err), 0);
+}
+
+static uint64_t metric_now(unsigned port, const char *series)
+{
+    struct resp r;
+    uint64_t v;
+    request(port, "GET", "/metrics", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    v = metric_value(r.body, series);
+    resp_free(&r);
+    return v;
+}
+
+#define DEFERRED_SERIES(name, tail) name "{method=\"GET\",route=\"/api/v1/deferred/{id}\"" tail
+
+static void test_deferred_resumed_from_another_thread(void **state)
+{
+    struct app_state st = {0, 0, 0};
+    struct http_server *srv = NULL;
+    struct resp r;
+    char hv[128];
+    char rid[64];
+    unsigned port;
+    json_t *j;
+    int fd;
+    (void)state;
+    tester_start();
+    defer_server(&st, 1, &srv);
+    port = http_server_port(srv);
+
+    /* resumed 60 ms later by the writer thread: status, body, params, principal, the JSON body
+       and what the writer allocated in the request's arena all arrive */
+    fd = connect_to(port);
+    request_on(fd, "GET", "/api/v1/deferred/42?delay=60", "Authorization: Bearer good\r\n", NULL,
+               &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(resp_header(&r, "x-deferred", hv, sizeof(hv)), "1");
+    assert_non_null(resp_header(&r, "x-request-id", hv, sizeof(hv)));
+    j = resp_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "id")), 42);
+    assert_string_equal(json_string_value(json_object_get(j, "param")), "42");
+    assert_string_equal(json_string_value(json_object_get(j, "note")), "已写入 42");
+    assert_true(json_is_true(json_object_get(j, "principal")));
+    assert_int_equal(json_integer_value(json_object_get(j, "worker")), 0);
+    json_decref(j);
+    resp_free(&r);
+    /* keep-alive: the same connection serves a plain request, then a deferred POST with a body */
+    request_on(fd, "GET", "/api/v1/items/3", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    request_on(fd, "POST", "/api/v1/deferred/7?delay=5", "Content-Type: application/json\r\n",
+               "{\"name\":\"询问笔录\",\"count\":3}", &r);
+    assert_int_equal(r.status, 201);
+    j = resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "name")), "询问笔录");
+    assert_int_equal(json_integer_value(json_object_get(j, "count")), 3);
+    assert_false(json_is_true(json_object_get(j, "principal")));
+    json_decref(j);
+    resp_free(&r);
+    /* pipelined: the second deferred request waits for the first, answers come in order */
+    {
+        static const char two[] = "GET /api/v1/deferred/1?delay=40 HTTP/1.1\r\nHost: t\r\n\r\n"
+                                  "GET /api/v1/deferred/2 HTTP/1.1\r\nHost: t\r\n\r\n";
+        send_all(fd, two, sizeof(two) - 1);
+        for (int k = 1; k <= 2; k++) {
+            assert_int_equal(read_resp(fd, &r), 0);
+            assert_int_equal(r.status, 201);
+            j = resp_json(&r);
+            assert_int_equal(json_integer_value(json_object_get(j, "id")), k);
+            json_decref(j);
+            resp_free(&r);
+        }
+    }
+    close(fd);
+
+    /* the resumed function fails: problem+json like a failing handler, on the original path */
+    fd = connect_to(port);
+    request_on(fd, "GET", "/api/v1/deferred/9?mode=fail&delay=5", NULL, NULL, &r);
+    assert_problem(&r, 409, "record-conflict", "记录冲突");
+    assert_non_null(resp_header(&r, "x-request-id", rid, sizeof(rid)));
+    j = resp_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "instance")), "/api/v1/deferred/9");
+    assert_string_equal(json_string_value(json_object_get(j, "request_id")), rid);
+    assert_string_equal(json_string_value(json_object_get(j, "field")), "seq");
+    json_decref(j);
+    resp_free(&r);
+    /* ... and the connection stays usable */
+    request_on(fd, "GET", "/api/v1/deferred/10", NULL, NULL, &r);
+    assert_int_equal(r.status, 201);
+    resp_free(&r);
+    /* handler defers, then the hand-off fails: its error is sent, the deferral cancelled */
+    request_on(fd, "GET", "/api/v1/deferred/11?mode=cancel", NULL, NULL, &r);
+    assert_problem(&r, 429, "writer-busy", NULL);
+    resp_free(&r);
+    /* HTTP_DEFERRED without http_defer is a handler bug: 500 */
+    request_on(fd, "GET", "/api/v1/deferred/12?mode=bogus", NULL, NULL, &r);
+    assert_problem(&r, 500, NULL, NULL);
+    resp_free(&r);
+    close(fd);
+
+    /* metrics: final status and the whole duration (the first request alone took > 50 ms) */
+    assert_int_equal(
+        metric_now(port, DEFERRED_SERIES("sanxiang_http_requests_total", ",status=\"201\"}")), 4);
+    assert_int_equal(
+        metric_now(port, DEFERRED_SERIES("sanxiang_http_requests_total", ",status=\"409\"}")), 1);
+    /* 7 GET requests (201 ×4, 409, 429, 500); /42 waited 60 ms for its resume, so it is
+       counted above 50 ms */
+    assert_int_equal(
+        metric_now(port, DEFERRED_SERIES("sanxiang_http_request_duration_seconds_count", "}")), 7);
+    assert_true(metric_now(port, DEFERRED_SERIES("sanxiang_http_request_duration_seconds_bucket",
+                                                 ",le=\"0.05\"}")) <= 6);
+    /* nothing left in flight but the /metrics request itself */
+    assert_int_equal(metric_now(port, "sanxiang_http_requests_in_flight"), 1);
+
+    http_server_stop(srv);
+    assert_int_equal(st.finis, 1);
+    assert_int_equal(t_get(&tw.deferred), 6);
+    assert_int_equal(t_get(&tw.resumed), 6);
+    assert_int_equal(t_get(&tw.gone), 0);
+    tester_stop();
+}
+
+#define NCONC 64
+
+static void test_deferred_many_across_loops(void **state)
+{
+    struct app_state st = {0, 0, 0};
+    struct http_server *srv = NULL;
+    int fds[NCONC];
+    int seen[2] = {0, 0};
+    unsigned seed = 4242;
+    unsigned port;
+    (void)state;
+    tester_start();
+    defer_server(&st, 2, &srv);
+    port = http_server_port(srv);
+
+    /* every request is in flight at once, resumed in a scrambled order (0-20 ms) */
+    for (int i = 0; i < NCONC; i++) {
+        char head[256];
+        char body[64];
+        int n;
+        fds[i] = connect_to(port);
+        if (i % 2 == 0) {
+            n = snprintf(head, sizeof(head),
+                         "GET /api/v1/deferred/%d?delay=%u HTTP/1.1\r\nHost: t\r\n\r\n", i + 1,
+                         (unsigned)(rand_r(&seed) % 21));
+        } else {
+            int bn = snprintf(body, sizeof(body), "{\"name\":\"第%d条\",\"count\":%d}", i + 1, i);
+            n = snprintf(head, sizeof(head),
+                         "POST /api/v1/deferred/%d?delay=%u HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                         "application/json\r\nContent-Length: %d\r\n\r\n%s",
+                         i + 1, (unsigned)(rand_r(&seed) % 21), bn, body);
+        }
+        assert_true(n > 0 && (size_t)n < sizeof(head));
+        send_all(fds[i], head, (size_t)n);
+    }
+    for (int i = 0; i < NCONC; i++) {
+        struct resp r;
+        json_t *j;
+        int w;
+        have = 0;
+        assert_int_equal(read_resp(fds[i], &r), 0);
+        assert_int_equal(r.status, 201);
+        j = resp_json(&r);
+        assert_int_equal(json_integer_value(json_object_get(j, "id")), i + 1);
+        if (i % 2 == 1) {
+            char want[32];
+            snprintf(want, sizeof(want), "第%d条", i + 1);
+            assert_string_equal(json_string_value(json_object_get(j, "name")), want);
+            assert_int_equal(json_integer_value(json_object_get(j, "count")), i);
+        }
+        w = (int)json_integer_value(json_object_get(j, "worker"));
+        assert_true(w == 0 || w == 1);
+        seen[w]++;
+        json_decref(j);
+        resp_free(&r);
+    }
+    /* SO_REUSEPORT spread the connections: both loops deferred and resumed some */
+    assert_true(seen[0] > 0 && seen[1] > 0);
+    /* every connection is still good for another request */
+    for (int i = 0; i < NCONC; i++) {
+        struct resp r;
+        char path[64];
+        have = 0;
+        snprintf(path, sizeof(path), "/api/v1/items/%d", i + 1);
+        request_on(fds[i], "GET", path, NULL, NULL, &r);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        close(fds[i]);
+    }
+    assert_int_equal(t_get(&tw.resumed), NCONC);
+    http_server_stop(srv);
+    assert_int_equal(st.finis, 2);
+    tester_stop();
+}
+
+/* Wait until the server has disposed every request but the /metrics one asking. */
+static void wait_in_flight_idle(unsigned port)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 200; i++) {
+        v = metric_now(port, "sanxiang_http_requests_in_flight");
+        if (v == 1)
+            break;
+        usleep(5000);
+    }
+    assert_int_equal(v, 1);
+}
+
+/* HTTP/2 with prior knowledge (h2c): preface, SETTINGS, and one GET on stream 1. */
+static void h2c_get(int fd, const char *path)
+{
+    static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    static const unsigned char settings[9] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+    unsigned char frame[256];
+    size_t plen = strlen(path);
+    size_t n = 9;
+    assert_true(plen < 127 && plen + 16 < sizeof(frame));
+    frame[n++] = 0x82; /* :method GET (static table 2) */
+    frame[n++] = 0x86; /* :scheme http (6) */
+    frame[n++] = 0x04; /* :path (4), literal value without indexing */
+    frame[n++] = (unsigned char)plen;
+    memcpy(frame + n, path, plen);
+    n += plen;
+    frame[n++] = 0x01; /* :authority (1) = "t" */
+    frame[n++] = 0x01;
+    frame[n++] = 't';
+    frame[0] = 0;
+    frame[1] = 0;
+    frame[2] = (unsigned char)(n - 9);
+    frame[3] = 0x01; /* HEADERS */
+    frame[4] = 0x05; /* END_STREAM | END_HEADERS */
+    frame[5] = 0;
+    frame[6] = 0;
+    frame[7] = 0;
+    frame[8] = 1; /* stream 1 */
+    send_all(fd, preface, sizeof(preface) - 1);
+    send_all(fd, settings, sizeof(settings));
+    send_all(fd, frame, n);
+}
+
+static void test_deferred_client_gone(void **state)
+{
+    struct app_state st = {0, 0, 0};
+    struct http_server *srv = NULL;
+    struct resp r;
+    unsigned port;
+    int fd;
+    (void)state;
+    tester_start();
+    defer_server(&st, 2, &srv);
+    port = http_server_port(srv);
+
+    /* HTTP/2: the client resets the connection while its request waits for the writer.
+       libh2o drops the request; the resumed function still runs (it frees its job) and sees
+       r->h2o == NULL; its response goes nowhere and is counted as 499 */
+    fd = connect_to(port);
+    h2c_get(fd, "/api/v1/deferred/5?mode=hold");
+    assert_int_equal(t_wait(&tw.deferred, 1, 2000), 1);
+    close(fd);
+    wait_in_flight_idle(port); /* libh2o has disposed it: the deferral is orphaned */
+    assert_int_equal(t_get(&tw.resumed), 0);
+    tester_release();
+    assert_int_equal(t_wait(&tw.resumed, 1, 2000), 1);
+    assert_int_equal(t_get(&tw.gone), 1);
+    assert_int_equal(t_wait(&tw.freed, 1, 2000), 1);
+    assert_int_equal(
+        metric_now(port, DEFERRED_SERIES("sanxiang_http_requests_total", ",status=\"499\"}")), 1);
+
+    /* HTTP/1: libh2o does not read a connection while its request is pending, so the close is
+       noticed only when the response is written: the resumed function sees a live request,
+       the write fails or is discarded, the connection goes, nothing leaks */
+    fd = connect_to(port);
+    {
+        static const char req6[] = "GET /api/v1/deferred/6?delay=50 HTTP/1.1\r\nHost: t\r\n\r\n";
+        send_all(fd, req6, sizeof(req6) - 1);
+    }
+    assert_int_equal(t_wait(&tw.deferred, 2, 2000), 2);
+    close(fd);
+    assert_int_equal(t_wait(&tw.resumed, 2, 2000), 2);
+    assert_int_equal(t_get(&tw.gone), 1);
+    wait_in_flight_idle(port);
+    /* the server carries on */
+    request(port, "GET", "/api/v1/deferred/8", NULL, NULL, &r);
+    assert_int_equal(r.status, 201);
+    resp_free(&r);
+
+    http_server_stop(srv);
+    assert_int_equal(st.finis, 2);
+    assert_int_equal(t_get(&tw.resumed), 3);
+    tester_stop();
+}
+
+struct stop_thread {
+    struct http_server *srv;
+    int done;
+};
+
+static void *stop_main(void *arg)
+{
+    struct stop_thread *t = arg;
+    http_server_stop(t->srv);
+    t_inc(&t->done);
+    return NULL;
+}
+
+#define NHOLD 6
+
+static void test_deferred_stop_waits(void **state)
+{
+    struct app_state st = {0, 0, 0};
+    struct stop_thread stop = {NULL, 0};
+    pthread_t tid;
+    struct resp r;
+    char hv[64];
+    int fds[NHOLD];
+    int idle;
+    unsigned port;
+    (void)state;
+    tester_start();
+    defer_server(&st, 2, &stop.srv);
+    port = http_server_port(stop.srv);
+
+    for (int i = 0; i < NHOLD; i++) {
+        char head[128];
+        int n = snprintf(head, sizeof(head),
+                         "GET /api/v1/deferred/%d?mode=%s HTTP/1.1\r\nHost: t\r\n\r\n", i + 1,
+                         i == 0 ? "fail" : "hold");
+        fds[i] = connect_to(port);
+        send_all(fds[i], head, (size_t)n);
+    }
+    /* the "fail" one is resumed at once (on its own loop); the others wait for the release */
+    assert_int_equal(t_wait(&tw.deferred, NHOLD, 2000), NHOLD);
+    idle = connect_to(port);
+    request_on(idle, "GET", "/api/v1/items/1", NULL, NULL, &r);
+    resp_free(&r);
+
+    /* stop with 5 deferrals pending: the loops keep going past shutdown_ms (200 ms) */
+    assert_int_equal(pthread_create(&tid, NULL, stop_main, &stop), 0);
+    usleep(500 * 1000);
+    assert_int_equal(t_get(&stop.done), 0);
+    /* worker_fini waits for the resumes: only a loop holding none of them has finished */
+    assert_int_equal(t_get(&st.finis), (t_get(&tw.held[0]) == 0) + (t_get(&tw.held[1]) == 0));
+    assert_true(t_get(&st.finis) < 2);
+    /* but the idle keep-alive connection was closed at once */
+    have = 0;
+    assert_int_equal(read_resp(idle, &r), -1);
+    close(idle);
+
+    tester_release();
+    pthread_join(tid, NULL);
+    assert_int_equal(t_get(&stop.done), 1);
+    assert_int_equal(st.finis, 2);
+    assert_int_equal(t_get(&tw.resumed), NHOLD);
+    /* every client got its answer, told to close */
+    for (int i = 0; i < NHOLD; i++) {
+        have = 0;
+        assert_int_equal(read_resp(fds[i], &r), 0);
+        if (i == 0) {
+            assert_problem(&r, 409, "record-conflict", NULL);
+        } else {
+            assert_int_equal(r.status, 201);
+            assert_string_equal(resp_header(&r, "connection", hv, sizeof(hv)), "close");
+        }
+        resp_free(&r);
+        close(fds[i]);
+    }
+    assert_int_equal(t_get(&tw.gone), 0);
+    tester_stop();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1544,6 +2197,10 @@ int main(void)
         cmocka_unit_test(test_smoke_serves),
         cmocka_unit_test(test_start_failures),
         cmocka_unit_test(test_serve_stops_on_sigterm),
+        cmocka_unit_test(test_deferred_resumed_from_another_thread),
+        cmocka_unit_test(test_deferred_many_across_loops),
+        cmocka_unit_test(test_deferred_client_gone),
+        cmocka_unit_test(test_deferred_stop_waits),
     };
     sx_log_set_level(SX_LOG_ERROR);
     return cmocka_run_group_tests(tests, NULL, NULL);
