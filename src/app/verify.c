@@ -86,11 +86,13 @@ static int visit_record(void *p, const struct st_record *rec, struct sx_err *err
         rc = finish_current(w, err);
         if (rc != 0)
             return rc;
-        if (!find_head(w, rec->case_id, &at))
+        if (!find_head(w, rec->case_id, &at)) {
+            w->walk.case_id = 0; /* no case to name beside the message */
             return SX_FAIL(err, SX_E_TAMPER, "record-tampered", "记录与案件不符",
                            "云南 附件2 第二十条 (YN-2-20)", "case_id",
                            "记录 id %lld 属于不存在的案件 %lld", (long long)rec->id,
                            (long long)rec->case_id);
+        }
         w->cur = at;
         lg_chain_walk_init(&w->walk, &w->chain, rec->case_id);
     }

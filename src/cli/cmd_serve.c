@@ -5,6 +5,7 @@
 
 #include "app/app.h"
 #include "app/calendar.h"
+#include "app/writer.h"
 #include "cli.h"
 #include "core/cal.h"
 #include "http/handlers/api.h"
@@ -84,6 +85,12 @@ int cli_serve(int argc, char **argv)
     }
     cfg.openapi_path = app->openapi_path;
     struct api_app api = {.app = app, .db_url = common.db};
+    sx_err_clear(&err);
+    if (app_writer_start(app, common.db, &api.writer, &err) != 0) {
+        rc = cli_report(&err);
+        app_close(app);
+        return rc;
+    }
     struct http_app happ = {
         .app = &api,
         .routes = api_routes,
@@ -99,6 +106,8 @@ int cli_serve(int argc, char **argv)
     rc = http_serve(&cfg, &happ, &err);
     if (rc != 0)
         rc = cli_report(&err);
+    /* the server has answered every deferred request; now the writer can go */
+    app_writer_stop(api.writer);
     app_close(app);
     return rc;
 }

@@ -18,9 +18,12 @@
 #include "store/store.h"
 
 /* Shared by all workers: the loaded app and where the database is. */
+struct app_writer;
+
 struct api_app {
     struct app *app;
     const char *db_url;
+    struct app_writer *writer; /* group commit for record appends; NULL: write inline */
 };
 
 /* Route flags for "needs one of these roles" (app bits of http_route.flags). */

@@ -4,6 +4,7 @@
 #include "api.h"
 #include "app/cases.h"
 #include "app/verify.h"
+#include "app/writer.h"
 #include "core/wf.h"
 
 static json_t *party_json(const struct st_party *p)
@@ -200,28 +201,70 @@ static const struct http_field step_fields[] = {
     {NULL, 0, 0, 0},
 };
 
+static int send_step_result(struct http_req *r, const struct app_step_result *res,
+                            struct sx_err *err)
+{
+    json_t *out = json_pack("{so ss so}", "record", record_json(&res->record), "state",
+                            res->state, "number", api_str(res->number));
+    return http_send_json(r, 201, out, err);
+}
+
+/* A step waiting for the group commit; lives in the deferred request's arena. */
+struct step_request {
+    struct app_step_job sj;
+    struct http_deferred *deferred;
+};
+
+static int step_respond(struct http_req *r, void *arg, struct sx_err *err)
+{
+    struct step_request *sr = arg;
+    if (sr->sj.job.rc != 0) {
+        *err = sr->sj.job.err;
+        return api_done(r, sr->sj.job.rc, err);
+    }
+    return send_step_result(r, &sr->sj.result, err);
+}
+
+/* On the writer thread, after the commit: hand the request back to its loop. */
+static void step_committed(struct app_job *job)
+{
+    struct step_request *sr = (struct step_request *)job;
+    http_resume(sr->deferred, step_respond, sr);
+}
+
 int api_records_append(struct http_req *r, struct sx_err *err)
 {
+    const struct api_app *api = r->app;
     struct app_ctx *ctx = api_ctx(r);
     struct app_step step;
-    struct app_step_result res;
     json_t *in = NULL;
     int64_t id = 0;
     int rc = http_param_id(r, "id", &id, err);
     if (rc == 0)
         rc = http_body_json(r, step_fields, &in, err);
-    if (rc == 0) {
-        step.action = api_get_str(in, "action");
-        step.at = api_get_str(in, "at");
-        step.body = json_object_get(in, "body");
-        step.corrects = 0;
-        rc = app_case_step(ctx, api_principal(r), id, &step, &res, err);
-    }
     if (rc != 0)
         return api_done(r, rc, err);
-    json_t *out = json_pack("{so ss so}", "record", record_json(&res.record), "state", res.state,
-                            "number", api_str(res.number));
-    return http_send_json(r, 201, out, err);
+    step.action = api_get_str(in, "action");
+    step.at = api_get_str(in, "at");
+    step.body = json_object_get(in, "body");
+    step.corrects = 0;
+    if (api->writer == NULL) {
+        struct app_step_result res;
+        rc = app_case_step(ctx, api_principal(r), id, &step, &res, err);
+        if (rc != 0)
+            return api_done(r, rc, err);
+        return send_step_result(r, &res, err);
+    }
+    /* durable before the answer, one fsync per group: the writer commits, then resumes us */
+    struct step_request *sr = sx_arena_alloc(r->arena, sizeof(*sr));
+    if (sr == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "step");
+    app_step_job_init(&sr->sj, api_principal(r), id, &step, r->arena, step_committed);
+    rc = http_defer(r, &sr->deferred, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    app_writer_submit(api->writer, &sr->sj.job);
+    return HTTP_DEFERRED;
 }
 
 int api_case_verify(struct http_req *r, struct sx_err *err)
