@@ -108,6 +108,7 @@ static int visit_record(void *p, const struct st_record *rec, struct sx_err *err
         .prev_hash_hex = rec->prev_hash,
         .hash_hex = rec->hash,
         .action = rec->action,
+        .recorded_at = rec->recorded_at,
     };
     rc = lg_chain_walk_step(&w->walk, &lr, err);
     if (rc == 0) {

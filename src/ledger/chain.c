@@ -74,6 +74,11 @@ static int build_envelope(const struct lg_record *rec, struct sx_buf *out, struc
         else
             rc = canon_put_int(out, rec->corrects);
     }
+    if (rc == 0 && rec->recorded_at != NULL) {
+        rc = PUT_LIT(out, ",\"recorded_at\":");
+        if (rc == 0)
+            rc = canon_put_string(out, rec->recorded_at, strlen(rec->recorded_at), err);
+    }
     if (rc == 0)
         rc = PUT_LIT(out, ",\"seq\":");
     if (rc == 0)

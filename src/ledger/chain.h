@@ -13,12 +13,14 @@
  *
  *     {"action":"<workflow action>","actor":<int>,"at":"<ISO 8601 UTC>",
  *      "body":<canonical body>,"case":<int>,"corrects":<int or null>,
- *      "seq":<int>,"type":"<type>"}
+ *      "recorded_at":"<ISO 8601 UTC>","seq":<int>,"type":"<type>"}
  *
  * (keys already in byte order, no whitespace; "corrects" is null when the
  * record corrects nothing; "action" — the workflow action that made the
- * record, since one record type can serve several actions — is left out
- * only when a record has none, which the store never writes). Hashes are stored as 64 lowercase hex chars. The
+ * record, since one record type can serve several actions — and
+ * "recorded_at" — when it was written, as opposed to "at", when the step
+ * happened — are left out only when a record has none, which the store
+ * never writes). Hashes are stored as 64 lowercase hex chars. The
  * envelope is built by direct concatenation of the stored fields (body is
  * stored as canonical text); a test checks it is byte-equal to canon_json of
  * the same object, so an independent verifier can rebuild it from JSON.
@@ -61,7 +63,8 @@ struct lg_record {
     const char *body; /* canonical JSON text */
     const char *prev_hash_hex;
     const char *hash_hex;
-    const char *action; /* workflow action key; NULL: none (left out of the envelope) */
+    const char *action;      /* workflow action key; NULL: none (left out of the envelope) */
+    const char *recorded_at; /* when it was written; NULL: left out of the envelope */
 };
 
 /* Per-thread hashing state, reused for every record. */

@@ -1672,6 +1672,7 @@ int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx
         .at = in->at,
         .body = in->body,
         .action = in->action,
+        .recorded_at = in->recorded_at,
     };
     rc = lg_chain_seal(&db->chain, count == 0 ? NULL : head, &rec, hash, err);
     if (rc != 0)

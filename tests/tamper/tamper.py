@@ -17,7 +17,7 @@ and an untouched copy must pass (exit 0, one-line summary on stdout).
 
 Where a forgery needs real hashes (a record sealed with a correct hash of its own, a resealed
 tail) they are computed here from the chain definition: hash = SM3(prev || envelope), envelope
-= {"action","actor","at","body","case","corrects","seq","type"} as canonical JSON. A check
+= {"action","actor","at","body","case","corrects","recorded_at","seq","type"} as canonical JSON. A check
 first recomputes every stored hash and body with this code, so the forger is calibrated.
 
 What verify CANNOT catch, by design (not claimed here):
@@ -28,7 +28,7 @@ What verify CANNOT catch, by design (not claimed here):
     database; the global Merkle log with signed checkpoints (a later issue) closes this. Two such
     rewrites run below as calibration checks that expect verify to ACCEPT them (they show the
     forger seals exactly like the store); flip them to expect exit 1 when the Merkle log lands.
-  - Columns outside the envelope: records.recorded_at and records.id (position is (case, seq);
+  - Columns outside the envelope: records.id (position is (case, seq);
     swapping two records' ids, e.g. to redirect a correction's "corrects", is invisible), and
     everything in other tables: cases other than head_hash/record_count (number, state,
     amounts, ...), parties, case_officers, users, audit_log.
@@ -95,6 +95,8 @@ def envelope(r):
     parts.append('"body":' + r["body"])
     parts.append('"case":%d' % r["case_id"])
     parts.append('"corrects":' + ("null" if not r["corrects"] else str(r["corrects"])))
+    if r["recorded_at"] is not None:
+        parts.append('"recorded_at":' + s(r["recorded_at"]))
     parts.append('"seq":%d' % r["seq"])
     parts.append('"type":' + s(r["type"]))
     return "{" + ",".join(parts) + "}"
@@ -578,6 +580,9 @@ def tamper_cases(fx):
         rec=mid["id"])
     add("at backdated one year", [upd_rec(mid["id"], at=shift_ts(mid["at"], -365 * 86400))], T,
         "hash", rec=mid["id"])
+    add("recorded_at backdated one day",
+        [upd_rec(mid["id"], recorded_at=shift_ts(mid["recorded_at"], -86400))], T, "hash",
+        rec=mid["id"])
     add("actor_id changed", [upd_rec(mid["id"], actor_id=other_user)], T, "hash", rec=mid["id"])
     add("actor_id cleared", [upd_rec(mid["id"], actor_id=None)], T, "hash", rec=mid["id"])
     add("corrects set on a record that corrects nothing",

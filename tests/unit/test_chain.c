@@ -67,25 +67,26 @@ static const struct {
     const char *why;
 } known_rows[] = {
     {{101, 7, 1, 3, 0, "filing", "2026-03-02T08:15:00Z",
-      "{\"cause\":\"虚构医疗服务\",\"fine_fen\":500000}", NULL, NULL, NULL},
+      "{\"cause\":\"虚构医疗服务\",\"fine_fen\":500000}", NULL, NULL, NULL, NULL},
      "{\"actor\":3,\"at\":\"2026-03-02T08:15:00Z\",\"body\":{\"cause\":\"虚构医疗服务\",\"fine_"
      "fen\":"
      "500000},\"case\":7,\"corrects\":null,\"seq\":1,\"type\":\"filing\"}",
      "73c0a58fa7c6e55947d5a72ef0d09c11d265054c2173f29d81a1225620220ad5",
      "first record: prev = 32 zero bytes, corrects null"},
     {{102, 7, 2, 4, 101, "correction", "2026-03-03T09:00:00.250Z",
-      "{\"note\":\"更正：\\\"金额\\\"有误\\n\"}", NULL, NULL, NULL},
+      "{\"note\":\"更正：\\\"金额\\\"有误\\n\"}", NULL, NULL, NULL, NULL},
      "{\"actor\":4,\"at\":\"2026-03-03T09:00:00.250Z\",\"body\":{\"note\":"
      "\"更正：\\\"金额\\\"有误\\n\"},"
      "\"case\":7,\"corrects\":101,\"seq\":2,\"type\":\"correction\"}",
      "d9e26bfe3c41bce2a0a125336122d7a9333e456587b96a4b13e4c331443d05b3",
      "second record: prev = first hash, corrects 101, escapes in body"},
     {{103, 7, 1, 3, 0, "filing_approval", "2026-03-02T08:15:00Z",
-      "{\"cause\":\"虚构医疗服务\"}", NULL, NULL, "file"},
+      "{\"cause\":\"虚构医疗服务\"}", NULL, NULL, "file", "2026-03-02T08:20:00Z"},
      "{\"action\":\"file\",\"actor\":3,\"at\":\"2026-03-02T08:15:00Z\",\"body\":{\"cause\":"
-     "\"虚构医疗服务\"},\"case\":7,\"corrects\":null,\"seq\":1,\"type\":\"filing_approval\"}",
-     "8b089ed4876baeb06f0148fe18046d2b358ab1745dffd0073fb9467dd6041607",
-     "record made by a workflow action: \"action\" sorts first"},
+     "\"虚构医疗服务\"},\"case\":7,\"corrects\":null,\"recorded_at\":\"2026-03-02T08:20:00Z\","
+     "\"seq\":1,\"type\":\"filing_approval\"}",
+     "c2ec7af91e523f6cc9d6371609e413c42935884ad021263b8e59f3548054df2e",
+     "record made by a workflow action: \"action\" first, \"recorded_at\" after \"corrects\""},
 };
 
 static void test_known_answers(void **state)
@@ -177,7 +178,9 @@ static void test_envelope_equals_canon_json(void **state)
         if (i % 2 == 1) {
             /* half the rows carry the workflow action that made them */
             r.action = at;
+            r.recorded_at = type;
             json_object_set_new(obj, "action", json_string(at));
+            json_object_set_new(obj, "recorded_at", json_string(type));
             sx_buf_reset(&env);
             assert_int_equal(lg_chain_envelope(&r, &env, NULL), 0);
         }
@@ -544,6 +547,7 @@ static void test_seal_rejects(void **state)
                               seal_rows[i].body,
                               NULL,
                               NULL,
+                              NULL,
                               NULL};
         char hash[LG_SM3_HEX_LEN + 1];
         struct sx_err e;
@@ -566,7 +570,7 @@ static void test_seal_accepts_fractions(void **state)
                                       "2026-03-02T08:15:00.123456789Z"};
     (void)state;
     for (size_t i = 0; i < sizeof(ats) / sizeof(ats[0]); i++) {
-        struct lg_record r = {1, 7, 1, 3, 0, "filing", ats[i], "{}", NULL, NULL, NULL};
+        struct lg_record r = {1, 7, 1, 3, 0, "filing", ats[i], "{}", NULL, NULL, NULL, NULL};
         char hash[LG_SM3_HEX_LEN + 1];
         assert_int_equal(lg_chain_seal(&chain, NULL, &r, hash, NULL), 0);
         assert_int_equal(strlen(hash), LG_SM3_HEX_LEN);

@@ -326,6 +326,7 @@ static struct lg_record to_lg(const struct st_record *r)
         .prev_hash_hex = r->prev_hash,
         .hash_hex = r->hash,
         .action = r->action,
+        .recorded_at = r->recorded_at,
     };
 }
 
