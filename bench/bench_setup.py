@@ -2,6 +2,7 @@
 """bench_setup: prepare a running `sanxiang serve` for the HTTP benchmarks.
 
     bench_setup.py BASE_URL N_APPEND_CASES OUT_DIR
+    bench_setup.py --count BASE_URL COOKIE "ID ID ..."   print the cases' total record_count
 
 Logs in as the benchmark officer `bench_o1` (created beforehand with the CLI by run.sh), opens
 one realistic case for the read benchmark (clue verified, filed by the head `bench_head`, so it
@@ -51,7 +52,17 @@ def login(base, username):
     return cookie, doc["csrf_token"], doc["user"]["id"]
 
 
+def count(base, cookie, ids):
+    total = 0
+    for i in ids:
+        _, _, raw = call(base, "GET", "/api/v1/cases/%s" % i, None, cookie)
+        total += json.loads(raw)["record_count"]
+    print(total)
+
+
 def main():
+    if sys.argv[1] == "--count":
+        return count(sys.argv[2], sys.argv[3], " ".join(sys.argv[4:]).split())
     base, n_append, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     cookie, csrf, o1 = login(base, "bench_o1")
     head_cookie, head_csrf, head = login(base, "bench_head")

@@ -23,23 +23,22 @@
 
 #define N_CASES 16
 
-static const char schema[] =
-    "PRAGMA journal_mode = WAL;"
-    "PRAGMA synchronous = FULL;"
-    "CREATE TABLE records ("
-    "  id INTEGER PRIMARY KEY,"
-    "  case_id INTEGER NOT NULL,"
-    "  seq INTEGER NOT NULL,"
-    "  type TEXT NOT NULL,"
-    "  action TEXT NOT NULL,"
-    "  at TEXT NOT NULL,"
-    "  recorded_at TEXT NOT NULL,"
-    "  actor_id INTEGER,"
-    "  corrects INTEGER,"
-    "  body TEXT NOT NULL,"
-    "  prev_hash TEXT NOT NULL,"
-    "  hash TEXT NOT NULL,"
-    "  UNIQUE (case_id, seq));";
+static const char schema[] = "PRAGMA journal_mode = WAL;"
+                             "PRAGMA synchronous = FULL;"
+                             "CREATE TABLE records ("
+                             "  id INTEGER PRIMARY KEY,"
+                             "  case_id INTEGER NOT NULL,"
+                             "  seq INTEGER NOT NULL,"
+                             "  type TEXT NOT NULL,"
+                             "  action TEXT NOT NULL,"
+                             "  at TEXT NOT NULL,"
+                             "  recorded_at TEXT NOT NULL,"
+                             "  actor_id INTEGER,"
+                             "  corrects INTEGER,"
+                             "  body TEXT NOT NULL,"
+                             "  prev_hash TEXT NOT NULL,"
+                             "  hash TEXT NOT NULL,"
+                             "  UNIQUE (case_id, seq));";
 
 static const char insert_sql[] =
     "INSERT INTO records (case_id, seq, type, action, at, recorded_at, actor_id, corrects, body, "
@@ -63,7 +62,7 @@ static int fail(sqlite3 *db, const char *what)
 static void fake_hash(uint64_t n, char out[65])
 {
     for (int i = 0; i < 4; i++)
-        snprintf(out + 16 * i, 17, "%016" PRIx64, n * 0x9e3779b97f4a7c15ULL + (uint64_t)i);
+        snprintf(out + 16 * i, 17, "%016" PRIx64, n * (uint64_t)0x9e3779b97f4a7c15 + (uint64_t)i);
 }
 
 int main(int argc, char **argv)

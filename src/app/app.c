@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "sx_buf.h"
 
-static const char *const role_names[] = {"officer", "reviewer",   "head", "publisher",
+static const char *const role_names[] = {"officer",   "reviewer",   "head", "publisher",
                                          "archivist", "supervisor", "admin"};
 #define ROLE_COUNT (sizeof(role_names) / sizeof(role_names[0]))
 
@@ -73,8 +73,9 @@ int app_kind_parse(const char *text, enum app_kind *out, struct sx_err *err)
             return 0;
         }
     }
-    return SX_FAIL(err, SX_E_INVALID, "unknown-kind", "案件类型无效", "DESIGN §3", "kind",
-                   "案件类型须为 penalty（行政处罚）、inspection（行政检查）或 coercion（行政强制）");
+    return SX_FAIL(
+        err, SX_E_INVALID, "unknown-kind", "案件类型无效", "DESIGN §3", "kind",
+        "案件类型须为 penalty（行政处罚）、inspection（行政检查）或 coercion（行政强制）");
 }
 
 const char *app_kind_name(enum app_kind k)
@@ -210,8 +211,7 @@ void app_close(struct app *app)
     free(app);
 }
 
-int app_ctx_open(const struct app *app, const char *db_url, struct app_ctx *ctx,
-                 struct sx_err *err)
+int app_ctx_open(const struct app *app, const char *db_url, struct app_ctx *ctx, struct sx_err *err)
 {
     memset(ctx, 0, sizeof(*ctx));
     ctx->app = app;

@@ -49,7 +49,8 @@ struct app {
     char *data_dir; /* where data/ (catalogue, workflows, calendar) and policy/ live */
     struct cat_catalog *catalog;
     struct wf_def *workflows[APP_KIND_COUNT];
-    struct pol_policy *policy; /* the national default; per-org presets come with the review issue */
+    struct pol_policy
+        *policy; /* the national default; per-org presets come with the review issue */
     struct cal_calendar *calendar;
     char *openapi_path;
 };

@@ -16,8 +16,8 @@
 
 #include "sx_err.h"
 
-#define AUTH_HASH_MAX 128  /* encoded Argon2id string incl. NUL */
-#define AUTH_TOKEN_HEX 65  /* 32 bytes as hex + NUL */
+#define AUTH_HASH_MAX 128 /* encoded Argon2id string incl. NUL */
+#define AUTH_TOKEN_HEX 65 /* 32 bytes as hex + NUL */
 
 /* Minimum password length accepted for new passwords. */
 #define AUTH_PASSWORD_MIN 8

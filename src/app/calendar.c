@@ -28,8 +28,7 @@ static int load_rows(struct cal_calendar *cal, const struct st_cal_day *days, si
         /* rows come in date order; a year's rows are contiguous except at New Year */
         for (j = 0; rc == 0 && j < n; j++) {
             if (days[j].year == year)
-                rc = sx_buf_printf(&csv, "%s,%d,%s\n", days[j].day, days[j].off_day,
-                                   days[j].name);
+                rc = sx_buf_printf(&csv, "%s,%d,%s\n", days[j].day, days[j].off_day, days[j].name);
         }
         while (i < n && days[i].year == year)
             i++;
@@ -88,7 +87,8 @@ int app_calendar_from_db(struct app_ctx *ctx, struct cal_calendar **out, struct 
         cal_calendar_free(*out);
         *out = NULL;
         return SX_FAIL(err, SX_E_NOTFOUND, "calendar-empty", "数据库中没有节假日安排",
-                       CAL_SOURCE_NOTICE, NULL, "请先运行 sanxiang init 或 sanxiang calendar import");
+                       CAL_SOURCE_NOTICE, NULL,
+                       "请先运行 sanxiang init 或 sanxiang calendar import");
     }
     return rc;
 }
@@ -124,7 +124,8 @@ static int split_rows(struct app_ctx *ctx, const char *text, size_t len, int yea
     days = sx_arena_alloc(ctx->arena, cap * sizeof(*days));
     if (days == NULL)
         return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "calendar");
-    for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(copy, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
         char *c1 = strchr(line, ',');
         char *c2 = c1 != NULL ? strchr(c1 + 1, ',') : NULL;
         if (c1 == NULL || c2 == NULL || strcmp(line, "date,off_day,name") == 0)
@@ -142,8 +143,8 @@ static int split_rows(struct app_ctx *ctx, const char *text, size_t len, int yea
     return 0;
 }
 
-int app_calendar_import(struct app_ctx *ctx, const char *filename, const char *text,
-                        size_t len, const char *source, size_t *days_out, struct sx_err *err)
+int app_calendar_import(struct app_ctx *ctx, const char *filename, const char *text, size_t len,
+                        const char *source, size_t *days_out, struct sx_err *err)
 {
     struct cal_calendar *cal = NULL;
     struct st_cal_day *days = NULL;
@@ -195,9 +196,9 @@ int app_calendar_import_bundled(struct app_ctx *ctx, const char *root, int *year
         sx_buf_init(&text, CAL_CSV_MAX);
         rc = app_file_read(path, &text, err);
         if (rc == 0)
-            rc = app_calendar_import(ctx, path, text.data, text.len,
-                                     "随附数据 data/calendar（NateScarlet/holiday-cn，国务院办公厅通知）",
-                                     NULL, err);
+            rc = app_calendar_import(
+                ctx, path, text.data, text.len,
+                "随附数据 data/calendar（NateScarlet/holiday-cn，国务院办公厅通知）", NULL, err);
         sx_buf_free(&text);
         imported += rc == 0;
     }

@@ -108,8 +108,8 @@ static int org_in_subtree(struct app_ctx *ctx, int64_t root, int64_t org_id, int
     return rc;
 }
 
-int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids,
-                   size_t *n, struct sx_err *err)
+int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids, size_t *n,
+                   struct sx_err *err)
 {
     /* heads and supervisors see their org's subtree; everybody else their own org */
     if ((actor->roles & (APP_ROLE_HEAD | APP_ROLE_SUPERVISOR)) != 0)
@@ -124,8 +124,8 @@ int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64
 
 static int case_not_found(struct sx_err *err, int64_t id)
 {
-    return SX_FAIL(err, SX_E_NOTFOUND, "case-not-found", "案件不存在或无权查看", SRC_SCOPE,
-                   "id", "案件 %lld 不存在，或不在您的办理、监督范围内", (long long)id);
+    return SX_FAIL(err, SX_E_NOTFOUND, "case-not-found", "案件不存在或无权查看", SRC_SCOPE, "id",
+                   "案件 %lld 不存在，或不在您的办理、监督范围内", (long long)id);
 }
 
 /* Load a case the actor may see (own org, or subtree for heads/supervisors). */
@@ -150,8 +150,8 @@ static int load_visible_case(struct app_ctx *ctx, const struct app_principal *ac
 
 /* ---- parties ---- */
 
-static const char *const party_person_keys[] = {"kind", "name", "id_number", "address", "phone",
-                                                NULL};
+static const char *const party_person_keys[] = {"kind",    "name",  "id_number",
+                                                "address", "phone", NULL};
 static const char *const party_org_keys[] = {"kind",    "name",  "uscc", "legal_rep",
                                              "address", "phone", NULL};
 
@@ -231,8 +231,8 @@ static int party_check(struct app_ctx *ctx, const json_t *jp, size_t i, int32_t 
         p->legal_rep = jstr(jp, "legal_rep");
         if (p->uscc == NULL || p->legal_rep == NULL)
             return SX_FAIL(err, SX_E_INVALID, "invalid-party",
-                           "组织当事人须提供统一社会信用代码和法定代表人", SRC_PARTY_ORG,
-                           "parties", "第 %zu 个当事人缺少 uscc 或 legal_rep", i + 1);
+                           "组织当事人须提供统一社会信用代码和法定代表人", SRC_PARTY_ORG, "parties",
+                           "第 %zu 个当事人缺少 uscc 或 legal_rep", i + 1);
         rc = ids_uscc_validate(p->uscc, &u, err);
         if (rc != 0) {
             snprintf(err->field, sizeof(err->field), "parties[%zu].uscc", i);
@@ -271,8 +271,8 @@ static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *id
         return SX_FAIL(err, SX_E_INVALID, "two-officers", "案件须由两名以上执法人员承办",
                        SRC_OFFICERS, "officers", "只指定了 %zu 名执法人员", n);
     if (n > APP_CASE_MAX_OFFICERS)
-        return SX_FAIL(err, SX_E_INVALID, "too-many-officers", "承办执法人员过多", NULL,
-                       "officers", "最多 %d 名", APP_CASE_MAX_OFFICERS);
+        return SX_FAIL(err, SX_E_INVALID, "too-many-officers", "承办执法人员过多", NULL, "officers",
+                       "最多 %d 名", APP_CASE_MAX_OFFICERS);
     for (size_t i = 0; i < n; i++) {
         struct st_user u;
         unsigned roles = 0;
@@ -284,8 +284,8 @@ static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *id
         }
         rc = st_user_get(ctx->db, ids[i], ctx->arena, &u, err);
         if (rc == SX_E_NOTFOUND)
-            return SX_FAIL(err, SX_E_INVALID, "unknown-officer", "执法人员不存在", NULL,
-                           "officers", "用户 %lld 不存在", (long long)ids[i]);
+            return SX_FAIL(err, SX_E_INVALID, "unknown-officer", "执法人员不存在", NULL, "officers",
+                           "用户 %lld 不存在", (long long)ids[i]);
         if (rc != 0)
             return rc;
         rc = app_roles_parse(u.roles, &roles, err);
@@ -301,9 +301,9 @@ static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *id
 
 /* ---- appending ---- */
 
-static int append_record(struct app_ctx *ctx, int64_t case_id, const char *type,
-                         const char *action, const char *at, int64_t actor_id, int64_t corrects,
-                         const json_t *body, struct st_record *out, struct sx_err *err)
+static int append_record(struct app_ctx *ctx, int64_t case_id, const char *type, const char *action,
+                         const char *at, int64_t actor_id, int64_t corrects, const json_t *body,
+                         struct st_record *out, struct sx_err *err)
 {
     struct sx_buf canon;
     int rc;
@@ -350,10 +350,10 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     for (size_t i = 0; i < sizeof(case_sources) / sizeof(case_sources[0]); i++)
         known = known || (in->source != NULL && strcmp(in->source, case_sources[i]) == 0);
     if (!known)
-        return SX_FAIL(err, SX_E_INVALID, "invalid-source", "案件来源无效", "DESIGN §2",
-                       "source",
-                       "来源须为 complaint（投诉）、report（举报）、inspection（检查）、transfer（移送）、"
-                       "assigned（交办）或 application（依申请）");
+        return SX_FAIL(
+            err, SX_E_INVALID, "invalid-source", "案件来源无效", "DESIGN §2", "source",
+            "来源须为 complaint（投诉）、report（举报）、inspection（检查）、transfer（移送）、"
+            "assigned（交办）或 application（依申请）");
     if (in->cause == NULL || in->cause[0] == '\0' || strlen(in->cause) > 300)
         return SX_FAIL(err, SX_E_INVALID, "invalid-cause", "案由不能为空", NULL, "cause",
                        "案由须为 1–100 个字");
@@ -409,17 +409,15 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     if (rc != 0)
         goto cleanup;
     /* The opening record carries what the projection holds, so the chain proves it. */
-    body = json_pack("{ss sI ss ss sO sO}", "kind", c.kind, "org_id", (json_int_t)org_id,
-                     "source", in->source, "cause", in->cause, "parties", jparties, "officers",
-                     jofficers);
+    body = json_pack("{ss sI ss ss sO sO}", "kind", c.kind, "org_id", (json_int_t)org_id, "source",
+                     in->source, "cause", in->cause, "parties", jparties, "officers", jofficers);
     if (body == NULL) {
         rc = fail_nomem(err);
         goto cleanup;
     }
     if (in->summary != NULL)
         json_object_set_new(body, "summary", json_string(in->summary));
-    rc = append_record(ctx, *id, RECORD_OPEN, ACTION_OPEN, at, actor->user_id, 0, body, NULL,
-                       err);
+    rc = append_record(ctx, *id, RECORD_OPEN, ACTION_OPEN, at, actor->user_id, 0, body, NULL, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, "case.create", "case", *id, NULL, err);
     if (rc == 0)
@@ -445,8 +443,7 @@ struct history {
     bool hearing_concluded;
 };
 
-static int load_history(struct app_ctx *ctx, int64_t case_id, struct history *h,
-                        struct sx_err *err)
+static int load_history(struct app_ctx *ctx, int64_t case_id, struct history *h, struct sx_err *err)
 {
     struct st_record *recs = NULL;
     size_t n = 0;
@@ -464,8 +461,8 @@ static int load_history(struct app_ctx *ctx, int64_t case_id, struct history *h,
         if (strcmp(type, "prior_notice") == 0 || strcmp(type, "statement") == 0) {
             json_t *b = json_loads(recs[i].body, 0, NULL);
             if (b == NULL)
-                return SX_FAIL(err, SX_E_INTERNAL, "record-unreadable", "记录内容无法读取",
-                               NULL, NULL, "记录 %lld", (long long)recs[i].id);
+                return SX_FAIL(err, SX_E_INTERNAL, "record-unreadable", "记录内容无法读取", NULL,
+                               NULL, "记录 %lld", (long long)recs[i].id);
             if (type[0] == 'p') {
                 h->notice_date = sx_arena_strdup(ctx->arena, jstr(b, "issued_on"));
                 h->notice_period = (int)json_integer_value(json_object_get(b, "period_days"));
@@ -577,8 +574,7 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
             u = officers[j].id == uid ? &officers[j] : NULL;
         if (u == NULL)
             return SX_FAIL(err, SX_E_GATE, "not-case-officer", "记录中的执法人员不是本案承办人",
-                           SRC_OFFICERS, "officers", "用户 %lld 未被指派承办本案",
-                           (long long)uid);
+                           SRC_OFFICERS, "officers", "用户 %lld 未被指派承办本案", (long long)uid);
         wo[i] = (struct wf_officer){.user_id = u->id,
                                     .name = u->display_name,
                                     .cert_no = u->cert_no,
@@ -608,7 +604,7 @@ static int issue_number(struct app_ctx *ctx, struct st_case *c, const char *date
         return rc;
     pk = strcmp(c->kind, "penalty") == 0      ? POL_KIND_PENALTY
          : strcmp(c->kind, "inspection") == 0 ? POL_KIND_INSPECTION
-                                               : POL_KIND_COERCION;
+                                              : POL_KIND_COERCION;
     rc = st_counter_next(ctx->db, c->org_id, year, c->kind, &seq, err);
     if (rc != 0)
         return rc;
@@ -653,8 +649,8 @@ static int check_corrects(struct app_ctx *ctx, int64_t case_id, const json_t *bo
     rc = st_record_get(ctx->db, *corrects, ctx->arena, &old, err);
     if (rc == SX_E_NOTFOUND || (rc == 0 && old.case_id != case_id))
         return SX_FAIL(err, SX_E_INVALID, "unknown-record", "被更正的记录不属于本案",
-                       "云南 附件2 第二十条 (YN-2-20)", "corrects",
-                       "记录 %lld 不是本案的记录", (long long)*corrects);
+                       "云南 附件2 第二十条 (YN-2-20)", "corrects", "记录 %lld 不是本案的记录",
+                       (long long)*corrects);
     return rc;
 }
 
@@ -714,7 +710,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     const struct wf_state *next = wf_state_find(def, to != NULL ? to : c.state);
     if ((c.number == NULL || c.number[0] == '\0') && strcmp(c.state, initial->key) == 0 &&
         next != NULL && !next->terminal && strcmp(next->key, initial->key) != 0) {
-        /* the number is issued once, with the step that makes the case live, and is in its record */
+        /* the number is issued once, with the step that makes the case live, and is in its record
+         */
         rc = issue_number(ctx, &c, date, err);
         if (rc == 0)
             json_object_set_new(body, "case_number", json_string(c.number));
@@ -759,8 +756,8 @@ static int step_job_run(struct app_ctx *ctx, struct app_job *job, struct sx_err 
     return app_case_step_tx(ctx, &sj->actor, sj->case_id, &sj->step, &sj->result, err);
 }
 
-void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor,
-                       int64_t case_id, const struct app_step *step, struct sx_arena *arena,
+void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor, int64_t case_id,
+                       const struct app_step *step, struct sx_arena *arena,
                        void (*done)(struct app_job *job))
 {
     memset(sj, 0, sizeof(*sj));
@@ -785,8 +782,8 @@ int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_
     if (rc == 0)
         rc = st_party_list(ctx->db, case_id, ctx->arena, &out->parties, &out->n_parties, err);
     if (rc == 0)
-        rc = st_case_officer_list(ctx->db, case_id, ctx->arena, &out->officers,
-                                  &out->n_officers, err);
+        rc = st_case_officer_list(ctx->db, case_id, ctx->arena, &out->officers, &out->n_officers,
+                                  err);
     if (rc != 0)
         return rc;
     def = def_for_kind(ctx->app, out->c.kind, err);

@@ -25,12 +25,12 @@
 #define APP_CASE_MAX_OFFICERS 20
 
 struct app_case_new {
-    const char *kind;    /* penalty | inspection | coercion */
-    int64_t org_id;      /* 0: the actor's org */
-    const char *source;  /* complaint | report | inspection | transfer | assigned | application */
-    const char *cause;   /* 案由 */
-    const char *summary; /* may be NULL */
-    const char *at;      /* when the clue was registered; NULL = now */
+    const char *kind;      /* penalty | inspection | coercion */
+    int64_t org_id;        /* 0: the actor's org */
+    const char *source;    /* complaint | report | inspection | transfer | assigned | application */
+    const char *cause;     /* 案由 */
+    const char *summary;   /* may be NULL */
+    const char *at;        /* when the clue was registered; NULL = now */
     const json_t *parties; /* array of party objects (kind, name, id_number|uscc, legal_rep, ...) */
     const int64_t *officers;
     size_t n_officers;
@@ -41,10 +41,10 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
                     const struct app_case_new *in, int64_t *id, struct sx_err *err) SX_WUR;
 
 struct app_step {
-    const char *action;  /* workflow action key */
-    const char *at;      /* when the step happened (ISO UTC); NULL = now */
-    const json_t *body;  /* record fields, checked against the catalogue */
-    int64_t corrects;    /* for the correct action: the record it corrects */
+    const char *action; /* workflow action key */
+    const char *at;     /* when the step happened (ISO UTC); NULL = now */
+    const json_t *body; /* record fields, checked against the catalogue */
+    int64_t corrects;   /* for the correct action: the record it corrects */
 };
 
 struct app_step_result {
@@ -77,8 +77,8 @@ struct app_step_job {
     void *user; /* for the submitter, e.g. the deferred HTTP request */
 };
 
-void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor,
-                       int64_t case_id, const struct app_step *step, struct sx_arena *arena,
+void app_step_job_init(struct app_step_job *sj, const struct app_principal *actor, int64_t case_id,
+                       const struct app_step *step, struct sx_arena *arena,
                        void (*done)(struct app_job *job));
 
 /* A case with everything the case page shows. */
@@ -96,7 +96,7 @@ struct app_case_view {
         int allowed;
         const char *blocked_title;
         const char *blocked_source;
-    } *next;
+    } * next;
     size_t n_next;
 };
 
@@ -109,7 +109,7 @@ int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_
                   int with_next, struct app_case_view *out, struct sx_err *err) SX_WUR;
 
 /* The org ids whose cases the actor may list. */
-int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids,
-                   size_t *n, struct sx_err *err) SX_WUR;
+int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids, size_t *n,
+                   struct sx_err *err) SX_WUR;
 
 #endif

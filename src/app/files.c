@@ -19,8 +19,8 @@ int app_file_read(const char *path, struct sx_buf *out, struct sx_err *err)
     int rc = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return SX_FAIL(err, SX_E_IO, "file-unreadable", "无法读取文件", NULL, NULL, "%s: %s",
-                       path, strerror(errno));
+        return SX_FAIL(err, SX_E_IO, "file-unreadable", "无法读取文件", NULL, NULL, "%s: %s", path,
+                       strerror(errno));
     for (;;) {
         size_t n = fread(chunk, 1, sizeof(chunk), f);
         if (n > 0) {
@@ -146,4 +146,3 @@ cleanup:
     sx_buf_free(&path);
     return rc;
 }
-

@@ -132,14 +132,15 @@ static int validate_org(struct app_ctx *ctx, const struct st_org *in, struct sx_
         return rc;
     int prank = org_level_rank(parent.level);
     if (rank != 3 && rank != prank + 1)
-        return SX_FAIL(err, SX_E_INVALID, "invalid-org-tree", "机构层级与上级不符", NULL, "level",
-                       "%s 级机构不能设在 %s 级机构之下（省 → 市 → 县，执法总队等单位可设在任一级之下）",
-                       in->level, parent.level);
+        return SX_FAIL(
+            err, SX_E_INVALID, "invalid-org-tree", "机构层级与上级不符", NULL, "level",
+            "%s 级机构不能设在 %s 级机构之下（省 → 市 → 县，执法总队等单位可设在任一级之下）",
+            in->level, parent.level);
     return 0;
 }
 
-int app_org_create(struct app_ctx *ctx, const struct app_principal *actor,
-                   const struct st_org *in, int64_t *id, struct sx_err *err)
+int app_org_create(struct app_ctx *ctx, const struct app_principal *actor, const struct st_org *in,
+                   int64_t *id, struct sx_err *err)
 {
     int rc = app_require_role(actor, APP_ROLE_ADMIN, "创建机构", err);
     if (rc != 0)
@@ -162,7 +163,7 @@ int app_org_create(struct app_ctx *ctx, const struct app_principal *actor,
         rc = st_org_insert(ctx->db, &o, id, err);
         if (rc == SX_E_CONFLICT)
             rc = SX_FAIL(err, SX_E_CONFLICT, "duplicate-org", "机构编码已存在", NULL, "code",
-                    "机构编码 %s 已被使用", in->code);
+                         "机构编码 %s 已被使用", in->code);
     }
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, "org.create", "org", *id, NULL, err);
@@ -219,8 +220,7 @@ static int validate_user(const struct st_user *in, unsigned *roles, struct sx_er
 }
 
 int app_user_create(struct app_ctx *ctx, const struct app_principal *actor,
-                    const struct st_user *in, const char *password, int64_t *id,
-                    struct sx_err *err)
+                    const struct st_user *in, const char *password, int64_t *id, struct sx_err *err)
 {
     unsigned roles = 0;
     char hash[AUTH_HASH_MAX];
@@ -241,7 +241,7 @@ int app_user_create(struct app_ctx *ctx, const struct app_principal *actor,
     rc = st_org_get(ctx->db, in->org_id, ctx->arena, &org, err);
     if (rc == SX_E_NOTFOUND)
         rc = SX_FAIL(err, SX_E_INVALID, "unknown-org", "所属机构不存在", NULL, "org_id",
-                "机构 %lld 不存在", (long long)in->org_id);
+                     "机构 %lld 不存在", (long long)in->org_id);
     if (rc == 0) {
         struct st_user u = *in;
         u.password_hash = hash;
@@ -251,7 +251,7 @@ int app_user_create(struct app_ctx *ctx, const struct app_principal *actor,
         rc = st_user_insert(ctx->db, &u, id, err);
         if (rc == SX_E_CONFLICT)
             rc = SX_FAIL(err, SX_E_CONFLICT, "duplicate-user", "用户名已存在", NULL, "username",
-                    "用户名 %s 已被使用", in->username);
+                         "用户名 %s 已被使用", in->username);
     }
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, "user.create", "user", *id, NULL, err);
@@ -273,8 +273,8 @@ int app_user_set_disabled(struct app_ctx *ctx, const struct app_principal *actor
         return rc;
     rc = st_user_set_disabled(ctx->db, id, disabled ? 1 : 0, err);
     if (rc == SX_E_NOTFOUND)
-        rc = SX_FAIL(err, SX_E_NOTFOUND, "unknown-user", "用户不存在", NULL, "id", "用户 %lld 不存在",
-                (long long)id);
+        rc = SX_FAIL(err, SX_E_NOTFOUND, "unknown-user", "用户不存在", NULL, "id",
+                     "用户 %lld 不存在", (long long)id);
     if (rc == 0 && disabled)
         rc = st_session_delete_user(ctx->db, id, NULL, err);
     if (rc == 0)
@@ -341,7 +341,8 @@ int app_login(struct app_ctx *ctx, const char *username, const char *password, c
         return rc;
     if (rc == SX_E_NOTFOUND || u.disabled || !auth_password_verify(u.password_hash, password)) {
         app_audit(ctx, NULL, username, "login", NULL, "failed", ip,
-                  rc == SX_E_NOTFOUND ? "unknown-user" : (u.disabled ? "disabled" : "bad-password"));
+                  rc == SX_E_NOTFOUND ? "unknown-user"
+                                      : (u.disabled ? "disabled" : "bad-password"));
         return SX_FAIL(err, SX_E_AUTH, "login-failed", "用户名或密码错误", NULL, NULL,
                        "请检查用户名和密码");
     }

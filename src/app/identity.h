@@ -23,8 +23,8 @@
  * parent's level: province → city → county; a unit such as 执法总队 may hang
  * under any org). actor NULL means the operator at the CLI. Admin only.
  */
-int app_org_create(struct app_ctx *ctx, const struct app_principal *actor,
-                   const struct st_org *in, int64_t *id, struct sx_err *err) SX_WUR;
+int app_org_create(struct app_ctx *ctx, const struct app_principal *actor, const struct st_org *in,
+                   int64_t *id, struct sx_err *err) SX_WUR;
 
 /*
  * Create a user with an Argon2id password. Officers need 执法证号 and

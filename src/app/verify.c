@@ -23,7 +23,7 @@ struct walk_state {
     struct head *heads;
     size_t n_heads;
     size_t cap_heads;
-    size_t cur;       /* index of the case being walked, n_heads when none */
+    size_t cur;        /* index of the case being walked, n_heads when none */
     int64_t only_case; /* 0: all */
     struct app_verify_stats *stats;
 };

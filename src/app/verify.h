@@ -20,8 +20,7 @@ struct app_verify_stats {
  * (id and number) and record (id and seq) that does not match; other codes
  * for database failures.
  */
-int app_verify_all(struct app_ctx *ctx, struct app_verify_stats *stats,
-                   struct sx_err *err) SX_WUR;
+int app_verify_all(struct app_ctx *ctx, struct app_verify_stats *stats, struct sx_err *err) SX_WUR;
 
 /* The same for one case. */
 int app_verify_case(struct app_ctx *ctx, int64_t case_id, struct app_verify_stats *stats,

@@ -24,7 +24,7 @@ void sx_arena_init(struct sx_arena *a, size_t chunk_size);
 void sx_arena_reset(struct sx_arena *a);
 void sx_arena_free(struct sx_arena *a);
 
-void *sx_arena_alloc(struct sx_arena *a, size_t n);  /* 16-byte aligned, zeroed */
+void *sx_arena_alloc(struct sx_arena *a, size_t n); /* 16-byte aligned, zeroed */
 char *sx_arena_strdup(struct sx_arena *a, const char *s);
 char *sx_arena_strndup(struct sx_arena *a, const char *s, size_t n);
 char *sx_arena_printf(struct sx_arena *a, const char *fmt, ...)

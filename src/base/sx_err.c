@@ -21,9 +21,8 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src);
 }
 
-int sx_err_set(struct sx_err *err, const char *func, int code, const char *type,
-               const char *title, const char *source, const char *field, const char *detail_fmt,
-               ...)
+int sx_err_set(struct sx_err *err, const char *func, int code, const char *type, const char *title,
+               const char *source, const char *field, const char *detail_fmt, ...)
 {
     if (err == NULL)
         return code;

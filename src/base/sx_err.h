@@ -34,14 +34,14 @@ enum sx_code {
 };
 
 struct sx_err {
-    int code;           /* enum sx_code */
-    int status;         /* HTTP status */
-    char type[64];      /* problem type slug, e.g. "invalid-id-number" */
-    char title[256];    /* zh-CN, for users */
-    char detail[512];   /* zh-CN detail naming the offending value/field */
-    char source[256];   /* rule source, e.g. "云南 附件2 第九条 (YN-2-09)"; may be empty */
-    char field[128];    /* offending field (JSON pointer-ish), may be empty */
-    const char *func;   /* where detected (static string) */
+    int code;         /* enum sx_code */
+    int status;       /* HTTP status */
+    char type[64];    /* problem type slug, e.g. "invalid-id-number" */
+    char title[256];  /* zh-CN, for users */
+    char detail[512]; /* zh-CN detail naming the offending value/field */
+    char source[256]; /* rule source, e.g. "云南 附件2 第九条 (YN-2-09)"; may be empty */
+    char field[128];  /* offending field (JSON pointer-ish), may be empty */
+    const char *func; /* where detected (static string) */
 };
 
 /* Reset to "no error". */
@@ -51,9 +51,9 @@ void sx_err_clear(struct sx_err *err);
  * Fill err (if non-NULL) and return code. title/source are plain strings,
  * detail is printf-formatted. Use through the SX_FAIL macro so func is set.
  */
-int sx_err_set(struct sx_err *err, const char *func, int code, const char *type,
-               const char *title, const char *source, const char *field, const char *detail_fmt,
-               ...) __attribute__((format(printf, 8, 9)));
+int sx_err_set(struct sx_err *err, const char *func, int code, const char *type, const char *title,
+               const char *source, const char *field, const char *detail_fmt, ...)
+    __attribute__((format(printf, 8, 9)));
 
 #define SX_FAIL(err, code, type, title, source, field, ...)                                        \
     sx_err_set((err), __func__, (code), (type), (title), (source), (field), __VA_ARGS__)

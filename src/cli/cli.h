@@ -23,8 +23,9 @@ struct app_ctx;
 
 /* Options every data command takes. */
 struct cli_common {
-    const char *db;   /* --db: SQLite path or postgresql:// URL (default CLI_DEFAULT_DB) */
-    const char *root; /* --root: directory with data/ and policy/ (default: found near the binary) */
+    const char *db; /* --db: SQLite path or postgresql:// URL (default CLI_DEFAULT_DB) */
+    const char
+        *root; /* --root: directory with data/ and policy/ (default: found near the binary) */
 };
 
 #define CLI_DEFAULT_DB "var/sanxiang.db"
@@ -79,7 +80,6 @@ struct cli_opt {
  * missing value prints usage to stderr and returns -1; otherwise returns the
  * number of positional arguments, which are moved to argv[first..].
  */
-int cli_parse_opts(int argc, char **argv, int first, const struct cli_opt *opts,
-                   const char *usage);
+int cli_parse_opts(int argc, char **argv, int first, const struct cli_opt *opts, const char *usage);
 
 #endif

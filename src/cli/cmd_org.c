@@ -26,13 +26,20 @@ static int org_add(struct app_ctx *ctx, int argc, char **argv)
     int rc;
     memset(&o, 0, sizeof(o));
     const struct cli_opt opts[] = {
-        {"--code", &o.code, NULL},       {"--name", &o.name, NULL},
-        {"--short", &o.short_name, NULL}, {"--level", &o.level, NULL},
-        {"--parent", &parent, NULL},      {"--region", &o.region, NULL},
-        {"--address", &o.address, NULL},  {"--head", &o.head, NULL},
-        {"--phone", &o.phone, NULL},      {"--supervise-phone", &o.supervise_phone, NULL},
-        {"--categories", &o.categories, NULL}, {"--qualification", &o.qualification, NULL},
-        {"--policy", &o.policy, NULL},    {NULL, NULL, NULL},
+        {"--code", &o.code, NULL},
+        {"--name", &o.name, NULL},
+        {"--short", &o.short_name, NULL},
+        {"--level", &o.level, NULL},
+        {"--parent", &parent, NULL},
+        {"--region", &o.region, NULL},
+        {"--address", &o.address, NULL},
+        {"--head", &o.head, NULL},
+        {"--phone", &o.phone, NULL},
+        {"--supervise-phone", &o.supervise_phone, NULL},
+        {"--categories", &o.categories, NULL},
+        {"--qualification", &o.qualification, NULL},
+        {"--policy", &o.policy, NULL},
+        {NULL, NULL, NULL},
     };
     int npos = cli_parse_opts(argc, argv, 2, opts, usage);
     if (npos == -2)

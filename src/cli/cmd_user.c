@@ -16,7 +16,8 @@ static const char usage[] =
     "      sanxiang user list [--org 机构编码] [--db URL]\n"
     "      sanxiang user disable 用户名 [--db URL]\n"
     "  角色: officer（执法人员）, reviewer（法制审核）, head（负责人）, publisher（公示）,\n"
-    "        archivist（归档）, supervisor（监督）, admin（系统管理）。执法人员须登记执法证号及有效期。\n"
+    "        archivist（归档）, supervisor（监督）, "
+    "admin（系统管理）。执法人员须登记执法证号及有效期。\n"
     "  --password-stdin 从标准输入第一行读取密码（不少于 8 个字符）。\n";
 
 static int read_password(char *buf, size_t cap)
@@ -116,8 +117,8 @@ static int user_list(struct app_ctx *ctx, int argc, char **argv)
     while (more) {
         struct st_user *users = NULL;
         size_t n = 0;
-        int rc = st_user_list(ctx->db, org_id, after, ST_LIST_MAX, ctx->arena, &users, &n, &more,
-                              &err);
+        int rc =
+            st_user_list(ctx->db, org_id, after, ST_LIST_MAX, ctx->arena, &users, &n, &more, &err);
         if (rc != 0)
             return cli_report(&err);
         for (size_t i = 0; i < n; i++) {

@@ -38,7 +38,8 @@ static const char help_main[] =
     "                    结果为临时结果（并在标准错误输出警告）\n"
     "  --db URL          使用该数据库中导入的节假日安排（sanxiang calendar import 维护）；\n"
     "                    未指定时若 " CLI_DEFAULT_DB " 存在则使用它\n"
-    "  --calendar 目录   改用目录中的年份文件（如 2024.csv）；都未指定时使用随附的 " DEFAULT_CALENDAR_DIR "\n"
+    "  --calendar 目录   改用目录中的年份文件（如 "
+    "2024.csv）；都未指定时使用随附的 " DEFAULT_CALENDAR_DIR "\n"
     "  --help            显示本说明\n"
     "\n"
     "每个子命令也有 --help。退出码: 0 成功，2 用法错误，3 日期或天数错误，4 读取文件失败。\n";

@@ -120,8 +120,7 @@ void cli_close(struct app *app, struct app_ctx *ctx)
     app_close(app);
 }
 
-int cli_parse_opts(int argc, char **argv, int first, const struct cli_opt *opts,
-                   const char *usage)
+int cli_parse_opts(int argc, char **argv, int first, const struct cli_opt *opts, const char *usage)
 {
     int npos = 0;
     for (int i = first; i < argc; i++) {

@@ -26,11 +26,13 @@ static const struct cli_command commands[] = {
 
 static void print_usage(FILE *out)
 {
-    fprintf(out, "三项 Sanxiang — 医疗保障行政执法“三项制度”平台\n\n用法: sanxiang <命令> [选项]\n\n命令:\n");
+    fprintf(out, "三项 Sanxiang — 医疗保障行政执法“三项制度”平台\n\n用法: sanxiang <命令> "
+                 "[选项]\n\n命令:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary_zh);
-    fprintf(out, "\n每个命令均支持 --help。退出码: 0 成功, 1 校验未通过, 2 用法错误, 3 输入数据错误, "
-                 "4 数据库或文件错误。\n");
+    fprintf(out,
+            "\n每个命令均支持 --help。退出码: 0 成功, 1 校验未通过, 2 用法错误, 3 输入数据错误, "
+            "4 数据库或文件错误。\n");
 }
 
 int cli_report(const struct sx_err *err)

@@ -80,15 +80,24 @@ static int setup(void **state)
     assert_int_equal(app_ctx_open(fx->app, fx->db, &fx->ctx, &err), 0);
     assert_int_equal(st_migrate(fx->ctx.db, NULL, &err), 0);
     assert_int_equal(st_begin(fx->ctx.db, &err), 0);
-    struct st_org o = {.code = "T", .name = "测试局", .short_name = "测", .level = "province",
+    struct st_org o = {.code = "T",
+                       .name = "测试局",
+                       .short_name = "测",
+                       .level = "province",
                        .created_at = "2026-11-01T00:00:00Z"};
     assert_int_equal(st_org_insert(fx->ctx.db, &o, &org, &err), 0);
-    struct st_user u = {.org_id = org, .username = "u", .display_name = "用户",
-                        .password_hash = "x", .roles = "officer",
+    struct st_user u = {.org_id = org,
+                        .username = "u",
+                        .display_name = "用户",
+                        .password_hash = "x",
+                        .roles = "officer",
                         .created_at = "2026-11-01T00:00:00Z"};
     assert_int_equal(st_user_insert(fx->ctx.db, &u, &user, &err), 0);
-    struct st_case c = {.org_id = org, .kind = "penalty", .state = "clue",
-                        .created_at = "2026-11-01T00:00:00Z", .created_by = user};
+    struct st_case c = {.org_id = org,
+                        .kind = "penalty",
+                        .state = "clue",
+                        .created_at = "2026-11-01T00:00:00Z",
+                        .created_by = user};
     assert_int_equal(st_case_insert(fx->ctx.db, &c, &fx->case_id, &err), 0);
     assert_int_equal(st_commit(fx->ctx.db, &err), 0);
     *state = fx;

@@ -114,8 +114,8 @@ int api_done(struct http_req *r, int rc, struct sx_err *err)
     if (rc == SX_E_FORBIDDEN || rc == SX_E_AUTH || rc == SX_E_GATE) {
         struct app_ctx *ctx = api_ctx(r);
         const char *detail = sx_arena_printf(r->arena, "%s %s", err->type, err->source);
-        app_audit(ctx, r->principal, NULL, r->route != NULL ? r->route->pattern : r->path,
-                  r->path, "denied", http_client_ip(r), detail);
+        app_audit(ctx, r->principal, NULL, r->route != NULL ? r->route->pattern : r->path, r->path,
+                  "denied", http_client_ip(r), detail);
     } else if (rc != 0) {
         /* a failed use case left no transaction open */
         struct app_ctx *ctx = api_ctx(r);
@@ -140,8 +140,7 @@ int64_t api_get_int(const json_t *obj, const char *key)
     return (int64_t)json_integer_value(json_object_get(obj, key));
 }
 
-int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id,
-                  struct sx_err *err)
+int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id, struct sx_err *err)
 {
     json_t *body = json_object();
     int rc;
@@ -167,8 +166,8 @@ json_t *api_org_json(const struct st_org *o)
                      "address", api_str(o->address), "head", api_str(o->head), "phone",
                      api_str(o->phone), "supervise_phone", api_str(o->supervise_phone),
                      "categories", api_str(o->categories), "qualification",
-                     api_str(o->qualification), "policy", o->policy != NULL ? o->policy : "national",
-                     "created_at", o->created_at);
+                     api_str(o->qualification), "policy",
+                     o->policy != NULL ? o->policy : "national", "created_at", o->created_at);
 }
 
 json_t *api_user_json(const struct st_user *u)

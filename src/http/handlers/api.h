@@ -57,8 +57,7 @@ const char *api_get_str(const json_t *obj, const char *key); /* NULL if absent/n
 int64_t api_get_int(const json_t *obj, const char *key);     /* 0 if absent/null */
 
 /* Send a list page {"items": items, "next_cursor": ...}. Steals items. */
-int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id,
-                  struct sx_err *err);
+int api_send_page(struct http_req *r, json_t *items, int more, int64_t last_id, struct sx_err *err);
 
 /* Renderers. */
 json_t *api_org_json(const struct st_org *o);

@@ -18,8 +18,8 @@ static json_t *party_json(const struct st_party *p)
 static json_t *case_summary_json(const struct st_case *c)
 {
     return json_pack("{sI sI ss so ss so so ss sI}", "id", (json_int_t)c->id, "org_id",
-                     (json_int_t)c->org_id, "kind", c->kind, "number", api_str(c->number),
-                     "state", c->state, "source", api_str(c->source), "cause", api_str(c->cause),
+                     (json_int_t)c->org_id, "kind", c->kind, "number", api_str(c->number), "state",
+                     c->state, "source", api_str(c->source), "cause", api_str(c->cause),
                      "created_at", c->created_at, "record_count", (json_int_t)c->record_count);
 }
 
@@ -65,8 +65,7 @@ static json_t *record_json(const struct st_record *r)
                      r->action, "at", r->at, "recorded_at", r->recorded_at, "actor_id",
                      (json_int_t)r->actor_id, "corrects",
                      r->corrects != 0 ? json_integer(r->corrects) : json_null(), "body",
-                     body != NULL ? body : json_null(), "prev_hash", r->prev_hash, "hash",
-                     r->hash);
+                     body != NULL ? body : json_null(), "prev_hash", r->prev_hash, "hash", r->hash);
 }
 
 int api_cases_list(struct http_req *r, struct sx_err *err)
@@ -106,10 +105,14 @@ int api_cases_list(struct http_req *r, struct sx_err *err)
 }
 
 static const struct http_field case_fields[] = {
-    {"kind", HTTP_F_STRING, 1, 20},      {"org_id", HTTP_F_INT, 0, 0},
-    {"source", HTTP_F_STRING, 1, 20},    {"cause", HTTP_F_STRING, 1, 100},
-    {"summary", HTTP_F_STRING, 0, 2000}, {"at", HTTP_F_STRING, 0, 40},
-    {"parties", HTTP_F_ARRAY, 1, 20},    {"officers", HTTP_F_ARRAY, 1, 20},
+    {"kind", HTTP_F_STRING, 1, 20},
+    {"org_id", HTTP_F_INT, 0, 0},
+    {"source", HTTP_F_STRING, 1, 20},
+    {"cause", HTTP_F_STRING, 1, 100},
+    {"summary", HTTP_F_STRING, 0, 2000},
+    {"at", HTTP_F_STRING, 0, 40},
+    {"parties", HTTP_F_ARRAY, 1, 20},
+    {"officers", HTTP_F_ARRAY, 1, 20},
     {NULL, 0, 0, 0},
 };
 
@@ -141,8 +144,7 @@ int api_cases_create(struct http_req *r, struct sx_err *err)
     memset(&in, 0, sizeof(in));
     int rc = http_body_json(r, case_fields, &body, err);
     if (rc == 0)
-        rc = read_officer_ids(r, json_object_get(body, "officers"), &officers, &in.n_officers,
-                              err);
+        rc = read_officer_ids(r, json_object_get(body, "officers"), &officers, &in.n_officers, err);
     if (rc == 0) {
         in.kind = api_get_str(body, "kind");
         in.org_id = api_get_int(body, "org_id");
@@ -204,8 +206,8 @@ static const struct http_field step_fields[] = {
 static int send_step_result(struct http_req *r, const struct app_step_result *res,
                             struct sx_err *err)
 {
-    json_t *out = json_pack("{so ss so}", "record", record_json(&res->record), "state",
-                            res->state, "number", api_str(res->number));
+    json_t *out = json_pack("{so ss so}", "record", record_json(&res->record), "state", res->state,
+                            "number", api_str(res->number));
     return http_send_json(r, 201, out, err);
 }
 
@@ -285,10 +287,10 @@ int api_case_verify(struct http_req *r, struct sx_err *err)
         *err = verr;
         return api_done(r, rc, err);
     }
-    json_t *out = json_pack("{sb sI so}", "intact", rc == 0, "records", (json_int_t)stats.records,
-                            "problem", rc == 0 ? json_null()
-                                               : json_pack("{ss ss ss}", "title", verr.title,
-                                                           "detail", verr.detail, "source",
-                                                           verr.source));
+    json_t *out =
+        json_pack("{sb sI so}", "intact", rc == 0, "records", (json_int_t)stats.records, "problem",
+                  rc == 0 ? json_null()
+                          : json_pack("{ss ss ss}", "title", verr.title, "detail", verr.detail,
+                                      "source", verr.source));
     return http_send_json(r, 200, out, err);
 }

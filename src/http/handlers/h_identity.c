@@ -87,20 +87,13 @@ int api_orgs_list(struct http_req *r, struct sx_err *err)
 }
 
 static const struct http_field org_fields[] = {
-    {"code", HTTP_F_STRING, 1, 64},
-    {"name", HTTP_F_STRING, 1, 100},
-    {"short_name", HTTP_F_STRING, 1, 8},
-    {"level", HTTP_F_STRING, 1, 16},
-    {"parent_id", HTTP_F_INT, 0, 0},
-    {"region", HTTP_F_STRING, 0, 100},
-    {"address", HTTP_F_STRING, 0, 200},
-    {"head", HTTP_F_STRING, 0, 50},
-    {"phone", HTTP_F_STRING, 0, 40},
-    {"supervise_phone", HTTP_F_STRING, 0, 40},
-    {"categories", HTTP_F_STRING, 0, 500},
-    {"qualification", HTTP_F_STRING, 0, 500},
-    {"policy", HTTP_F_STRING, 0, 40},
-    {NULL, 0, 0, 0},
+    {"code", HTTP_F_STRING, 1, 64},        {"name", HTTP_F_STRING, 1, 100},
+    {"short_name", HTTP_F_STRING, 1, 8},   {"level", HTTP_F_STRING, 1, 16},
+    {"parent_id", HTTP_F_INT, 0, 0},       {"region", HTTP_F_STRING, 0, 100},
+    {"address", HTTP_F_STRING, 0, 200},    {"head", HTTP_F_STRING, 0, 50},
+    {"phone", HTTP_F_STRING, 0, 40},       {"supervise_phone", HTTP_F_STRING, 0, 40},
+    {"categories", HTTP_F_STRING, 0, 500}, {"qualification", HTTP_F_STRING, 0, 500},
+    {"policy", HTTP_F_STRING, 0, 40},      {NULL, 0, 0, 0},
 };
 
 int api_orgs_create(struct http_req *r, struct sx_err *err)

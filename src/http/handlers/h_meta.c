@@ -54,8 +54,8 @@ int api_workdays_add(struct http_req *r, struct sx_err *err)
         return api_done(r, rc, err);
     return http_send_json(r, 200,
                           json_pack("{ss sI ss sb}", "date", cal_date_format(from, a), "n",
-                                    (json_int_t)n, "result", cal_date_format(out, b),
-                                    "provisional", provisional),
+                                    (json_int_t)n, "result", cal_date_format(out, b), "provisional",
+                                    provisional),
                           err);
 }
 
@@ -115,12 +115,11 @@ int api_workflow_get(struct http_req *r, struct sx_err *err)
     for (size_t i = 0; i < wf_action_count(def); i++) {
         const struct wf_action *a = wf_action_at(def, i);
         json_array_append_new(
-            actions,
-            json_pack("{ss ss ss so so so so ss}", "key", a->key, "name_zh", a->name_zh,
-                      "record_type", a->record_type, "from",
-                      a->from_any ? json_string("*") : string_list(a->from, a->n_from), "to",
-                      api_str(a->to), "roles", string_list(a->roles, a->n_roles), "gates",
-                      string_list(a->gates, a->n_gates), "source", a->source));
+            actions, json_pack("{ss ss ss so so so so ss}", "key", a->key, "name_zh", a->name_zh,
+                               "record_type", a->record_type, "from",
+                               a->from_any ? json_string("*") : string_list(a->from, a->n_from),
+                               "to", api_str(a->to), "roles", string_list(a->roles, a->n_roles),
+                               "gates", string_list(a->gates, a->n_gates), "source", a->source));
     }
     return http_send_json(r, 200,
                           json_pack("{ss ss ss so so}", "kind", wf_kind(def), "name_zh",
@@ -154,11 +153,10 @@ int api_record_types(struct http_req *r, struct sx_err *err)
         json_t *fields = json_array();
         for (size_t j = 0; j < t->n_fields; j++)
             json_array_append_new(fields, field_json(&t->fields[j]));
-        json_array_append_new(types,
-                              json_pack("{ss ss ss so sb sb so}", "key", t->key, "name_zh",
-                                        t->name_zh, "source", t->source_text, "kinds",
-                                        string_list(t->kinds, t->n_kinds), "onsite", t->onsite,
-                                        "av_required", t->av_required, "fields", fields));
+        json_array_append_new(
+            types, json_pack("{ss ss ss so sb sb so}", "key", t->key, "name_zh", t->name_zh,
+                             "source", t->source_text, "kinds", string_list(t->kinds, t->n_kinds),
+                             "onsite", t->onsite, "av_required", t->av_required, "fields", fields));
     }
     return http_send_json(r, 200, json_pack("{so}", "items", types), err);
 }

@@ -7,8 +7,8 @@
 #define STAFF (HTTP_AUTH_USER | HTTP_AUTH_CSRF)
 #define ADMIN (STAFF | API_ROLES(APP_ROLE_ADMIN))
 #define CASEWORK                                                                                   \
-    (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER | APP_ROLE_SUPERVISOR | \
-                       APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
+    (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER |                      \
+                       APP_ROLE_SUPERVISOR | APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", http_builtin_healthz, HTTP_AUTH_NONE, "健康检查", "运维"},
