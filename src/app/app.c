@@ -249,7 +249,7 @@ int app_policy_exists(const struct app *app, const char *name, struct sx_err *er
     for (const char *p = name; *p != '\0'; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
             return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
-                           "规则预设名称只能包含小写字母、数字和 -: %.40s", name);
+                           "规则预设名称只能包含小写字母、数字和 -: %s", sx_clip((char[41]){0}, 41, name));
     }
     if (name[0] == '\0' || strlen(name) > 40)
         return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",

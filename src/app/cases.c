@@ -86,7 +86,7 @@ static int resolve_at(struct app_ctx *ctx, const char *given, const char **at, t
     }
     if (parse_at(given, t) != 0)
         return SX_FAIL(err, SX_E_INVALID, "invalid-datetime", "时间格式无效", NULL, "at",
-                       "时间须为 UTC 的 YYYY-MM-DDTHH:MM:SSZ 且真实存在: %.40s", given);
+                       "时间须为 UTC 的 YYYY-MM-DDTHH:MM:SSZ 且真实存在: %s", sx_clip((char[41]){0}, 41, given));
     if (*t > now + 300)
         return SX_FAIL(err, SX_E_INVALID, "future-datetime", "记录时间不能晚于当前时间",
                        "云南 附件2 第二十条（记录应真实）", "at", "%s 晚于当前时间 %s", given,
@@ -167,7 +167,7 @@ static int party_field_check(const json_t *p, size_t i, const char *const *allow
             known = known || strcmp(*k, key) == 0;
         if (!known)
             return SX_FAIL(err, SX_E_INVALID, "unknown-field", "当事人信息含有未知字段", NULL,
-                           "parties", "第 %zu 个当事人: 不支持字段“%.60s”", i + 1, key);
+                           "parties", "第 %zu 个当事人: 不支持字段“%s”", i + 1, sx_clip((char[61]){0}, 61, key));
         if (!json_is_string(v) && !json_is_null(v))
             return SX_FAIL(err, SX_E_INVALID, "wrong-type", "当事人信息字段类型错误", NULL,
                            "parties", "第 %zu 个当事人: 字段 %s 须为字符串", i + 1, key);
@@ -687,8 +687,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     action = wf_action_find(def, step->action != NULL ? step->action : "");
     if (action == NULL) {
         rc = SX_FAIL(err, SX_E_INVALID, "unknown-action", "未知的办案操作", WF_SOURCE, "action",
-                     "「%s」流程中没有操作“%.60s”", wf_name_zh(def),
-                     step->action != NULL ? step->action : "");
+                     "「%s」流程中没有操作“%s”", wf_name_zh(def),
+                     sx_clip((char[61]){0}, 61, step->action));
         goto cleanup;
     }
     rc = cat_validate_body(ctx->app->catalog, action->record_type, step->body, date, err);

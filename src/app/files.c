@@ -123,7 +123,7 @@ int app_calendar_load_dir(struct cal_calendar *cal, const char *dir, struct sx_e
         sx_buf_reset(&text);
         if (sx_buf_printf(&path, "%s/%s", dir, names[i]) != 0) {
             rc = SX_FAIL(err, SX_E_IO, "calendar-dir-unreadable", "无法读取节假日安排目录", "",
-                         "calendar", "路径过长: %.200s", dir);
+                         "calendar", "路径过长: %s", sx_clip((char[201]){0}, 201, dir));
             goto cleanup;
         }
         rc = app_file_read(path.data, &text, err);

@@ -12,13 +12,35 @@ void sx_err_clear(struct sx_err *err)
     memset(err, 0, sizeof(*err));
 }
 
+/*
+ * A truncated message must not end in half a UTF-8 character: it becomes
+ * JSON (problem+json) and a terminal line. Drop an incomplete last sequence.
+ */
+static void trim_partial_utf8(char *s)
+{
+    size_t n = strlen(s);
+    size_t lead = n;
+    size_t need;
+    unsigned char c;
+    while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return;
+    lead--;
+    c = (unsigned char)s[lead];
+    need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (need == 0 || lead + need > n)
+        s[lead] = '\0';
+}
+
 static void copy_str(char *dst, size_t cap, const char *src)
 {
     if (src == NULL) {
         dst[0] = '\0';
         return;
     }
-    snprintf(dst, cap, "%s", src);
+    if ((size_t)snprintf(dst, cap, "%s", src) >= cap)
+        trim_partial_utf8(dst);
 }
 
 int sx_err_set(struct sx_err *err, const char *func, int code, const char *type, const char *title,
@@ -36,7 +58,9 @@ int sx_err_set(struct sx_err *err, const char *func, int code, const char *type,
     if (detail_fmt != NULL) {
         va_list ap;
         va_start(ap, detail_fmt);
-        vsnprintf(err->detail, sizeof(err->detail), detail_fmt, ap);
+        if ((size_t)vsnprintf(err->detail, sizeof(err->detail), detail_fmt, ap) >=
+            sizeof(err->detail))
+            trim_partial_utf8(err->detail);
         va_end(ap);
     } else {
         err->detail[0] = '\0';
@@ -106,4 +130,10 @@ const char *sx_code_name(int code)
     default:
         return "internal";
     }
+}
+
+const char *sx_clip(char *dst, size_t cap, const char *src)
+{
+    copy_str(dst, cap, src != NULL ? src : "");
+    return dst;
 }

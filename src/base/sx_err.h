@@ -6,7 +6,8 @@
  * (status, zh-CN title, detail, the rule's source); callers pass it up
  * unchanged. http/ turns it into application/problem+json in one place.
  *
- * Ownership: struct sx_err holds fixed-size copies; nothing to free.
+ * Ownership: struct sx_err holds fixed-size copies; nothing to free. A text
+ * that does not fit is cut at a UTF-8 character boundary, never inside one.
  */
 #ifndef SX_ERR_H
 #define SX_ERR_H
@@ -57,6 +58,12 @@ int sx_err_set(struct sx_err *err, const char *func, int code, const char *type,
 
 #define SX_FAIL(err, code, type, title, source, field, ...)                                        \
     sx_err_set((err), __func__, (code), (type), (title), (source), (field), __VA_ARGS__)
+
+/*
+ * Copy src into dst (cap bytes, NUL-terminated) without cutting a UTF-8
+ * character, for quoting user values inside a detail. Returns dst.
+ */
+const char *sx_clip(char *dst, size_t cap, const char *src);
 
 /* Default HTTP status for a code. */
 int sx_code_status(int code);

@@ -96,12 +96,12 @@ static int parse_count(const char *s, int *out, struct sx_err *err)
         goto bad;
     if (errno == ERANGE || v < -CAL_WORKDAYS_MAX || v > CAL_WORKDAYS_MAX)
         return SX_FAIL(err, SX_E_INVALID, "invalid-workday-count", "工作日天数无效", "", "n",
-                       "N 须为 0 至 %d 之间的整数，实际为 %.32s", CAL_WORKDAYS_MAX, s);
+                       "N 须为 0 至 %d 之间的整数，实际为 %s", CAL_WORKDAYS_MAX, sx_clip((char[33]){0}, 33, s));
     *out = (int)v;
     return 0;
 bad:
     return SX_FAIL(err, SX_E_INVALID, "invalid-workday-count", "工作日天数无效", "", "n",
-                   "“%.32s”不是整数（N 为不小于 0 的工作日天数）", s);
+                   "“%s”不是整数（N 为不小于 0 的工作日天数）", sx_clip((char[33]){0}, 33, s));
 }
 
 /* A year-not-loaded error gets the option that lets the user go on anyway. */

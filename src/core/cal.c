@@ -452,7 +452,7 @@ int cal_load_csv(struct cal_calendar *cal, const char *text, size_t len, const c
     /* The file name says which year this file covers. */
     if (strlen(fname) != 8 || strcmp(fname + 4, ".csv") != 0 || digits_value(fname, 4) < 1) {
         return SX_FAIL(err, SX_E_INVALID, "calendar-file-name", "节假日安排文件名错误", src_csv,
-                       "file", "文件名“%.64s”应为 年份.csv（例如 2026.csv）", fname);
+                       "file", "文件名“%s”应为 年份.csv（例如 2026.csv）", sx_clip((char[65]){0}, 65, fname));
     }
     year = digits_value(fname, 4);
     if (cal_year_loaded(cal, year)) {

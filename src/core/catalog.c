@@ -69,44 +69,6 @@ const char *cat_ftype_name(enum cat_ftype type)
     return "unknown";
 }
 
-/* Copy src into dst (cap bytes) without cutting a UTF-8 sequence; returns dst. */
-static const char *clip(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        /* src[n] is the first byte left out: if it continues a sequence, drop its start too */
-        while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-    return dst;
-}
-
-/*
- * sx_err_set with the detail and field cut on UTF-8 boundaries, so that a
- * long name never leaves half a character in an error that becomes JSON.
- */
-static int fail_utf8(struct sx_err *err, const char *func, int code, const char *type,
-                     const char *title, const char *source, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
-static int fail_utf8(struct sx_err *err, const char *func, int code, const char *type,
-                     const char *title, const char *source, const char *field, const char *fmt, ...)
-{
-    char tmp[1024], detail[sizeof(((struct sx_err *)NULL)->detail)];
-    char fbuf[sizeof(((struct sx_err *)NULL)->field)];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    clip(detail, sizeof(detail), tmp);
-    clip(fbuf, sizeof(fbuf), field != NULL ? field : "");
-    return sx_err_set(err, func, code, type, title, source, fbuf, "%s", detail);
-}
-
-#define FAIL(err, code, type, title, source, field, ...)                                           \
-    fail_utf8((err), __func__, (code), (type), (title), (source), (field), __VA_ARGS__)
 
 /* ---- loading -------------------------------------------------------- */
 
@@ -131,13 +93,13 @@ static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    return FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, path,
+    return SX_FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, path,
                 "%s: %s", path, detail);
 }
 
 static int nomem(struct sx_err *err)
 {
-    return FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载记录类型目录时内存不足");
+    return SX_FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载记录类型目录时内存不足");
 }
 
 static bool is_snake(const char *s)
@@ -701,11 +663,11 @@ int cat_load(const char *text, size_t len, struct cat_catalog **out, struct sx_e
     if (text == NULL)
         return load_fail(err, "", "没有目录内容");
     if (len > CAT_TEXT_MAX)
-        return FAIL(err, SX_E_TOOBIG, "catalog-too-big", "记录类型目录过大", CAT_SOURCE, "",
+        return SX_FAIL(err, SX_E_TOOBIG, "catalog-too-big", "记录类型目录过大", CAT_SOURCE, "",
                     "目录文件 %zu 字节，超过上限 %d 字节", len, CAT_TEXT_MAX);
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
-        return FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, "",
+        return SX_FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, "",
                     "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
 
     cat = calloc(1, sizeof(*cat));
@@ -880,7 +842,7 @@ static int body_fail(const struct vctx *c, const char *type, const char *title, 
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    return FAIL(c->err, SX_E_INVALID, type, title, c->t->source_text, path, "「%s」%s",
+    return SX_FAIL(c->err, SX_E_INVALID, type, title, c->t->source_text, path, "「%s」%s",
                 c->t->name_zh, detail);
 }
 
@@ -1109,7 +1071,7 @@ static int check_value(const struct vctx *c, const struct cat_field *f, const js
         if (!enum_has(f, json_string_value(v)))
             return body_fail(c, "invalid-enum-value", "字段取值不在允许范围内", path,
                              "的「%s」(%s) 不能取值「%s」", f->label_zh, path,
-                             clip(vb, sizeof(vb), json_string_value(v)));
+                             sx_clip(vb, sizeof(vb), json_string_value(v)));
         return 0;
     }
     case CAT_F_USER_IDS:
@@ -1179,9 +1141,9 @@ static int validate_level(const struct vctx *c, const struct cat_field *fields, 
         if (find_in(fields, n, key) == NULL && find_in(common, n_common, key) == NULL) {
             char path[CAT_KEY_MAX * 4], kb[65];
             if (prefix != NULL)
-                mkpath(path, sizeof(path), "%s.%s", prefix, clip(kb, sizeof(kb), key));
+                mkpath(path, sizeof(path), "%s.%s", prefix, sx_clip(kb, sizeof(kb), key));
             else
-                mkpath(path, sizeof(path), "%s", clip(kb, sizeof(kb), key));
+                mkpath(path, sizeof(path), "%s", sx_clip(kb, sizeof(kb), key));
             return body_fail(c, "unknown-field", "记录包含未定义的字段", path, "没有字段「%s」",
                              path);
         }
@@ -1205,12 +1167,12 @@ int cat_validate_body(const struct cat_catalog *cat, const char *type_key, const
     struct vctx c = {.t = cat_find(cat, type_key), .err = err};
     char kb[65];
     if (c.t == NULL)
-        return FAIL(err, SX_E_INVALID, "unknown-record-type", "未知的记录类型", CAT_SOURCE, "type",
+        return SX_FAIL(err, SX_E_INVALID, "unknown-record-type", "未知的记录类型", CAT_SOURCE, "type",
                     "记录类型「%s」不在记录类型目录中",
-                    clip(kb, sizeof(kb), type_key == NULL ? "" : type_key));
+                    sx_clip(kb, sizeof(kb), type_key == NULL ? "" : type_key));
     if (today != NULL) {
         if (cal_date_parse(today, &c.today, NULL) != 0)
-            return FAIL(err, SX_E_INVALID, "invalid-today", "系统日期格式错误", CAT_SOURCE, "today",
+            return SX_FAIL(err, SX_E_INVALID, "invalid-today", "系统日期格式错误", CAT_SOURCE, "today",
                         "today 应为 YYYY-MM-DD");
         c.has_today = true;
     }

@@ -41,44 +41,6 @@ struct wf_def {
     size_t n_actions;
 };
 
-/* Copy src into dst (cap bytes) without cutting a UTF-8 sequence; returns dst. */
-static const char *clip(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        /* src[n] is the first byte left out: if it continues a sequence, drop its start too */
-        while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-    return dst;
-}
-
-/*
- * sx_err_set with the detail and field cut on UTF-8 boundaries, so that a
- * long name never leaves half a character in an error that becomes JSON.
- */
-static int fail_utf8(struct sx_err *err, const char *func, int code, const char *type,
-                     const char *title, const char *source, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
-static int fail_utf8(struct sx_err *err, const char *func, int code, const char *type,
-                     const char *title, const char *source, const char *field, const char *fmt, ...)
-{
-    char tmp[1024], detail[sizeof(((struct sx_err *)NULL)->detail)];
-    char fbuf[sizeof(((struct sx_err *)NULL)->field)];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    clip(detail, sizeof(detail), tmp);
-    clip(fbuf, sizeof(fbuf), field != NULL ? field : "");
-    return sx_err_set(err, func, code, type, title, source, fbuf, "%s", detail);
-}
-
-#define FAIL(err, code, type, title, source, field, ...)                                           \
-    fail_utf8((err), __func__, (code), (type), (title), (source), (field), __VA_ARGS__)
 
 /* ---- roles and gates ------------------------------------------------ */
 
@@ -167,7 +129,7 @@ static int gate_index(const char *name)
 static int missing_fact(struct sx_err *err, const struct wf_action *a, const char *field,
                         const char *what)
 {
-    return FAIL(err, SX_E_INVALID, "missing-fact", "缺少判断所需的信息", WF_SOURCE, field,
+    return SX_FAIL(err, SX_E_INVALID, "missing-fact", "缺少判断所需的信息", WF_SOURCE, field,
                 "「%s」需要%s", a->name_zh, what);
 }
 
@@ -217,7 +179,7 @@ static int gate_role(const struct wf_def *def, const struct wf_action *a, const 
         char want[160], have[160];
         join_roles_zh(a->roles, a->n_roles, want, sizeof(want));
         join_roles_zh(f->actor_roles, f->n_actor_roles, have, sizeof(have));
-        return FAIL(err, SX_E_FORBIDDEN, "role-forbidden", "无权执行该操作", a->source, "role",
+        return SX_FAIL(err, SX_E_FORBIDDEN, "role-forbidden", "无权执行该操作", a->source, "role",
                     "「%s」须由%s执行，当前用户角色：%s", a->name_zh, want,
                     have[0] != '\0' ? have : "无");
     }
@@ -227,7 +189,7 @@ static int gate_role(const struct wf_def *def, const struct wf_action *a, const 
      * nobody else acts outside the case's org. */
     if (f->actor_org_is_ancestor && has_role(f, "head") && action_has_role(a, "head"))
         return 0;
-    return FAIL(err, SX_E_FORBIDDEN, "org-forbidden", "不属于本案执法主体", SRC_ORG, "org",
+    return SX_FAIL(err, SX_E_FORBIDDEN, "org-forbidden", "不属于本案执法主体", SRC_ORG, "org",
                 "用户所在机关（%lld）不是本案执法主体（%lld）%s，不能进行「%s」",
                 (long long)f->actor_org, (long long)f->case_org,
                 f->actor_org_is_ancestor ? "，上级机关仅负责人可办理" : "", a->name_zh);
@@ -249,29 +211,29 @@ static int gate_two_officers(const struct wf_def *def, const struct wf_action *a
             distinct++;
     }
     if (distinct < 2)
-        return FAIL(err, SX_E_GATE, "two-officers", "现场执法须两名以上执法人员", SRC_TWO_OFFICERS,
+        return SX_FAIL(err, SX_E_GATE, "two-officers", "现场执法须两名以上执法人员", SRC_TWO_OFFICERS,
                     "officers", "「%s」仅有 %zu 名执法人员，至少需要 2 名", a->name_zh, distinct);
     for (size_t i = 0; i < f->n_officers; i++) {
         const struct wf_officer *o = &f->officers[i];
         char nb[49], cb[49];
-        const char *name = clip(nb, sizeof(nb), o->name != NULL ? o->name : "");
+        const char *name = sx_clip(nb, sizeof(nb), o->name != NULL ? o->name : "");
         int32_t from, to;
         if (o->cert_no == NULL || o->cert_no[0] == '\0')
-            return FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
+            return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
                         SRC_TWO_OFFICERS, "officers", "执法人员%s（编号 %lld）没有执法证", name,
                         (long long)o->user_id);
         if (o->cert_valid_from == NULL || o->cert_valid_to == NULL ||
             cal_date_parse(o->cert_valid_from, &from, NULL) != 0 ||
             cal_date_parse(o->cert_valid_to, &to, NULL) != 0)
-            return FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
+            return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
                         SRC_TWO_OFFICERS, "officers",
                         "执法人员%s（编号 %lld）的执法证 %s 有效期缺失或格式错误", name,
-                        (long long)o->user_id, clip(cb, sizeof(cb), o->cert_no));
+                        (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no));
         if (day < from || day > to)
-            return FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
+            return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
                         SRC_TWO_OFFICERS, "officers",
                         "执法人员%s（编号 %lld）的执法证 %s 在 %s 不在有效期内（%s 至 %s）", name,
-                        (long long)o->user_id, clip(cb, sizeof(cb), o->cert_no), f->date,
+                        (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no), f->date,
                         o->cert_valid_from, o->cert_valid_to);
     }
     return 0;
@@ -283,7 +245,7 @@ static int gate_case_number(const struct wf_def *def, const struct wf_action *a,
     (void)def;
     if (f->case_number != NULL && f->case_number[0] != '\0')
         return 0;
-    return FAIL(err, SX_E_GATE, "case-number-missing", "案件尚未编号", SRC_CASE_NUMBER,
+    return SX_FAIL(err, SX_E_GATE, "case-number-missing", "案件尚未编号", SRC_CASE_NUMBER,
                 "case_number", "「%s」须在案件取得案件编号后进行", a->name_zh);
 }
 
@@ -293,7 +255,7 @@ static int gate_not_suspended(const struct wf_def *def, const struct wf_action *
     const struct wf_state *st = wf_state_find(def, f->state);
     if (st == NULL || !st->suspended)
         return 0;
-    return FAIL(err, SX_E_GATE, "case-suspended", "案件已中止", SRC_SUSPENDED, "state",
+    return SX_FAIL(err, SX_E_GATE, "case-suspended", "案件已中止", SRC_SUSPENDED, "state",
                 "案件处于「%s」状态，恢复后方可进行「%s」", st->name_zh, a->name_zh);
 }
 
@@ -303,7 +265,7 @@ static int gate_not_closed(const struct wf_def *def, const struct wf_action *a,
     const struct wf_state *st = wf_state_find(def, f->state);
     if (st == NULL || !st->closed)
         return 0;
-    return FAIL(err, SX_E_GATE, "case-closed", "案件已结案或已移送", SRC_CLOSED, "state",
+    return SX_FAIL(err, SX_E_GATE, "case-closed", "案件已结案或已移送", SRC_CLOSED, "state",
                 "案件处于「%s」状态，不能再进行「%s」", st->name_zh, a->name_zh);
 }
 
@@ -314,12 +276,12 @@ static int gate_statement(const struct wf_def *def, const struct wf_action *a,
     (void)def;
     /* A requested hearing must be over whatever else was waived. */
     if (f->hearing_requested && !f->hearing_concluded)
-        return FAIL(err, SX_E_GATE, "hearing-pending", "听证程序尚未结束", SRC_STATEMENT, "hearing",
+        return SX_FAIL(err, SX_E_GATE, "hearing-pending", "听证程序尚未结束", SRC_STATEMENT, "hearing",
                     "当事人已申请听证，听证结束（听证报告）前不能进行「%s」", a->name_zh);
     if (f->statement_waived)
         return 0;
     if (f->notice_date == NULL)
-        return FAIL(
+        return SX_FAIL(
             err, SX_E_GATE, "no-prior-notice", "尚未进行行政处罚事先告知", SRC_STATEMENT,
             "notice_date",
             "须先告知拟作出的处罚及陈述、申辩、听证权利，期限届满或当事人放弃后方可进行「%s」",
@@ -332,7 +294,7 @@ static int gate_statement(const struct wf_def *def, const struct wf_action *a,
         cal_date_parse(f->statement_deadline, &deadline, NULL) != 0)
         return missing_fact(err, a, "statement_deadline", "陈述申辩期限的最后一日（YYYY-MM-DD）");
     if (day <= deadline)
-        return FAIL(err, SX_E_GATE, "statement-period-open", "陈述申辩期限尚未届满", SRC_STATEMENT,
+        return SX_FAIL(err, SX_E_GATE, "statement-period-open", "陈述申辩期限尚未届满", SRC_STATEMENT,
                     "statement_deadline",
                     "事先告知于 %s，陈述申辩、申请听证期限至 %s，%s 不能进行「%s」", f->notice_date,
                     f->statement_deadline, f->date, a->name_zh);
@@ -345,7 +307,7 @@ static int gate_review(const struct wf_def *def, const struct wf_action *a,
     (void)def;
     if (!f->review_required || f->review_passed || f->review_emergency)
         return 0;
-    return FAIL(err, SX_E_GATE, "legal-review-required", "重大执法决定未经法制审核或审核未通过",
+    return SX_FAIL(err, SX_E_GATE, "legal-review-required", "重大执法决定未经法制审核或审核未通过",
                 SRC_REVIEW, "review", "本案属于法制审核范围，法制审核通过前不能进行「%s」",
                 a->name_zh);
 }
@@ -372,13 +334,13 @@ static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    return FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, path, "%s: %s",
+    return SX_FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, path, "%s: %s",
                 path, detail);
 }
 
 static int nomem(struct sx_err *err)
 {
-    return FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载流程定义时内存不足");
+    return SX_FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载流程定义时内存不足");
 }
 
 static bool is_snake(const char *s)
@@ -763,11 +725,11 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
     if (text == NULL)
         return load_fail(err, "", "没有流程定义内容");
     if (len > WF_TEXT_MAX)
-        return FAIL(err, SX_E_TOOBIG, "workflow-too-big", "流程定义过大", WF_SOURCE, "",
+        return SX_FAIL(err, SX_E_TOOBIG, "workflow-too-big", "流程定义过大", WF_SOURCE, "",
                     "流程定义 %zu 字节，超过上限 %d 字节", len, WF_TEXT_MAX);
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
-        return FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, "",
+        return SX_FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, "",
                     "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
     def = calloc(1, sizeof(*def));
     if (def == NULL) {
@@ -938,11 +900,11 @@ static int check_action(const struct wf_def *def, const struct wf_facts *f,
     const char *next;
     char kb[65];
     if (st == NULL)
-        return FAIL(err, SX_E_INVALID, "unknown-state", "案件状态无效", WF_SOURCE, "state",
+        return SX_FAIL(err, SX_E_INVALID, "unknown-state", "案件状态无效", WF_SOURCE, "state",
                     "「%s」流程中没有状态「%s」", def->name_zh,
-                    clip(kb, sizeof(kb), f->state != NULL ? f->state : ""));
+                    sx_clip(kb, sizeof(kb), f->state != NULL ? f->state : ""));
     if (!wf_action_from(def, a, st->key))
-        return FAIL(err, SX_E_CONFLICT, "state-conflict", "当前状态不允许该操作", a->source,
+        return SX_FAIL(err, SX_E_CONFLICT, "state-conflict", "当前状态不允许该操作", a->source,
                     "action", "案件当前状态为「%s」%s，不能进行「%s」", st->name_zh,
                     st->terminal ? "（已终结，不再接受任何操作）" : "", a->name_zh);
     for (size_t i = 0; i < a->n_gates; i++) {
@@ -969,9 +931,9 @@ int wf_check(const struct wf_def *def, const struct wf_facts *facts, const char 
     const struct wf_action *a = wf_action_find(def, action_key);
     char kb[65];
     if (a == NULL)
-        return FAIL(err, SX_E_INVALID, "unknown-action", "未知的操作", WF_SOURCE, "action",
+        return SX_FAIL(err, SX_E_INVALID, "unknown-action", "未知的操作", WF_SOURCE, "action",
                     "「%s」流程中没有操作「%s」", def->name_zh,
-                    clip(kb, sizeof(kb), action_key != NULL ? action_key : ""));
+                    sx_clip(kb, sizeof(kb), action_key != NULL ? action_key : ""));
     return check_action(def, facts, a, to_state, err);
 }
 
@@ -1001,9 +963,9 @@ int wf_replay(const struct wf_def *def, const char *const *action_keys, size_t n
         const char *next;
         char kb[65];
         if (a == NULL || !wf_action_from(def, a, state) || (a->resume && resume_to == NULL))
-            return FAIL(err, SX_E_CONFLICT, "history-inconsistent", "案件历史与流程定义不一致",
+            return SX_FAIL(err, SX_E_CONFLICT, "history-inconsistent", "案件历史与流程定义不一致",
                         WF_SOURCE, "history", "第 %zu 个操作「%s」在状态「%s」下不能进行", i + 1,
-                        clip(kb, sizeof(kb), action_keys[i] != NULL ? action_keys[i] : ""),
+                        sx_clip(kb, sizeof(kb), action_keys[i] != NULL ? action_keys[i] : ""),
                         wf_state_find(def, state)->name_zh);
         if (a->resume) {
             next = resume_to;
@@ -1031,7 +993,7 @@ int wf_check_against_catalog(const struct wf_def *def, const struct cat_catalog 
     for (size_t i = 0; i < cat_kind_count(cat); i++)
         kind_known = kind_known || strcmp(cat_kind_at(cat, i)->key, def->kind) == 0;
     if (!kind_known)
-        return FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
+        return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
                     WF_SOURCE, "kind", "记录类型目录没有案件类别「%s」", def->kind);
     for (size_t i = 0; i < def->n_actions; i++) {
         const struct wf_action *a = &def->actions[i];
@@ -1040,22 +1002,22 @@ int wf_check_against_catalog(const struct wf_def *def, const struct cat_catalog 
         bool two = false;
         mkpath(field, sizeof(field), "actions.%s", a->key);
         if (t == NULL)
-            return FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
                         a->source, field, "操作「%s」的记录类型「%s」不在记录类型目录中",
                         a->name_zh, a->record_type);
         if (!cat_type_allows_kind(t, def->kind))
-            return FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
                         a->source, field, "记录类型「%s」不适用于「%s」案件（操作「%s」）",
                         t->name_zh, def->name_zh, a->name_zh);
         for (size_t g = 0; g < a->n_gates; g++)
             two = two || strcmp(a->gates[g], "two_officers") == 0;
         if (t->onsite && !two)
-            return FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
                         SRC_TWO_OFFICERS, field,
                         "「%s」是现场执法记录，操作「%s」必须包含 two_officers 校验", t->name_zh,
                         a->name_zh);
         if (two && !t->onsite)
-            return FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
                         SRC_TWO_OFFICERS, field,
                         "操作「%s」有 two_officers 校验，但记录类型「%s」没有执法人员字段",
                         a->name_zh, t->name_zh);

@@ -1966,7 +1966,7 @@ int st_setting_get(struct st_db *db, const char *key, struct sx_arena *arena, co
         return rc;
     if (rows.nrows == 0)
         return SX_FAIL(err, SX_E_NOTFOUND, "setting-missing", "设置项不存在", "", "key",
-                       "没有设置项 %.64s", key);
+                       "没有设置项 %s", sx_clip((char[65]){0}, 65, key));
     *value = st_cell(&rows, 0, 0);
     return *value != NULL ? 0 : fail_bad_result(err, ST_SETTING_GET);
 }

@@ -85,6 +85,28 @@ static void test_err_fills_status_and_fields(void **state)
     assert_string_equal(e.func, "test_err_fills_status_and_fields");
 }
 
+/* A detail longer than the buffer is cut before, never inside, a character. */
+static void test_err_truncates_on_utf8_boundary(void **state)
+{
+    struct sx_err e;
+    char text[2000];
+    char small[8];
+    size_t n = 0;
+    (void)state;
+    for (int i = 0; i < 600; i++) {
+        memcpy(text + n, "医", 3); /* 3 bytes each: 512 is not a multiple of 3 */
+        n += 3;
+    }
+    text[n] = '\0';
+    sx_err_clear(&e);
+    SX_FAIL(&e, SX_E_INVALID, "t", text, NULL, NULL, "%s", text);
+    assert_int_equal(strlen(e.detail) % 3, 0);
+    assert_true(strlen(e.detail) > 500);
+    assert_int_equal(strlen(e.title) % 3, 0);
+    assert_string_equal(sx_clip(small, sizeof(small), "ab医保局"), "ab医");
+    assert_string_equal(sx_clip(small, sizeof(small), NULL), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_buf_detach_transfers),
         cmocka_unit_test(test_arena_many_and_large),
         cmocka_unit_test(test_err_fills_status_and_fields),
+        cmocka_unit_test(test_err_truncates_on_utf8_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
