@@ -259,12 +259,15 @@ int api_records_append(struct http_req *r, struct sx_err *err)
     }
     /* durable before the answer, one fsync per group: the writer commits, then resumes us */
     struct step_request *sr = sx_arena_alloc(r->arena, sizeof(*sr));
+    struct http_deferred *deferred = NULL;
     if (sr == NULL)
         return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "step");
-    app_step_job_init(&sr->sj, api_principal(r), id, &step, r->arena, step_committed);
-    rc = http_defer(r, &sr->deferred, err);
+    rc = http_defer(r, &deferred, err);
     if (rc != 0)
         return api_done(r, rc, err);
+    /* only now is r->arena the request's own: the loop reuses its arena for the next request */
+    app_step_job_init(&sr->sj, api_principal(r), id, &step, r->arena, step_committed);
+    sr->deferred = deferred;
     app_writer_submit(api->writer, &sr->sj.job);
     return HTTP_DEFERRED;
 }
