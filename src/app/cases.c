@@ -433,9 +433,15 @@ cleanup:
 
 /* ---- facts for the workflow gates ---- */
 
+/*
+ * What the gates need from a case's history, kept in the case projection
+ * (cases.flags "wf") and updated with each step, so neither a step nor the
+ * case page has to read the case's records: the state a suspended case
+ * resumes to, the last prior notice and its period, a waiver, a hearing.
+ * The records remain the truth; this is derived from them step by step.
+ */
 struct history {
-    const char **actions;
-    size_t n;
+    const char *resume_to;
     const char *notice_date;
     int notice_period;
     bool waived;
@@ -443,42 +449,85 @@ struct history {
     bool hearing_concluded;
 };
 
-static int load_history(struct app_ctx *ctx, int64_t case_id, struct history *h, struct sx_err *err)
+static int load_history(struct app_ctx *ctx, const struct st_case *c, struct history *h,
+                        struct sx_err *err)
 {
-    struct st_record *recs = NULL;
-    size_t n = 0;
-    int rc = st_record_list(ctx->db, case_id, ctx->arena, &recs, &n, err);
+    json_t *flags;
+    const json_t *wf;
     memset(h, 0, sizeof(*h));
-    if (rc != 0)
-        return rc;
-    h->actions = sx_arena_alloc(ctx->arena, (n + 1) * sizeof(*h->actions));
-    if (h->actions == NULL)
-        return fail_nomem(err);
-    for (size_t i = 0; i < n; i++) {
-        const char *type = recs[i].type;
-        if (strcmp(recs[i].action, ACTION_OPEN) != 0)
-            h->actions[h->n++] = recs[i].action;
-        if (strcmp(type, "prior_notice") == 0 || strcmp(type, "statement") == 0) {
-            json_t *b = json_loads(recs[i].body, 0, NULL);
-            if (b == NULL)
-                return SX_FAIL(err, SX_E_INTERNAL, "record-unreadable", "记录内容无法读取", NULL,
-                               NULL, "记录 %lld", (long long)recs[i].id);
-            if (type[0] == 'p') {
-                h->notice_date = sx_arena_strdup(ctx->arena, jstr(b, "issued_on"));
-                h->notice_period = (int)json_integer_value(json_object_get(b, "period_days"));
-                h->waived = false; /* a new notice opens a new period */
-            } else if (json_is_true(json_object_get(b, "waived"))) {
-                h->waived = true;
-            }
-            json_decref(b);
-        } else if (strcmp(type, "hearing_request") == 0) {
-            h->hearing_requested = true;
-            h->hearing_concluded = false;
-        } else if (strcmp(type, "hearing_report") == 0) {
-            h->hearing_concluded = true;
-        }
-    }
+    if (c->flags == NULL || c->flags[0] == '\0')
+        return 0;
+    flags = json_loads(c->flags, 0, NULL);
+    if (flags == NULL)
+        return SX_FAIL(err, SX_E_INTERNAL, "case-flags-unreadable", "案件状态数据无法读取", NULL,
+                       NULL, "案件 %lld", (long long)c->id);
+    wf = json_object_get(flags, "wf");
+    h->resume_to = sx_arena_strdup(ctx->arena, jstr(wf, "resume_to") != NULL ? jstr(wf, "resume_to") : "");
+    if (h->resume_to != NULL && h->resume_to[0] == '\0')
+        h->resume_to = NULL;
+    if (jstr(wf, "notice_date") != NULL)
+        h->notice_date = sx_arena_strdup(ctx->arena, jstr(wf, "notice_date"));
+    h->notice_period = (int)json_integer_value(json_object_get(wf, "notice_period"));
+    h->waived = json_is_true(json_object_get(wf, "waived"));
+    h->hearing_requested = json_is_true(json_object_get(wf, "hearing_requested"));
+    h->hearing_concluded = json_is_true(json_object_get(wf, "hearing_concluded"));
+    json_decref(flags);
     return 0;
+}
+
+/* Move the derived facts past one more record (the same rules the gates read). */
+static void history_apply(struct history *h, const struct wf_def *def, const char *type,
+                          const json_t *body, const char *state_before, const char *state_after,
+                          struct sx_arena *arena)
+{
+    const struct wf_state *after = wf_state_find(def, state_after);
+    const struct wf_state *before = wf_state_find(def, state_before);
+    if (after != NULL && after->suspended && (before == NULL || !before->suspended))
+        h->resume_to = sx_arena_strdup(arena, state_before);
+    else if (after != NULL && !after->suspended)
+        h->resume_to = NULL;
+    if (strcmp(type, "prior_notice") == 0) {
+        h->notice_date = sx_arena_strdup(arena, jstr(body, "issued_on"));
+        h->notice_period = (int)json_integer_value(json_object_get(body, "period_days"));
+        h->waived = false; /* a new notice opens a new period */
+    } else if (strcmp(type, "statement") == 0 && json_is_true(json_object_get(body, "waived"))) {
+        h->waived = true;
+    } else if (strcmp(type, "hearing_request") == 0) {
+        h->hearing_requested = true;
+        h->hearing_concluded = false;
+    } else if (strcmp(type, "hearing_report") == 0) {
+        h->hearing_concluded = true;
+    }
+}
+
+/* c->flags with its "wf" member replaced by h, as compact sorted JSON in arena. */
+static int history_store(struct app_ctx *ctx, struct st_case *c, const struct history *h,
+                         struct sx_err *err)
+{
+    json_t *flags = c->flags != NULL ? json_loads(c->flags, 0, NULL) : NULL;
+    json_t *wf = json_pack("{sb sb sb si}", "waived", h->waived, "hearing_requested",
+                           h->hearing_requested, "hearing_concluded", h->hearing_concluded,
+                           "notice_period", h->notice_period);
+    char *text = NULL;
+    if (flags == NULL)
+        flags = json_object();
+    if (flags == NULL || wf == NULL) {
+        json_decref(flags);
+        json_decref(wf);
+        return fail_nomem(err);
+    }
+    if (h->resume_to != NULL)
+        json_object_set_new(wf, "resume_to", json_string(h->resume_to));
+    if (h->notice_date != NULL)
+        json_object_set_new(wf, "notice_date", json_string(h->notice_date));
+    json_object_set_new(flags, "wf", wf);
+    text = json_dumps(flags, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(flags);
+    if (text == NULL)
+        return fail_nomem(err);
+    c->flags = sx_arena_strdup(ctx->arena, text);
+    free(text);
+    return c->flags != NULL ? 0 : fail_nomem(err);
 }
 
 /* Last day the party may state, defend or ask for a hearing (行政处罚法 第六十四条、第八十五条). */
@@ -518,7 +567,6 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
                        const json_t *body, struct wf_facts *f, struct sx_err *err)
 {
     struct history h;
-    struct wf_pos pos;
     struct st_user *officers = NULL;
     size_t n_officers = 0;
     const char **roles;
@@ -543,13 +591,11 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     f->actor_org_is_ancestor = ancestor != 0;
     f->date = date;
     f->case_number = c->number;
-    rc = load_history(ctx, c->id, &h, err);
-    if (rc == 0)
-        rc = wf_replay(def, h.actions, h.n, &pos, err);
+    rc = load_history(ctx, c, &h, err);
     if (rc != 0)
         return rc;
     f->state = c->state;
-    f->resume_to = pos.resume_to;
+    f->resume_to = h.resume_to;
     rc = statement_deadline(ctx, &h, &f->statement_deadline, err);
     if (rc != 0)
         return rc;
@@ -720,10 +766,18 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         rc = append_record(ctx, case_id, action->record_type, action->key, at, actor->user_id,
                            corrects, body, &out->record, err);
     if (rc == 0) {
+        struct history h;
+        const char *before = c.state;
         if (to != NULL)
             c.state = to;
         project_amounts(&c, body);
-        rc = st_case_update_projection(ctx->db, &c, err);
+        rc = load_history(ctx, &c, &h, err);
+        if (rc == 0) {
+            history_apply(&h, def, action->record_type, body, before, c.state, ctx->arena);
+            rc = history_store(ctx, &c, &h, err);
+        }
+        if (rc == 0)
+            rc = st_case_update_projection(ctx->db, &c, err);
     }
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
@@ -771,8 +825,24 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
 
 /* ---- reading ---- */
 
+static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                     int with_next, struct app_case_view *out, struct sx_err *err);
+
 int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                   int with_next, struct app_case_view *out, struct sx_err *err)
+{
+    /* one snapshot for all the reads (and, on SQLite, one lock instead of one per statement) */
+    int own_tx = !st_in_tx(ctx->db);
+    int rc = own_tx ? st_begin_read(ctx->db, err) : 0;
+    if (rc == 0)
+        rc = case_view(ctx, actor, case_id, with_next, out, err);
+    if (own_tx)
+        (void)st_rollback(ctx->db, NULL);
+    return rc;
+}
+
+static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
+                     int with_next, struct app_case_view *out, struct sx_err *err)
 {
     const struct wf_def *def;
     const struct wf_state *st;
