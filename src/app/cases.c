@@ -875,26 +875,23 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     if (rc != 0)
         return rc;
     size_t cap = wf_action_count(def);
-    struct wf_verdict *v = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*v));
-    size_t n = 0;
     out->next = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*out->next));
-    if (v == NULL || out->next == NULL)
+    if (out->next == NULL)
         return fail_nomem(err);
-    rc = wf_allowed_actions(def, &facts, v, cap, &n);
-    if (rc != 0)
-        return SX_FAIL(err, rc, "workflow-error", "流程计算失败", WF_SOURCE, NULL, "case %lld",
-                       (long long)case_id);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < cap; i++) {
+        const struct wf_action *a = wf_action_at(def, i);
+        const char *to = NULL;
+        struct sx_err blocked;
         /* actions the state does not allow at all are not "next"; gate refusals are shown */
-        if (v[i].rc == SX_E_CONFLICT)
+        if (!wf_action_from(def, a, out->c.state))
             continue;
         struct app_next *x = &out->next[out->n_next++];
-        x->key = v[i].action->key;
-        x->name_zh = v[i].action->name_zh;
-        x->allowed = v[i].rc == 0;
+        x->key = a->key;
+        x->name_zh = a->name_zh;
+        x->allowed = wf_check(def, &facts, a->key, &to, &blocked) == 0;
         if (!x->allowed) {
-            x->blocked_title = sx_arena_strdup(ctx->arena, v[i].err.title);
-            x->blocked_source = sx_arena_strdup(ctx->arena, v[i].err.source);
+            x->blocked_title = sx_arena_strdup(ctx->arena, blocked.title);
+            x->blocked_source = sx_arena_strdup(ctx->arena, blocked.source);
         }
     }
     return 0;

@@ -129,8 +129,17 @@ int sx_buf_printf(struct sx_buf *b, const char *fmt, ...)
 int sx_buf_put_json_str(struct sx_buf *b, const char *s)
 {
     size_t start = b->len;
+    const unsigned char *p = (const unsigned char *)s;
     int rc = sx_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; rc == 0 && *p != '\0'; p++) {
+    while (rc == 0 && *p != '\0') {
+        /* copy the longest run that needs no escape in one append */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            rc = sx_buf_append(b, run, (size_t)(p - run));
+        if (rc != 0 || *p == '\0')
+            break;
         switch (*p) {
         case '"':
             rc = sx_buf_puts(b, "\\\"");
@@ -148,11 +157,9 @@ int sx_buf_put_json_str(struct sx_buf *b, const char *s)
             rc = sx_buf_puts(b, "\\t");
             break;
         default:
-            if (*p < 0x20)
-                rc = sx_buf_printf(b, "\\u%04x", *p);
-            else
-                rc = sx_buf_putc(b, (char)*p);
+            rc = sx_buf_printf(b, "\\u%04x", *p);
         }
+        p++;
     }
     if (rc == 0)
         rc = sx_buf_putc(b, '"');

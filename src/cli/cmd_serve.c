@@ -99,6 +99,7 @@ int cli_serve(int argc, char **argv)
         .worker_fini = api_worker_fini,
         .authenticate = api_authenticate,
         .health = api_health,
+        .metrics = api_metrics,
     };
     printf("三项 Sanxiang 已启动: http://%s/  （数据库 %s；Ctrl-C 停止）\n", cfg.listen, common.db);
     fflush(stdout);

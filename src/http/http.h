@@ -129,6 +129,8 @@ struct http_app {
     int (*authenticate)(struct http_req *r, unsigned flags, struct sx_err *err);
     /* Optional readiness check for GET /healthz (e.g. DB ping); failure → 503. */
     int (*health)(struct http_req *r, struct sx_err *err);
+    /* Optional: append the app's own metrics (Prometheus text) to out for GET /metrics. */
+    int (*metrics)(struct http_req *r, struct sx_buf *out);
 };
 
 struct http_config {

@@ -30,7 +30,8 @@ int http_builtin_metrics(struct http_req *r, struct sx_err *err)
     struct http_server *s = r->_w->srv;
     struct sx_buf *out = &r->_w->out;
     sx_buf_reset(out);
-    if (http_metrics_render(s->metrics, s->nworkers, s->app.routes, s->app.nroutes, out) != 0)
+    if (http_metrics_render(s->metrics, s->nworkers, s->app.routes, s->app.nroutes, out) != 0 ||
+        (s->app.metrics != NULL && s->app.metrics(r, out) != 0))
         return SX_FAIL(err, SX_E_NOMEM, "no-memory", "服务器内部错误", "", "", "指标输出失败");
     return http_send_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", out->data, out->len,
                          err);

@@ -671,6 +671,16 @@ def numbering_concurrency(port, args, cli):
             t.join()
         st, body, _ = o.request("GET", f"/api/v1/cases/{cid}/verify")
         tap(not errs and body["intact"] and body["records"] == 22, "20 concurrent appends: chain intact", (errs, body))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        conn.close()
+        jobs = [float(l.split()[-1]) for l in text.splitlines() if l.startswith("sanxiang_writer_jobs_total")]
+        groups = [float(l.split()[-1]) for l in text.splitlines() if l.startswith("sanxiang_writer_groups_total")]
+        tap(jobs and groups and jobs[0] >= 10 and 0 < groups[0] <= jobs[0],
+            "/metrics exports the group-commit writer's groups and jobs", (jobs, groups))
+        tap('sanxiang_rows{table="records"}' in text and "sanxiang_http_requests_total{" in text,
+            "/metrics has request counters and table sizes", text[:400])
     finally:
         rc, err = s2.stop()
         tap(rc == 0, "second server stops cleanly on SIGTERM",

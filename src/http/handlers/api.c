@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/identity.h"
+#include "app/writer.h"
 #include "sx_log.h"
 
 #define SESSION_COOKIE "sx_session"
@@ -107,6 +108,45 @@ int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err)
 int api_health(struct http_req *r, struct sx_err *err)
 {
     return st_schema_check(api_ctx(r)->db, err);
+}
+
+int api_metrics(struct http_req *r, struct sx_buf *out)
+{
+    const struct api_app *api = r->app;
+    struct app_ctx *ctx = api_ctx(r);
+    struct st_counts counts;
+    struct sx_err err;
+    uint64_t groups = 0;
+    uint64_t jobs = 0;
+    int rc = 0;
+    if (api->writer != NULL) {
+        app_writer_stats(api->writer, &groups, &jobs);
+        rc = sx_buf_printf(out,
+                           "# HELP sanxiang_writer_groups_total Transactions committed by the "
+                           "group-commit writer.\n"
+                           "# TYPE sanxiang_writer_groups_total counter\n"
+                           "sanxiang_writer_groups_total %llu\n"
+                           "# HELP sanxiang_writer_jobs_total Writes (record appends) run by the "
+                           "group-commit writer.\n"
+                           "# TYPE sanxiang_writer_jobs_total counter\n"
+                           "sanxiang_writer_jobs_total %llu\n",
+                           (unsigned long long)groups, (unsigned long long)jobs);
+    }
+    sx_err_clear(&err);
+    if (rc == 0 && st_counts(ctx->db, app_now(ctx), &counts, &err) == 0)
+        rc = sx_buf_printf(out,
+                           "# HELP sanxiang_rows Rows in the main tables.\n"
+                           "# TYPE sanxiang_rows gauge\n"
+                           "sanxiang_rows{table=\"orgs\"} %lld\n"
+                           "sanxiang_rows{table=\"users\"} %lld\n"
+                           "sanxiang_rows{table=\"cases\"} %lld\n"
+                           "sanxiang_rows{table=\"records\"} %lld\n"
+                           "sanxiang_rows{table=\"audit_log\"} %lld\n"
+                           "sanxiang_sessions_active %lld\n",
+                           (long long)counts.orgs, (long long)counts.users,
+                           (long long)counts.cases, (long long)counts.records,
+                           (long long)counts.audit_entries, (long long)counts.sessions_active);
+    return rc;
 }
 
 int api_done(struct http_req *r, int rc, struct sx_err *err)

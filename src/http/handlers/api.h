@@ -38,6 +38,7 @@ int api_worker_init(void *app, unsigned worker_index, void **worker_state, struc
 void api_worker_fini(void *app, void *worker_state);
 int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err);
 int api_health(struct http_req *r, struct sx_err *err);
+int api_metrics(struct http_req *r, struct sx_buf *out);
 
 /* This worker's app context, bound to the request's arena. */
 struct app_ctx *api_ctx(struct http_req *r);
@@ -86,5 +87,7 @@ int api_cases_get(struct http_req *r, struct sx_err *err);
 int api_records_list(struct http_req *r, struct sx_err *err);
 int api_records_append(struct http_req *r, struct sx_err *err);
 int api_case_verify(struct http_req *r, struct sx_err *err);
+int api_review_scope(struct http_req *r, struct sx_err *err);
+int api_policy_get(struct http_req *r, struct sx_err *err);
 
 #endif

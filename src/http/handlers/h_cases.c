@@ -6,66 +6,128 @@
 #include "app/verify.h"
 #include "app/writer.h"
 #include "core/wf.h"
+#include "jw.h"
 
-static json_t *party_json(const struct st_party *p)
+/* Largest JSON a case page or record list may become. */
+#define CASE_JSON_MAX (32u << 20)
+
+static void party_write(struct jw *w, const struct st_party *p)
 {
-    return json_pack("{sI ss ss so so so so so}", "id", (json_int_t)p->id, "kind", p->kind, "name",
-                     p->name, "id_number", api_str(p->id_number), "uscc", api_str(p->uscc),
-                     "legal_rep", api_str(p->legal_rep), "address", api_str(p->address), "phone",
-                     api_str(p->phone));
+    jw_obj(w, NULL);
+    jw_int(w, "id", p->id);
+    jw_str(w, "kind", p->kind);
+    jw_str(w, "name", p->name);
+    jw_str(w, "id_number", p->id_number);
+    jw_str(w, "uscc", p->uscc);
+    jw_str(w, "legal_rep", p->legal_rep);
+    jw_str(w, "address", p->address);
+    jw_str(w, "phone", p->phone);
+    jw_end_obj(w);
 }
 
-static json_t *case_summary_json(const struct st_case *c)
+static void officer_write(struct jw *w, const struct st_user *u)
 {
-    return json_pack("{sI sI ss so ss so so ss sI}", "id", (json_int_t)c->id, "org_id",
-                     (json_int_t)c->org_id, "kind", c->kind, "number", api_str(c->number), "state",
-                     c->state, "source", api_str(c->source), "cause", api_str(c->cause),
-                     "created_at", c->created_at, "record_count", (json_int_t)c->record_count);
+    jw_obj(w, NULL);
+    jw_int(w, "id", u->id);
+    jw_int(w, "org_id", u->org_id);
+    jw_str(w, "username", u->username);
+    jw_str(w, "display_name", u->display_name);
+    jw_str(w, "roles", u->roles);
+    jw_str(w, "cert_no", u->cert_no);
+    jw_str(w, "cert_valid_from", u->cert_valid_from);
+    jw_str(w, "cert_valid_to", u->cert_valid_to);
+    jw_str(w, "post", u->post);
+    jw_bool(w, "disabled", u->disabled != 0);
+    jw_end_obj(w);
 }
 
-static json_t *case_view_json(const struct app_case_view *v)
+/* The members a case list row and a case page share. */
+static void case_summary_members(struct jw *w, const struct st_case *c)
 {
-    json_t *o = case_summary_json(&v->c);
-    json_t *parties = json_array();
-    json_t *officers = json_array();
-    json_t *next = json_array();
+    jw_int(w, "id", c->id);
+    jw_int(w, "org_id", c->org_id);
+    jw_str(w, "kind", c->kind);
+    jw_str(w, "number", c->number);
+    jw_str(w, "state", c->state);
+    jw_str(w, "source", c->source);
+    jw_str(w, "cause", c->cause);
+    jw_str(w, "created_at", c->created_at);
+    jw_int(w, "record_count", c->record_count);
+}
+
+static void case_view_write(struct jw *w, const struct app_case_view *v)
+{
+    jw_obj(w, NULL);
+    case_summary_members(w, &v->c);
+    jw_str(w, "state_name_zh", v->state_name_zh);
+    jw_str(w, "summary", v->c.summary);
+    jw_obj(w, "amounts");
+    jw_int(w, "fine_fen", v->c.fine_fen);
+    jw_int(w, "confiscation_fen", v->c.confiscation_fen);
+    jw_int(w, "fund_recovery_fen", v->c.fund_recovery_fen);
+    jw_int(w, "payment_refusal_fen", v->c.payment_refusal_fen);
+    jw_end_obj(w);
+    jw_str(w, "head_hash", v->c.head_hash);
+    jw_arr(w, "parties");
     for (size_t i = 0; i < v->n_parties; i++)
-        json_array_append_new(parties, party_json(&v->parties[i]));
+        party_write(w, &v->parties[i]);
+    jw_end_arr(w);
+    jw_arr(w, "officers");
     for (size_t i = 0; i < v->n_officers; i++)
-        json_array_append_new(officers, api_user_json(&v->officers[i]));
+        officer_write(w, &v->officers[i]);
+    jw_end_arr(w);
+    jw_arr(w, "next_actions");
     for (size_t i = 0; i < v->n_next; i++) {
         const struct app_next *x = &v->next[i];
-        json_t *n = json_pack("{ss ss sb}", "action", x->key, "name_zh", x->name_zh, "allowed",
-                              x->allowed != 0);
-        if (!x->allowed)
-            json_object_set_new(n, "blocked",
-                                json_pack("{ss ss}", "title", x->blocked_title, "source",
-                                          x->blocked_source != NULL ? x->blocked_source : ""));
-        json_array_append_new(next, n);
+        jw_obj(w, NULL);
+        jw_str(w, "action", x->key);
+        jw_str(w, "name_zh", x->name_zh);
+        jw_bool(w, "allowed", x->allowed != 0);
+        if (!x->allowed) {
+            jw_obj(w, "blocked");
+            jw_str(w, "title", x->blocked_title);
+            jw_str(w, "source", x->blocked_source != NULL ? x->blocked_source : "");
+            jw_end_obj(w);
+        }
+        jw_end_obj(w);
     }
-    json_object_set_new(o, "state_name_zh", json_string(v->state_name_zh));
-    json_object_set_new(o, "summary", api_str(v->c.summary));
-    json_object_set_new(o, "amounts",
-                        json_pack("{sI sI sI sI}", "fine_fen", (json_int_t)v->c.fine_fen,
-                                  "confiscation_fen", (json_int_t)v->c.confiscation_fen,
-                                  "fund_recovery_fen", (json_int_t)v->c.fund_recovery_fen,
-                                  "payment_refusal_fen", (json_int_t)v->c.payment_refusal_fen));
-    json_object_set_new(o, "head_hash", json_string(v->c.head_hash));
-    json_object_set_new(o, "parties", parties);
-    json_object_set_new(o, "officers", officers);
-    json_object_set_new(o, "next_actions", next);
-    return o;
+    jw_end_arr(w);
+    jw_end_obj(w);
 }
 
-static json_t *record_json(const struct st_record *r)
+/* A record with its stored canonical body copied in as is. */
+static void record_write(struct jw *w, const char *key, const struct st_record *r)
 {
-    json_t *body = json_loads(r->body, 0, NULL);
-    return json_pack("{sI sI sI ss ss ss ss sI so so ss ss}", "id", (json_int_t)r->id, "case_id",
-                     (json_int_t)r->case_id, "seq", (json_int_t)r->seq, "type", r->type, "action",
-                     r->action, "at", r->at, "recorded_at", r->recorded_at, "actor_id",
-                     (json_int_t)r->actor_id, "corrects",
-                     r->corrects != 0 ? json_integer(r->corrects) : json_null(), "body",
-                     body != NULL ? body : json_null(), "prev_hash", r->prev_hash, "hash", r->hash);
+    jw_obj(w, key);
+    jw_int(w, "id", r->id);
+    jw_int(w, "case_id", r->case_id);
+    jw_int(w, "seq", r->seq);
+    jw_str(w, "type", r->type);
+    jw_str(w, "action", r->action);
+    jw_str(w, "at", r->at);
+    jw_str(w, "recorded_at", r->recorded_at);
+    jw_int(w, "actor_id", r->actor_id);
+    if (r->corrects != 0)
+        jw_int(w, "corrects", r->corrects);
+    else
+        jw_null(w, "corrects");
+    jw_raw(w, "body", r->body);
+    jw_str(w, "prev_hash", r->prev_hash);
+    jw_str(w, "hash", r->hash);
+    jw_end_obj(w);
+}
+
+/* Send what w wrote (or a 500 if the buffer overflowed) and free the buffer. */
+static int send_written(struct http_req *r, int status, struct jw *w, struct sx_err *err)
+{
+    int rc;
+    if (w->rc != 0)
+        rc = SX_FAIL(err, w->rc, "response-too-big", "响应过大", NULL, NULL, "JSON 输出失败");
+    else
+        rc = http_send_raw(r, status, "application/json; charset=utf-8", w->b->data, w->b->len,
+                           err);
+    sx_buf_free(w->b);
+    return rc;
 }
 
 int api_cases_list(struct http_req *r, struct sx_err *err)
@@ -78,7 +140,6 @@ int api_cases_list(struct http_req *r, struct sx_err *err)
     int more = 0;
     int64_t *scope = NULL;
     size_t n_scope = 0;
-    json_t *items;
     memset(&f, 0, sizeof(f));
     int rc = http_page_parse(r, &page, err);
     if (rc == 0)
@@ -98,10 +159,38 @@ int api_cases_list(struct http_req *r, struct sx_err *err)
     }
     if (rc != 0)
         return api_done(r, rc, err);
-    items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, case_summary_json(&cases[i]));
-    return api_send_page(r, items, more, n > 0 ? cases[n - 1].id : 0, err);
+    struct sx_buf buf;
+    struct jw w;
+    char cursor[HTTP_CURSOR_LEN + 1];
+    sx_buf_init(&buf, CASE_JSON_MAX);
+    jw_init(&w, &buf);
+    jw_obj(&w, NULL);
+    jw_arr(&w, "items");
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(&w, NULL);
+        case_summary_members(&w, &cases[i]);
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    if (more && n > 0) {
+        http_cursor_encode(cases[n - 1].id, cursor);
+        jw_str(&w, "next_cursor", cursor);
+    } else {
+        jw_null(&w, "next_cursor");
+    }
+    jw_end_obj(&w);
+    return send_written(r, 200, &w, err);
+}
+
+static int send_case_view(struct http_req *r, int status, const struct app_case_view *v,
+                          struct sx_err *err)
+{
+    struct sx_buf buf;
+    struct jw w;
+    sx_buf_init(&buf, CASE_JSON_MAX);
+    jw_init(&w, &buf);
+    case_view_write(&w, v);
+    return send_written(r, status, &w, err);
 }
 
 static const struct http_field case_fields[] = {
@@ -160,7 +249,7 @@ int api_cases_create(struct http_req *r, struct sx_err *err)
         rc = app_case_view(ctx, api_principal(r), id, 1, &v, err);
     if (rc != 0)
         return api_done(r, rc, err);
-    return http_send_json(r, 201, case_view_json(&v), err);
+    return send_case_view(r, 201, &v, err);
 }
 
 int api_cases_get(struct http_req *r, struct sx_err *err)
@@ -172,7 +261,7 @@ int api_cases_get(struct http_req *r, struct sx_err *err)
         rc = app_case_view(api_ctx(r), api_principal(r), id, 1, &v, err);
     if (rc != 0)
         return api_done(r, rc, err);
-    return http_send_json(r, 200, case_view_json(&v), err);
+    return send_case_view(r, 200, &v, err);
 }
 
 int api_records_list(struct http_req *r, struct sx_err *err)
@@ -182,7 +271,6 @@ int api_records_list(struct http_req *r, struct sx_err *err)
     struct st_record *recs = NULL;
     size_t n = 0;
     int64_t id = 0;
-    json_t *items;
     int rc = http_param_id(r, "id", &id, err);
     if (rc == 0)
         rc = app_case_view(ctx, api_principal(r), id, 0, &v, err);
@@ -190,10 +278,17 @@ int api_records_list(struct http_req *r, struct sx_err *err)
         rc = st_record_list(ctx->db, id, r->arena, &recs, &n, err);
     if (rc != 0)
         return api_done(r, rc, err);
-    items = json_array();
+    struct sx_buf buf;
+    struct jw w;
+    sx_buf_init(&buf, CASE_JSON_MAX);
+    jw_init(&w, &buf);
+    jw_obj(&w, NULL);
+    jw_arr(&w, "items");
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, record_json(&recs[i]));
-    return http_send_json(r, 200, json_pack("{so}", "items", items), err);
+        record_write(&w, NULL, &recs[i]);
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    return send_written(r, 200, &w, err);
 }
 
 static const struct http_field step_fields[] = {
@@ -206,9 +301,16 @@ static const struct http_field step_fields[] = {
 static int send_step_result(struct http_req *r, const struct app_step_result *res,
                             struct sx_err *err)
 {
-    json_t *out = json_pack("{so ss so}", "record", record_json(&res->record), "state", res->state,
-                            "number", api_str(res->number));
-    return http_send_json(r, 201, out, err);
+    struct sx_buf buf;
+    struct jw w;
+    sx_buf_init(&buf, CASE_JSON_MAX);
+    jw_init(&w, &buf);
+    jw_obj(&w, NULL);
+    record_write(&w, "record", &res->record);
+    jw_str(&w, "state", res->state);
+    jw_str(&w, "number", res->number);
+    jw_end_obj(&w);
+    return send_written(r, 201, &w, err);
 }
 
 /* A step waiting for the group commit; lives in the deferred request's arena. */
