@@ -447,6 +447,15 @@ struct history {
     bool waived;
     bool hearing_requested;
     bool hearing_concluded;
+    /* legal review (云南 附件3; 湖北 附件3) */
+    bool review_pending;      /* submitted, no opinion yet */
+    int64_t review_reviewer;  /* the reviewer the submission named */
+    const char *review_opinion; /* latest opinion or re-review opinion; NULL: none */
+    const char *review_opinion_on;
+    bool re_review_used;    /* the one re-review of the current opinion was asked for */
+    bool re_review_pending; /* asked for, not answered yet */
+    bool review_resolved;   /* the head decided by collective discussion after a re-review */
+    json_t *participants;   /* user ids who acted on the case outside the review (borrowed) */
 };
 
 static int load_history(struct app_ctx *ctx, const struct st_case *c, struct history *h,
@@ -471,8 +480,45 @@ static int load_history(struct app_ctx *ctx, const struct st_case *c, struct his
     h->waived = json_is_true(json_object_get(wf, "waived"));
     h->hearing_requested = json_is_true(json_object_get(wf, "hearing_requested"));
     h->hearing_concluded = json_is_true(json_object_get(wf, "hearing_concluded"));
+    h->review_pending = json_is_true(json_object_get(wf, "review_pending"));
+    h->review_reviewer = (int64_t)json_integer_value(json_object_get(wf, "review_reviewer"));
+    if (jstr(wf, "review_opinion") != NULL)
+        h->review_opinion = sx_arena_strdup(ctx->arena, jstr(wf, "review_opinion"));
+    if (jstr(wf, "review_opinion_on") != NULL)
+        h->review_opinion_on = sx_arena_strdup(ctx->arena, jstr(wf, "review_opinion_on"));
+    h->re_review_used = json_is_true(json_object_get(wf, "re_review_used"));
+    h->re_review_pending = json_is_true(json_object_get(wf, "re_review_pending"));
+    h->review_resolved = json_is_true(json_object_get(wf, "review_resolved"));
+    h->participants = json_deep_copy(json_object_get(wf, "participants"));
+    if (h->participants == NULL)
+        h->participants = json_array();
     json_decref(flags);
     return 0;
+}
+
+static void history_free(struct history *h)
+{
+    json_decref(h->participants);
+    h->participants = NULL;
+}
+
+static bool participated(const struct history *h, int64_t user_id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(h->participants, i, v)
+    {
+        if (json_integer_value(v) == user_id)
+            return true;
+    }
+    return false;
+}
+
+static bool is_review_type(const char *type)
+{
+    return strcmp(type, "legal_review_request") == 0 ||
+           strcmp(type, "legal_review_opinion") == 0 || strcmp(type, "re_review_request") == 0 ||
+           strcmp(type, "re_review_opinion") == 0;
 }
 
 /* Move the derived facts past one more record (the same rules the gates read). */
@@ -497,7 +543,36 @@ static void history_apply(struct history *h, const struct wf_def *def, const cha
         h->hearing_concluded = false;
     } else if (strcmp(type, "hearing_report") == 0) {
         h->hearing_concluded = true;
+    } else if (strcmp(type, "legal_review_request") == 0) {
+        /* a (re)submission opens a new review cycle */
+        h->review_pending = true;
+        h->review_reviewer = (int64_t)json_integer_value(json_array_get(json_object_get(body, "reviewer"), 0));
+        h->review_opinion = NULL;
+        h->review_opinion_on = NULL;
+        h->re_review_used = false;
+        h->re_review_pending = false;
+        h->review_resolved = false;
+    } else if (strcmp(type, "legal_review_opinion") == 0 || strcmp(type, "re_review_opinion") == 0) {
+        h->review_pending = false;
+        h->re_review_pending = false;
+        h->review_opinion = sx_arena_strdup(arena, jstr(body, "opinion"));
+        h->review_opinion_on = sx_arena_strdup(arena, jstr(body, "reviewed_on"));
+    } else if (strcmp(type, "re_review_request") == 0) {
+        h->re_review_used = true;
+        h->re_review_pending = true;
+    } else if (strcmp(type, "collective_discussion") == 0 && h->re_review_used &&
+               !h->re_review_pending && jstr(body, "review_resolution") != NULL &&
+               strcmp(jstr(body, "review_resolution"), "proceed") == 0) {
+        h->review_resolved = true;
     }
+}
+
+/* Remember who took part in the case outside the legal review (湖北 附件3 第六条). */
+static void history_note_actor(struct history *h, const char *type, int64_t actor)
+{
+    if (is_review_type(type) || actor <= 0 || participated(h, actor))
+        return;
+    json_array_append_new(h->participants, json_integer(actor));
 }
 
 /* c->flags with its "wf" member replaced by h, as compact sorted JSON in arena. */
@@ -520,6 +595,16 @@ static int history_store(struct app_ctx *ctx, struct st_case *c, const struct hi
         json_object_set_new(wf, "resume_to", json_string(h->resume_to));
     if (h->notice_date != NULL)
         json_object_set_new(wf, "notice_date", json_string(h->notice_date));
+    json_object_set_new(wf, "review_pending", json_boolean(h->review_pending));
+    json_object_set_new(wf, "review_reviewer", json_integer(h->review_reviewer));
+    if (h->review_opinion != NULL)
+        json_object_set_new(wf, "review_opinion", json_string(h->review_opinion));
+    if (h->review_opinion_on != NULL)
+        json_object_set_new(wf, "review_opinion_on", json_string(h->review_opinion_on));
+    json_object_set_new(wf, "re_review_used", json_boolean(h->re_review_used));
+    json_object_set_new(wf, "re_review_pending", json_boolean(h->re_review_pending));
+    json_object_set_new(wf, "review_resolved", json_boolean(h->review_resolved));
+    json_object_set_new(wf, "participants", json_incref(h->participants));
     json_object_set_new(flags, "wf", wf);
     text = json_dumps(flags, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(flags);
@@ -564,7 +649,8 @@ static const char *const role_keys[] = {"officer",   "reviewer",   "head", "publ
 
 static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
                        const struct wf_def *def, const struct st_case *c, const char *date,
-                       const json_t *body, struct wf_facts *f, struct sx_err *err)
+                       const json_t *body, struct wf_facts *f, struct history *hout,
+                       struct st_user **officers_out, size_t *n_officers_out, struct sx_err *err)
 {
     struct history h;
     struct st_user *officers = NULL;
@@ -594,6 +680,7 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     rc = load_history(ctx, c, &h, err);
     if (rc != 0)
         return rc;
+    *hout = h; /* the caller frees it, also on error */
     f->state = c->state;
     f->resume_to = h.resume_to;
     rc = statement_deadline(ctx, &h, &f->statement_deadline, err);
@@ -608,6 +695,8 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     rc = st_case_officer_list(ctx->db, c->id, ctx->arena, &officers, &n_officers, err);
     if (rc != 0)
         return rc;
+    *officers_out = officers;
+    *n_officers_out = n_officers;
     const json_t *ids = json_object_get(body, "officers");
     size_t n_ids = json_array_size(ids);
     struct wf_officer *wo = sx_arena_alloc(ctx->arena, (n_ids + 1) * sizeof(*wo));
@@ -629,6 +718,138 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     }
     f->officers = wo;
     f->n_officers = n_ids;
+    return 0;
+}
+
+/* ---- legal review (云南 附件3; 湖北 附件3) ---- */
+
+#define SRC_CONFLICT "湖北 附件3 第六条 (HB-3-06)"
+#define SRC_REVIEW_ORDER "云南 附件3 第七条、第十一条 (YN-3-07, YN-3-11)"
+#define SRC_RE_REVIEW "云南 附件3 第十四条 (YN-3-14); 湖北 附件3 第十八条 (HB-3-18)"
+
+/* A reviewer may not review a case they took part in (湖北 附件3 第六条). */
+static int check_not_involved(struct app_ctx *ctx, const struct history *h,
+                              const struct st_user *officers, size_t n_officers, int64_t user_id,
+                              struct sx_err *err)
+{
+    struct st_user u;
+    unsigned roles = 0;
+    int rc;
+    for (size_t i = 0; i < n_officers; i++) {
+        if (officers[i].id == user_id)
+            return SX_FAIL(err, SX_E_GATE, "reviewer-involved", "审核人员不得审核其参与办理的案件",
+                           SRC_CONFLICT, "reviewer", "用户 %lld 是本案承办人员",
+                           (long long)user_id);
+    }
+    if (participated(h, user_id))
+        return SX_FAIL(err, SX_E_GATE, "reviewer-involved", "审核人员不得审核其参与办理的案件",
+                       SRC_CONFLICT, "reviewer", "用户 %lld 参与过本案的办理（有其办案记录）",
+                       (long long)user_id);
+    rc = st_user_get(ctx->db, user_id, ctx->arena, &u, err);
+    if (rc == SX_E_NOTFOUND)
+        return SX_FAIL(err, SX_E_INVALID, "unknown-reviewer", "审核人员不存在", NULL, "reviewer",
+                       "用户 %lld 不存在", (long long)user_id);
+    if (rc == 0)
+        rc = app_roles_parse(u.roles, &roles, err);
+    if (rc != 0)
+        return rc;
+    if (u.disabled || (roles & APP_ROLE_REVIEWER) == 0)
+        return SX_FAIL(err, SX_E_INVALID, "not-a-reviewer", "指定的人员不是法制审核人员",
+                       SRC_REVIEW_ORDER, "reviewer", "用户 %lld 没有法制审核角色或已停用",
+                       (long long)user_id);
+    return 0;
+}
+
+static int64_t first_user(const json_t *body, const char *field)
+{
+    return (int64_t)json_integer_value(json_array_get(json_object_get(body, field), 0));
+}
+
+/* Whether the policy of the case's org requires legal review of this decision. */
+static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
+                           const struct history *h, bool *required, struct sx_err *err);
+
+/*
+ * The order of the review loop and who may review, for the review record
+ * types; and the review facts of the legal_review_passed gate.
+ */
+static int review_rules(struct app_ctx *ctx, const struct st_case *c, const char *type,
+                        const struct app_principal *actor, const json_t *body, const char *date,
+                        const struct history *h, const struct st_user *officers,
+                        size_t n_officers, struct wf_facts *f, struct sx_err *err)
+{
+    int rc = 0;
+    f->review_passed = h->review_resolved ||
+                       (h->review_opinion != NULL && strcmp(h->review_opinion, "agree") == 0);
+    f->review_emergency = json_is_true(json_object_get(body, "emergency"));
+    rc = review_required(ctx, c, body, h, &f->review_required, err);
+    if (rc != 0)
+        return rc;
+    if (strcmp(type, "legal_review_request") == 0) {
+        if (h->review_pending)
+            return SX_FAIL(err, SX_E_CONFLICT, "review-pending", "已送法制审核，尚未出具审核意见",
+                           SRC_REVIEW_ORDER, "action", "待法制审核意见出具后方可再次送审");
+        if ((h->hearing_requested || h->hearing_concluded) &&
+            json_object_get(body, "hearing_transcript") == NULL)
+            return SX_FAIL(err, SX_E_INVALID, "review-material-missing", "送审材料不全",
+                           "云南 附件3 第八条 (YN-3-08)", "hearing_transcript",
+                           "经听证的，应当提交听证会笔录（hearing_transcript）");
+        return check_not_involved(ctx, h, officers, n_officers, first_user(body, "reviewer"),
+                                  err);
+    }
+    if (strcmp(type, "legal_review_opinion") == 0) {
+        if (!h->review_pending)
+            return SX_FAIL(err, SX_E_CONFLICT, "no-review-pending", "没有待审核的送审材料",
+                           SRC_REVIEW_ORDER, "action", "须先送法制审核，再出具审核意见");
+        if (actor->user_id != h->review_reviewer || first_user(body, "reviewer") != actor->user_id)
+            return SX_FAIL(err, SX_E_FORBIDDEN, "not-assigned-reviewer",
+                           "只有送审时指定的审核人员可以出具审核意见", SRC_REVIEW_ORDER,
+                           "reviewer", "本次送审指定的审核人员是用户 %lld",
+                           (long long)h->review_reviewer);
+        return check_not_involved(ctx, h, officers, n_officers, actor->user_id, err);
+    }
+    if (strcmp(type, "re_review_request") == 0) {
+        int32_t opinion_day = 0;
+        int32_t today = 0;
+        int32_t last = 0;
+        bool provisional = false;
+        if (h->review_opinion == NULL || h->review_pending)
+            return SX_FAIL(err, SX_E_CONFLICT, "no-opinion", "尚无可申请复核的法制审核意见",
+                           SRC_RE_REVIEW, "action", "收到法制审核意见书后方可申请复核");
+        if (h->re_review_used)
+            return SX_FAIL(err, SX_E_CONFLICT, "re-review-once", "复核只能申请一次", SRC_RE_REVIEW,
+                           "action", "对本次审核意见已申请过复核；仍有异议的，提请负责人集体讨论决定");
+        rc = cal_date_parse(h->review_opinion_on, &opinion_day, err);
+        if (rc == 0)
+            rc = cal_date_parse(date, &today, err);
+        if (rc == 0)
+            rc = cal_add_workdays(ctx->app->calendar, opinion_day, 2, true, &last, &provisional,
+                                  err);
+        if (rc != 0)
+            return rc;
+        if (today > last) {
+            char buf[CAL_DATE_BUFSZ];
+            return SX_FAIL(err, SX_E_GATE, "re-review-late", "申请复核的期限已过", SRC_RE_REVIEW,
+                           "action", "审核意见于 %s 出具，复核应在 2 个工作日内（至 %s）申请",
+                           h->review_opinion_on, cal_date_format(last, buf));
+        }
+        return 0;
+    }
+    if (strcmp(type, "re_review_opinion") == 0) {
+        if (!h->re_review_pending)
+            return SX_FAIL(err, SX_E_CONFLICT, "no-re-review-pending", "没有待复审的复核申请",
+                           SRC_RE_REVIEW, "action", "须先申请复核");
+        if (first_user(body, "reviewer") != actor->user_id)
+            return SX_FAIL(err, SX_E_FORBIDDEN, "not-assigned-reviewer", "复审意见须由复审人员本人出具",
+                           SRC_RE_REVIEW, "reviewer", "reviewer 须为当前用户");
+        return check_not_involved(ctx, h, officers, n_officers, actor->user_id, err);
+    }
+    if (strcmp(type, "collective_discussion") == 0 &&
+        json_object_get(body, "review_resolution") != NULL &&
+        (!h->re_review_used || h->re_review_pending || f->review_passed))
+        return SX_FAIL(err, SX_E_INVALID, "no-review-dispute", "没有需要负责人决定的审核争议",
+                       SRC_RE_REVIEW, "review_resolution",
+                       "复审后执法机构仍不同意复审意见的，方由负责人集体讨论决定");
     return 0;
 }
 
@@ -713,8 +934,12 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     time_t t;
     int64_t corrects = 0;
     json_t *body = NULL;
+    struct history h;
+    struct st_user *officers = NULL;
+    size_t n_officers = 0;
     int rc;
 
+    memset(&h, 0, sizeof(h));
     if (step->body == NULL || !json_is_object(step->body))
         return SX_FAIL(err, SX_E_INVALID, "invalid-body", "记录内容须为 JSON 对象", NULL, "body",
                        "body 须为对象");
@@ -739,7 +964,11 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     }
     rc = cat_validate_body(ctx->app->catalog, action->record_type, step->body, date, err);
     if (rc == 0)
-        rc = build_facts(ctx, actor, def, &c, date, step->body, &facts, err);
+        rc = build_facts(ctx, actor, def, &c, date, step->body, &facts, &h, &officers,
+                         &n_officers, err);
+    if (rc == 0)
+        rc = review_rules(ctx, &c, action->record_type, actor, step->body, date, &h, officers,
+                          n_officers, &facts, err);
     if (rc == 0)
         rc = wf_check(def, &facts, action->key, &to, err);
     if (rc == 0)
@@ -766,16 +995,13 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         rc = append_record(ctx, case_id, action->record_type, action->key, at, actor->user_id,
                            corrects, body, &out->record, err);
     if (rc == 0) {
-        struct history h;
         const char *before = c.state;
         if (to != NULL)
             c.state = to;
         project_amounts(&c, body);
-        rc = load_history(ctx, &c, &h, err);
-        if (rc == 0) {
-            history_apply(&h, def, action->record_type, body, before, c.state, ctx->arena);
-            rc = history_store(ctx, &c, &h, err);
-        }
+        history_apply(&h, def, action->record_type, body, before, c.state, ctx->arena);
+        history_note_actor(&h, action->record_type, actor->user_id);
+        rc = history_store(ctx, &c, &h, err);
         if (rc == 0)
             rc = st_case_update_projection(ctx->db, &c, err);
     }
@@ -786,6 +1012,7 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         out->number = c.number;
     }
 cleanup:
+    history_free(&h);
     json_decref(body);
     return rc;
 }
@@ -821,6 +1048,18 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->actor = *actor;
     sj->case_id = case_id;
     sj->step = *step;
+}
+
+static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
+                           const struct history *h, bool *required, struct sx_err *err)
+{
+    (void)ctx;
+    (void)c;
+    (void)body;
+    (void)h;
+    (void)err;
+    *required = false;
+    return 0;
 }
 
 /* ---- reading ---- */
@@ -870,8 +1109,17 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     for (size_t i = 0; i < out->n_officers; i++)
         json_array_append_new(ids, json_integer(out->officers[i].id));
     json_t *probe = json_pack("{so}", "officers", ids);
-    rc = build_facts(ctx, actor, def, &out->c, app_today(ctx), probe, &facts, err);
+    struct history h;
+    struct st_user *officers = NULL;
+    size_t n_officers = 0;
+    memset(&h, 0, sizeof(h));
+    rc = build_facts(ctx, actor, def, &out->c, app_today(ctx), probe, &facts, &h, &officers,
+                     &n_officers, err);
+    if (rc == 0)
+        rc = review_rules(ctx, &out->c, "", actor, probe, app_today(ctx), &h, officers,
+                          n_officers, &facts, err);
     json_decref(probe);
+    history_free(&h);
     if (rc != 0)
         return rc;
     size_t cap = wf_action_count(def);

@@ -1358,7 +1358,7 @@ static json_t *string_for(const struct bctx *b, const char *type, const struct c
     return expand(b, "{label}", f->label_zh);
 }
 
-static json_t *users_for(const struct bctx *b, const struct cat_field *f)
+static json_t *users_for(const struct bctx *b, const char *type, const struct cat_field *f)
 {
     const struct dcase *c = b->c;
     const char *n = f->name;
@@ -1370,7 +1370,8 @@ static json_t *users_for(const struct bctx *b, const struct cat_field *f)
         ids[k++] = c->off[1]->user_id;
     } else if (is(n, "approver") || is(n, "signer") || is(n, "chair") || is(n, "decided_by")) {
         ids[k++] = c->org->head.user_id;
-    } else if (is(n, "host")) {
+    } else if (is(n, "host") || (is(n, "reviewer") && is(type, "legal_review_request"))) {
+        /* the legal-affairs reviewer hosts hearings and is the one the review is sent to */
         ids[k++] = c->org->reviewer.user_id;
     } else if (is(n, "clerk") || is(n, "target")) {
         ids[k++] = c->off[1]->user_id;
@@ -1404,6 +1405,8 @@ static json_t *list_for(const struct bctx *b, const struct cat_field *f)
                             : json_pack("[ss]", b->c->party, b->c->legal_rep);
     if (is(f->name, "experts"))
         return json_pack("[ss]", fake_name(&b->c->rng, buf, sizeof(buf)), "（医学专家）");
+    if (is(f->name, "copies")) /* 云南 附件3 第十三条: one each for the head, the unit, the archive */
+        return json_pack("[sss]", "报送分管局领导", "连同案件材料回复执法机构", "存档");
     return json_pack("[ss]", "医保结算明细", "相关病历");
 }
 
@@ -1494,7 +1497,7 @@ static json_t * override(const struct bctx *b, const char *type, const struct ca
         return json_string(buf);
     }
     if (is(type, "hearing_notice") && is(n, "clerk"))
-        return users_for(b, f);
+        return users_for(b, type, f);
     if (is(type, "collective_discussion") && is(n, "recorder")) {
         return json_pack("[I]", (json_int_t)c->off[1]->user_id);
     }
@@ -1628,11 +1631,18 @@ static json_t *generic(const struct bctx *b, const char *type, const struct cat_
     case CAT_F_ENUM:
         return f->n_values > 0 ? json_string(f->values[0].value) : json_null();
     case CAT_F_USER_IDS:
-        return users_for(b, f);
+        return users_for(b, type, f);
     case CAT_F_STRING_LIST:
         return list_for(b, f);
-    case CAT_F_OBJECT:
-        return json_object();
+    case CAT_F_OBJECT: {
+        /* nested fields (e.g. the review checklist): fill the required ones the same way */
+        json_t *o = json_object();
+        for (size_t i = 0; o != NULL && i < f->n_fields; i++) {
+            if (f->fields[i].required)
+                json_object_set_new(o, f->fields[i].name, generic(b, type, &f->fields[i]));
+        }
+        return o;
+    }
     case CAT_F_RECORD_REF:
         return json_integer(b->c->last_record);
     }

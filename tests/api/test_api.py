@@ -203,6 +203,7 @@ def fixture(cli):
         ("km.head", "赵负责", "KM", "head", None),
         ("km.rev", "钱审核", "KM", "reviewer", None),
         ("km.arch", "孙归档", "KM", "archivist", None),
+        ("km.rate", "限流测试", "KM", "publisher", None),
         ("qj.off1", "周曲靖", "QJ", "officer", ("53030001", "2024-01-01", "2030-12-31")),
         ("qj.off2", "吴曲靖", "QJ", "officer", ("53030002", "2024-01-01", "2030-12-31")),
     ]
@@ -369,8 +370,8 @@ def login_and_sessions(port):
     tap(is_problem(st, body, ctype, 401), "the session ends at logout", body)
     # rate limiting: failures for one username
     r = Client(port)
-    codes = [r.login("km.rev", "nope")[0] for _ in range(6)]
-    st, body = r.login("km.rev")
+    codes = [r.login("km.rate", "nope")[0] for _ in range(6)]
+    st, body = r.login("km.rate")
     tap(codes[:5] == [401] * 5 and codes[5] == 429 and st == 429, "login rate limit after 5 failures", codes)
 
 
@@ -543,11 +544,10 @@ def case_flow(port, args, cli):
 CATALOG = {}
 
 
-def fill(type_key, overrides, date):
+def fill(type_key, overrides, date, fields=None):
     """A valid body for a record type built from the catalogue's field list."""
-    t = CATALOG[type_key]
     body = {}
-    for f in t["fields"]:
+    for f in fields if fields is not None else CATALOG[type_key]["fields"]:
         if not f["required"]:
             continue
         name, ty = f["name"], f["type"]
@@ -566,7 +566,9 @@ def fill(type_key, overrides, date):
         elif ty == "user_ids":
             body[name] = [FIX["km.off1"], FIX["km.off2"]] if name == "officers" else [FIX["km.head"]]
         elif ty == "string_list":
-            body[name] = ["一"]
+            body[name] = ["一", "二", "三"][:max(1, f.get("min_items", 1))]
+        elif ty == "object":
+            body[name] = fill(None, None, date, f.get("fields", []))
     body.update(overrides or {})
     return body
 
@@ -598,6 +600,79 @@ def load_meta(port):
     for a in body["actions"]:
         WORKFLOW[a["key"]] = a
     tap(st == 200 and body["initial"] == "clue" and "decide" in WORKFLOW, "penalty workflow over HTTP")
+
+
+@group
+def legal_review_loop(port):
+    """云南 附件3 第七、十一、十四条; 湖北 附件3 第六、十八条: the review loop's order and who reviews."""
+    o, h, rv = Client(port), Client(port), Client(port)
+    o.login("km.off1")
+    h.login("km.head")
+    rv.login("km.rev")
+    d = "2026-11-16"
+    off = [FIX["km.off1"], FIX["km.off2"]]
+
+    def open_for_review():
+        st, body, _ = new_case(o)
+        cid = body["id"]
+        ok = run_flow(o, h, cid, [(h, "file", None, "filed"),
+                                  (o, "inquire", {"officers": off}, "investigating"),
+                                  (o, "end_investigation", None, "investigation_ended"),
+                                  (o, "submit_review", None, "reviewing")], d)
+        return cid if ok else None
+
+    cid = open_for_review()
+    tap(cid is not None, "a case reaches 审核")
+
+    def req(reviewer, **extra):
+        return step(o, cid, "request_legal_review",
+                    fill("legal_review_request", {"reviewer": [reviewer], **extra}, d), at=d + "T04:00:00Z")
+
+    def opinion(client, value, who=None, on=d):
+        return step(client, cid, "legal_review",
+                    fill("legal_review_opinion", {"reviewer": [who or FIX["km.rev"]], "opinion": value,
+                                                   "reviewed_on": on}, on), at=on + "T05:00:00Z")
+
+    body = fill("legal_review_request", {"reviewer": [FIX["km.rev"]]}, d)
+    del body["explanation"]["facts"]
+    st, res, ctype = step(o, cid, "request_legal_review", body)
+    tap(is_problem(st, res, ctype, 400) and "facts" in (res.get("field") or ""),
+        "missing point of the 7-point explanation: 400 naming it (云南 附件3 第九条)", res)
+    st, res, ctype = req(FIX["km.off1"])
+    tap(is_problem(st, res, ctype, 422) and "HB-3-06" in res["source"],
+        "a case officer cannot be the reviewer: 422 citing 湖北 附件3 第六条", res)
+    st, res, ctype = opinion(rv, "agree")
+    tap(is_problem(st, res, ctype, 409), "an opinion without a submission: 409", res)
+    st, res, _ = req(FIX["km.rev"])
+    tap(st == 201, "submitted for legal review with the materials", res)
+    st, res, ctype = req(FIX["km.rev"])
+    tap(is_problem(st, res, ctype, 409), "a second submission while one is pending: 409", res)
+    st, res, ctype = opinion(h, "agree", who=FIX["km.head"])
+    tap(st in (403, 409, 422) and ctype.startswith("application/problem+json"),
+        "only the assigned reviewer gives the opinion", res)
+    st, res, _ = opinion(rv, "disagree")
+    tap(st == 201 and res["record"]["body"]["checklist"]["facts"]["result"] == "pass",
+        "the reviewer's opinion with its 10-point checklist is a record", res)
+    st, res, _ = step(o, cid, "request_re_review", fill("re_review_request", None, d), at=d + "T06:00:00Z")
+    tap(st == 201, "the unit asks for re-review within 2 working days", res)
+    st, res, ctype = step(o, cid, "request_re_review", fill("re_review_request", None, d), at=d + "T06:30:00Z")
+    tap(is_problem(st, res, ctype, 409) and "一次" in res["title"], "re-review only once: 409", res)
+    st, res, _ = step(rv, cid, "re_review", fill("re_review_opinion", {"reviewer": [FIX["km.rev"]],
+                                                                      "opinion": "disagree"}, d),
+                      at=d + "T07:00:00Z")
+    tap(st == 201, "the reviewer answers the re-review", res)
+    disc = fill("collective_discussion", {"participants": [FIX["km.head"], FIX["km.off1"], FIX["km.rev"]],
+                                          "review_resolution": "proceed"}, d)
+    st, res, _ = step(h, cid, "discuss", disc, at=d + "T08:00:00Z")
+    tap(st == 201 and res["state"] == "discussed",
+        "still in dispute: the head decides by collective discussion, recorded with participants", res)
+
+    cid = open_for_review()
+    st, res, _ = req(FIX["km.rev"])
+    st, res, _ = opinion(rv, "change", on="2026-11-02")
+    st, res, ctype = step(o, cid, "request_re_review", fill("re_review_request", None, d), at=d + "T06:00:00Z")
+    tap(is_problem(st, res, ctype, 422) and "期限" in res["title"],
+        "re-review asked after 2 working days: 422", res)
 
 
 @group
@@ -715,6 +790,7 @@ def main():
         login_and_sessions(port)
         admin_and_roles(port, args)
         case_flow(port, args, cli)
+        legal_review_loop(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
     finally:

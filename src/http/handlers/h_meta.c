@@ -128,6 +128,8 @@ int api_workflow_get(struct http_req *r, struct sx_err *err)
                           err);
 }
 
+static json_t *field_json(const struct cat_field *f);
+
 static json_t *field_json(const struct cat_field *f)
 {
     json_t *o = json_pack("{ss ss ss sb}", "name", f->name, "label_zh", f->label_zh, "type",
@@ -141,6 +143,14 @@ static json_t *field_json(const struct cat_field *f)
     }
     if (f->max_len > 0)
         json_object_set_new(o, "max_len", json_integer((json_int_t)f->max_len));
+    if (f->min_items > 0)
+        json_object_set_new(o, "min_items", json_integer((json_int_t)f->min_items));
+    if (f->n_fields > 0) {
+        json_t *nested = json_array();
+        for (size_t i = 0; i < f->n_fields; i++)
+            json_array_append_new(nested, field_json(&f->fields[i]));
+        json_object_set_new(o, "fields", nested);
+    }
     return o;
 }
 
