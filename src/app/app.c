@@ -144,6 +144,77 @@ static int load_workflows(struct app *app, struct sx_err *err)
     return 0;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every policy/NAME.json; a broken preset stops the start with its error. */
+static int load_presets(struct app *app, struct sx_err *err)
+{
+    char dir[4096];
+    char *names[256];
+    size_t n = 0;
+    int rc = 0;
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof(dir), "%s/policy", app->data_dir);
+    d = opendir(dir);
+    if (d == NULL)
+        return SX_FAIL(err, SX_E_IO, "policy-dir-unreadable", "无法读取规则预设目录", NULL, NULL,
+                       "%s: %s", dir, strerror(errno));
+    while (n < sizeof(names) / sizeof(names[0]) && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+            names[n++] = strndup(e->d_name, len - 5);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(names[0]), compare_names);
+    app->presets = calloc(n + 1, sizeof(*app->presets));
+    if (app->presets == NULL)
+        rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "presets");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (names[i] == NULL) {
+            rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "presets");
+            break;
+        }
+        rc = app_policy_load_dir(dir, names[i], &app->presets[app->n_presets], err);
+        if (rc == 0)
+            app->n_presets++;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    if (rc == 0) {
+        app->policy = (struct pol_policy *)app_policy_find(app, "national");
+        if (app->policy == NULL)
+            rc = SX_FAIL(err, SX_E_IO, "policy-missing", "缺少全国默认规则预设", NULL, NULL,
+                         "%s/national.json", dir);
+    }
+    return rc;
+}
+
+const struct pol_policy *app_policy_find(const struct app *app, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < app->n_presets; i++) {
+        if (strcmp(pol_name(app->presets[i]), name) == 0)
+            return app->presets[i];
+    }
+    return NULL;
+}
+
+int app_policy_for_org(struct app_ctx *ctx, int64_t org_id, const struct pol_policy **out,
+                       struct sx_err *err)
+{
+    struct st_org org;
+    int rc = st_org_get(ctx->db, org_id, ctx->arena, &org, err);
+    if (rc != 0)
+        return rc;
+    *out = app_policy_find(ctx->app, org.policy);
+    if (*out == NULL)
+        *out = ctx->app->policy;
+    return 0;
+}
+
 static int load_catalog_and_policy(struct app *app, struct sx_err *err)
 {
     char path[4096];
@@ -154,14 +225,9 @@ static int load_catalog_and_policy(struct app *app, struct sx_err *err)
     rc = app_file_read(path, &text, err);
     if (rc == 0)
         rc = cat_load(text.data, text.len, &app->catalog, err);
-    if (rc == 0) {
-        sx_buf_reset(&text);
-        snprintf(path, sizeof(path), "%s/policy/national.json", app->data_dir);
-        rc = app_file_read(path, &text, err);
-    }
-    if (rc == 0)
-        rc = pol_parse(text.data, text.len, &app->policy, err);
     sx_buf_free(&text);
+    if (rc == 0)
+        rc = load_presets(app, err);
     return rc;
 }
 
@@ -204,7 +270,9 @@ void app_close(struct app *app)
     for (int k = 0; k < APP_KIND_COUNT; k++)
         wf_free(app->workflows[k]);
     cat_free(app->catalog);
-    pol_free(app->policy);
+    for (size_t i = 0; i < app->n_presets; i++)
+        pol_free(app->presets[i]);
+    free(app->presets);
     cal_calendar_free(app->calendar);
     free(app->openapi_path);
     free(app->data_dir);
@@ -242,27 +310,9 @@ int app_setting_set(struct app_ctx *ctx, const char *key, const char *value, str
 
 int app_policy_exists(const struct app *app, const char *name, struct sx_err *err)
 {
-    char path[4096];
-    struct sx_buf text;
-    struct pol_policy *pol = NULL;
-    int rc;
-    for (const char *p = name; *p != '\0'; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-            return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
-                           "规则预设名称只能包含小写字母、数字和 -: %s", sx_clip((char[41]){0}, 41, name));
-    }
-    if (name[0] == '\0' || strlen(name) > 40)
-        return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
-                       "规则预设名称无效");
-    snprintf(path, sizeof(path), "%s/policy/%s.json", app->data_dir, name);
-    sx_buf_init(&text, 4u << 20);
-    rc = app_file_read(path, &text, err);
-    if (rc == SX_E_IO)
-        rc = SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
-                     "没有名为 %s 的规则预设（policy/%s.json）", name, name);
-    if (rc == 0)
-        rc = pol_parse(text.data, text.len, &pol, err);
-    pol_free(pol);
-    sx_buf_free(&text);
-    return rc;
+    char shown[48];
+    if (app_policy_find(app, name) != NULL)
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "unknown-policy", "规则预设不存在", NULL, "policy",
+                   "没有名为 %s 的规则预设（policy/ 目录）", sx_clip(shown, sizeof(shown), name));
 }

@@ -49,8 +49,9 @@ struct app {
     char *data_dir; /* where data/ (catalogue, workflows, calendar) and policy/ live */
     struct cat_catalog *catalog;
     struct wf_def *workflows[APP_KIND_COUNT];
-    struct pol_policy
-        *policy; /* the national default; per-org presets come with the review issue */
+    struct pol_policy *policy;   /* "national": the default for orgs that name no preset */
+    struct pol_policy **presets; /* every policy/NAME.json, loaded at start */
+    size_t n_presets;
     struct cal_calendar *calendar;
     char *openapi_path;
 };
@@ -103,6 +104,13 @@ int app_setting_set(struct app_ctx *ctx, const char *key, const char *value,
  * that loads without error.
  */
 int app_policy_exists(const struct app *app, const char *name, struct sx_err *err) SX_WUR;
+
+/* The loaded preset called name, or NULL. */
+const struct pol_policy *app_policy_find(const struct app *app, const char *name);
+
+/* The policy in force for an org (its preset; "national" if it names none). */
+int app_policy_for_org(struct app_ctx *ctx, int64_t org_id, const struct pol_policy **out,
+                       struct sx_err *err) SX_WUR;
 
 /* Parse "officer,head" into bits; unknown role → SX_E_INVALID naming it. */
 int app_roles_parse(const char *text, unsigned *out, struct sx_err *err) SX_WUR;

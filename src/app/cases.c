@@ -13,6 +13,7 @@
 #include "core/ids.h"
 #include "core/numbering.h"
 #include "core/policy.h"
+#include "core/scope.h"
 #include "core/wf.h"
 #include "sx_buf.h"
 
@@ -765,6 +766,26 @@ static int64_t first_user(const json_t *body, const char *field)
     return (int64_t)json_integer_value(json_array_get(json_object_get(body, field), 0));
 }
 
+static bool gated_by_review(const struct wf_action *a)
+{
+    for (size_t i = 0; i < a->n_gates; i++) {
+        if (strcmp(a->gates[i], "legal_review_passed") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Can a review-gated action be taken from this state (so the page should show the gate)? */
+static bool decision_possible(const struct wf_def *def, const char *state)
+{
+    for (size_t i = 0; i < wf_action_count(def); i++) {
+        const struct wf_action *a = wf_action_at(def, i);
+        if (gated_by_review(a) && wf_action_from(def, a, state))
+            return true;
+    }
+    return false;
+}
+
 /* Whether the policy of the case's org requires legal review of this decision. */
 static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
                            const struct history *h, bool *required, struct sx_err *err);
@@ -774,17 +795,20 @@ static int review_required(struct app_ctx *ctx, const struct st_case *c, const j
  * types; and the review facts of the legal_review_passed gate.
  */
 static int review_rules(struct app_ctx *ctx, const struct st_case *c, const char *type,
-                        const struct app_principal *actor, const json_t *body, const char *date,
-                        const struct history *h, const struct st_user *officers,
-                        size_t n_officers, struct wf_facts *f, struct sx_err *err)
+                        bool decision_at_stake, const struct app_principal *actor,
+                        const json_t *body, const char *date, const struct history *h,
+                        const struct st_user *officers, size_t n_officers, struct wf_facts *f,
+                        struct sx_err *err)
 {
     int rc = 0;
     f->review_passed = h->review_resolved ||
                        (h->review_opinion != NULL && strcmp(h->review_opinion, "agree") == 0);
     f->review_emergency = json_is_true(json_object_get(body, "emergency"));
-    rc = review_required(ctx, c, body, h, &f->review_required, err);
-    if (rc != 0)
-        return rc;
+    if (decision_at_stake) {
+        rc = review_required(ctx, c, body, h, &f->review_required, err);
+        if (rc != 0)
+            return rc;
+    }
     if (strcmp(type, "legal_review_request") == 0) {
         if (h->review_pending)
             return SX_FAIL(err, SX_E_CONFLICT, "review-pending", "已送法制审核，尚未出具审核意见",
@@ -893,6 +917,11 @@ static int issue_number(struct app_ctx *ctx, struct st_case *c, const char *date
 static void project_amounts(struct st_case *c, const json_t *body)
 {
     const json_t *v;
+    /* the prior notice's proposed amounts stand until the decision fixes them */
+    if ((v = json_object_get(body, "proposed_fine_fen")) != NULL && json_is_integer(v))
+        c->fine_fen = (int64_t)json_integer_value(v);
+    if ((v = json_object_get(body, "proposed_confiscation_fen")) != NULL && json_is_integer(v))
+        c->confiscation_fen = (int64_t)json_integer_value(v);
     if ((v = json_object_get(body, "fine_fen")) != NULL && json_is_integer(v))
         c->fine_fen = (int64_t)json_integer_value(v);
     if ((v = json_object_get(body, "confiscation_fen")) != NULL && json_is_integer(v))
@@ -967,8 +996,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         rc = build_facts(ctx, actor, def, &c, date, step->body, &facts, &h, &officers,
                          &n_officers, err);
     if (rc == 0)
-        rc = review_rules(ctx, &c, action->record_type, actor, step->body, date, &h, officers,
-                          n_officers, &facts, err);
+        rc = review_rules(ctx, &c, action->record_type, gated_by_review(action), actor,
+                          step->body, date, &h, officers, n_officers, &facts, err);
     if (rc == 0)
         rc = wf_check(def, &facts, action->key, &to, err);
     if (rc == 0)
@@ -1050,15 +1079,43 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->step = *step;
 }
 
+static int64_t amount(const json_t *body, const char *key, int64_t fallback)
+{
+    const json_t *v = json_object_get(body, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : fallback;
+}
+
 static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
                            const struct history *h, bool *required, struct sx_err *err)
 {
-    (void)ctx;
-    (void)c;
-    (void)body;
-    (void)h;
-    (void)err;
+    const struct pol_policy *pol = NULL;
+    struct st_party *parties = NULL;
+    size_t n_parties = 0;
+    struct scope_case sc;
+    struct scope_result res;
+    int rc;
     *required = false;
+    if (strcmp(c->kind, "penalty") != 0 && strcmp(c->kind, "coercion") != 0)
+        return 0;
+    rc = app_policy_for_org(ctx, c->org_id, &pol, err);
+    if (rc == 0)
+        rc = st_party_list(ctx->db, c->id, ctx->arena, &parties, &n_parties, err);
+    if (rc != 0)
+        return rc;
+    memset(&sc, 0, sizeof(sc));
+    sc.kind = strcmp(c->kind, "penalty") == 0 ? POL_ACT_PENALTY : POL_ACT_COERCION;
+    sc.procedure = POL_PROC_GENERAL;
+    sc.party_type = n_parties > 0 && strcmp(parties[0].kind, "org") == 0 ? POL_PARTY_ORG
+                                                                          : POL_PARTY_PERSON;
+    /* the decision's own amounts when it is being made, else what the case holds */
+    sc.amount_fen[POL_AMOUNT_FINE] = amount(body, "fine_fen", c->fine_fen);
+    sc.amount_fen[POL_AMOUNT_CONFISCATION] = amount(body, "confiscation_fen", c->confiscation_fen);
+    sc.amount_fen[POL_AMOUNT_FUND_RECOVERY] = amount(body, "recovery_fen", c->fund_recovery_fen);
+    sc.amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] =
+        amount(body, "refused_payment_fen", c->payment_refusal_fen);
+    sc.hearing = h->hearing_requested;
+    scope_evaluate(pol, &sc, &res);
+    *required = res.required != 0;
     return 0;
 }
 
@@ -1116,8 +1173,8 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     rc = build_facts(ctx, actor, def, &out->c, app_today(ctx), probe, &facts, &h, &officers,
                      &n_officers, err);
     if (rc == 0)
-        rc = review_rules(ctx, &out->c, "", actor, probe, app_today(ctx), &h, officers,
-                          n_officers, &facts, err);
+        rc = review_rules(ctx, &out->c, "", decision_possible(def, out->c.state), actor, probe,
+                          app_today(ctx), &h, officers, n_officers, &facts, err);
     json_decref(probe);
     history_free(&h);
     if (rc != 0)

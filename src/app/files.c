@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cal.h"
+#include "core/policy.h"
 
 /* More year files than this in one directory is a mistake, not a calendar. */
 #define APP_CALENDAR_MAX_YEARS 1000
@@ -144,5 +145,52 @@ cleanup:
         closedir(d);
     sx_buf_free(&text);
     sx_buf_free(&path);
+    return rc;
+}
+
+#define POLICY_FILE_MAX (4u << 20)
+#define POLICY_NAME_MAX 64
+
+/* pol_loader callback: reads DIR/NAME.json, refusing names that are not preset names. */
+static int read_preset(void *ctx, const char *name, struct sx_buf *out, struct sx_err *err)
+{
+    const char *dir = ctx;
+    char path[4096];
+    char shown[POLICY_NAME_MAX + 1];
+    size_t n = 0;
+    int rc;
+    while (name[n] != '\0' && ((name[n] >= 'a' && name[n] <= 'z') ||
+                               (name[n] >= '0' && name[n] <= '9') || name[n] == '-'))
+        n++;
+    if (n == 0 || name[n] != '\0' || n > POLICY_NAME_MAX)
+        return SX_FAIL(err, SX_E_NOTFOUND, "unknown-policy", "规则预设不存在", "", "policy",
+                       "规则预设名称只能包含小写字母、数字和 -（至多 %d 字节）：%s",
+                       POLICY_NAME_MAX, sx_clip(shown, sizeof(shown), name));
+    snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+    rc = app_file_read(path, out, err);
+    if (rc == SX_E_IO)
+        rc = SX_FAIL(err, SX_E_NOTFOUND, "unknown-policy", "规则预设不存在", "", "policy",
+                     "没有名为 %s 的规则预设（%s）", name, path);
+    return rc;
+}
+
+void app_policy_loader(struct pol_loader *loader, const char *dir)
+{
+    loader->read = read_preset;
+    loader->ctx = (void *)dir;
+}
+
+int app_policy_load_dir(const char *dir, const char *name, struct pol_policy **out,
+                        struct sx_err *err)
+{
+    struct pol_loader loader = {read_preset, (void *)dir};
+    struct sx_buf text;
+    int rc;
+    *out = NULL;
+    sx_buf_init(&text, POLICY_FILE_MAX);
+    rc = read_preset((void *)dir, name, &text, err);
+    if (rc == 0)
+        rc = pol_load(text.data, text.len, &loader, out, err);
+    sx_buf_free(&text);
     return rc;
 }

@@ -39,6 +39,18 @@ int cli_demo(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
+int cli_policy(int argc, char **argv);
+int cli_review_scope(int argc, char **argv);
+
+struct pol_policy;
+
+/*
+ * Load preset name from root/policy/name.json, resolving "extends" from the
+ * same directory. 0 and *out (free with pol_free), SX_E_NOTFOUND
+ * ("unknown-policy") when there is no such preset, or the policy's error.
+ */
+int cli_policy_load(const char *root, const char *name, struct pol_policy **out,
+                    struct sx_err *err);
 
 /*
  * The data root: --root if given, else $SANXIANG_ROOT, else the directory

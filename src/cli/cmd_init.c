@@ -17,24 +17,13 @@ static const char usage[] =
 
 static int check_policy(const char *root, const char *name)
 {
-    char path[4096];
-    struct sx_buf text;
+    char dir[4096];
     struct sx_err err;
     struct pol_policy *pol = NULL;
     int rc;
     sx_err_clear(&err);
-    for (const char *p = name; *p != '\0'; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) {
-            fprintf(stderr, "sanxiang: 规则预设名称无效: %s\n", name);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    snprintf(path, sizeof(path), "%s/policy/%s.json", root, name);
-    sx_buf_init(&text, 4u << 20);
-    rc = app_file_read(path, &text, &err);
-    if (rc == 0)
-        rc = pol_parse(text.data, text.len, &pol, &err);
-    sx_buf_free(&text);
+    snprintf(dir, sizeof(dir), "%s/policy", root);
+    rc = app_policy_load_dir(dir, name, &pol, &err);
     pol_free(pol);
     return rc != 0 ? cli_report(&err) : 0;
 }

@@ -22,6 +22,8 @@ static const struct cli_command commands[] = {
     {"serve", cli_serve, "启动 HTTP 服务"},
     {"verify", cli_verify, "校验全部案件记录的哈希链"},
     {"workdays", cli_workdays, "工作日计算: add / between"},
+    {"policy", cli_policy, "规则预设: check / list / show"},
+    {"review-scope", cli_review_scope, "判断决定是否须经法制审核及由谁审核"},
 };
 
 static void print_usage(FILE *out)

@@ -191,7 +191,7 @@ def fixture(cli):
     FIX["prov"] = int(must("org", "add", "--code", "YN", "--name", "云南省医疗保障局", "--short", "滇",
                            "--level", "province"))
     FIX["city"] = int(must("org", "add", "--code", "KM", "--name", "昆明市医疗保障局", "--short", "昆",
-                           "--level", "city", "--parent", "YN"))
+                           "--level", "city", "--parent", "YN", "--policy", "yunnan"))
     FIX["city2"] = int(must("org", "add", "--code", "QJ", "--name", "曲靖市医疗保障局", "--short", "曲",
                             "--level", "city", "--parent", "YN"))
     users = [
@@ -505,18 +505,18 @@ def case_flow(port, args, cli):
     ]
     ok = run_flow(o, h, cid, flow, "2026-11-03")
     tap(ok, "case walks 立案 → 调查取证 → 调查终结 → 审核 → 事先告知")
-    st, body, ctype = step(h, cid, "decide", fill("decision", {"fine_fen": 1000000}, "2026-11-05"), at="2026-11-05T02:00:00Z")
+    st, body, ctype = step(h, cid, "decide", fill("decision", {"fine_fen": 400000}, "2026-11-05"), at="2026-11-05T02:00:00Z")
     tap(is_problem(st, body, ctype, 422) and "陈述" in body["title"], "no decision before the statement period ends", body)
     ok = run_flow(o, h, cid, [
         (o, "record_statement", {"waived": True}, "notified"),
-        (h, "decide", {"fine_fen": 1000000}, "decided"),
+        (h, "decide", {"fine_fen": 400000}, "decided"),
         (o, "serve_decision_direct", {"officers": [FIX["km.off1"], FIX["km.off2"]]}, "served"),
         (o, "record_performance", None, "executing"),
         (h, "close", None, "closed"),
     ], "2026-11-06")
     tap(ok, "waived statement → 决定 → 送达 → 执行 → 结案")
     st, body, _ = o.request("GET", f"/api/v1/cases/{cid}")
-    tap(body["amounts"]["fine_fen"] == 1000000, "the decision's fine is on the case", body.get("amounts"))
+    tap(body["amounts"]["fine_fen"] == 400000, "the decision's fine is on the case", body.get("amounts"))
     ok = run_flow(o, h, cid, [(o, "archive", None, "archived")], "2026-11-20")
     tap(ok, "归档 ends the case")
     st, body, ctype = step(o, cid, "note", {"title": "x", "content": "y"})
@@ -676,6 +676,62 @@ def legal_review_loop(port):
 
 
 @group
+def review_gate(port):
+    """The gate: no major decision before legal review passed (云南 附件3 第三、六条), except an
+    emergency decision recorded with its reason (第七条)."""
+    o, h, rv = Client(port), Client(port), Client(port)
+    o.login("km.off1")
+    h.login("km.head")
+    rv.login("km.rev")
+    d = "2026-11-17"
+    off = [FIX["km.off1"], FIX["km.off2"]]
+    person = [{"kind": "person", "name": "张某", "id_number": PERSON_ID}]
+
+    def to_notified():
+        st, body, _ = new_case(o, parties=person)
+        cid = body["id"]
+        ok = run_flow(o, h, cid, [(h, "file", None, "filed"),
+                                  (o, "inquire", {"officers": off}, "investigating"),
+                                  (o, "end_investigation", None, "investigation_ended"),
+                                  (o, "submit_review", None, "reviewing"),
+                                  (o, "prior_notice", {"period_days": 5, "proposed_fine_fen": 500000}, "notified"),
+                                  (o, "record_statement", {"waived": True}, "notified")], d)
+        return cid if ok else None
+
+    def decide(cid, **extra):
+        return step(h, cid, "decide", fill("decision", {"fine_fen": 500000, **extra}, d),
+                    at=d + "T09:00:00Z")
+
+    cid = to_notified()
+    st, res, _ = h.request("GET", f"/api/v1/cases/{cid}")
+    nxt = {n["action"]: n for n in res["next_actions"]}
+    tap("decide" in nxt and nxt["decide"]["allowed"] is False and "法制审核" in nxt["decide"]["blocked"]["title"],
+        "the case page shows 决定 blocked by the legal-review rule", nxt.get("decide"))
+    st, res, ctype = decide(cid)
+    tap(is_problem(st, res, ctype, 422) and res["type"].endswith("legal-review-required"),
+        "a 5,000-yuan fine on a person under the Yunnan preset needs legal review first: 422", res)
+    st, res, _ = decide(cid, fine_fen=499999)
+    tap(st == 201, "4,999.99 yuan is below the Yunnan threshold: decided without review", res)
+
+    cid = to_notified()
+    step(o, cid, "request_legal_review", fill("legal_review_request", {"reviewer": [FIX["km.rev"]]}, d), at=d + "T06:00:00Z")
+    step(rv, cid, "legal_review", fill("legal_review_opinion", {"reviewer": [FIX["km.rev"]], "opinion": "change"}, d), at=d + "T07:00:00Z")
+    st, res, ctype = decide(cid)
+    tap(is_problem(st, res, ctype, 422), "an opinion other than 同意 keeps the gate shut", res)
+    step(o, cid, "request_legal_review", fill("legal_review_request", {"reviewer": [FIX["km.rev"]]}, d), at=d + "T07:30:00Z")
+    step(rv, cid, "legal_review", fill("legal_review_opinion", {"reviewer": [FIX["km.rev"]], "opinion": "agree"}, d), at=d + "T08:00:00Z")
+    st, res, _ = decide(cid)
+    tap(st == 201 and res["state"] == "decided", "after resubmission and 同意 the decision is made", res)
+
+    cid = to_notified()
+    st, res, ctype = decide(cid, emergency=True)
+    tap(is_problem(st, res, ctype, 400) and res.get("field") == "emergency_reason",
+        "an emergency decision needs its reason", res)
+    st, res, _ = decide(cid, emergency=True, emergency_reason="当事人正在转移医保基金，需立即制止")
+    tap(st == 201, "an emergency decision is allowed with its recorded reason (云南 附件3 第七条)", res)
+
+
+@group
 def scope_and_paging(port):
     o = Client(port)
     o.login("km.off1")
@@ -791,6 +847,7 @@ def main():
         admin_and_roles(port, args)
         case_flow(port, args, cli)
         legal_review_loop(port)
+        review_gate(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
     finally:

@@ -38,6 +38,8 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/cases/{id}/records", api_records_append, CASEWORK, "办案操作（追加记录）",
      "案件"},
     {"GET", "/api/v1/cases/{id}/verify", api_case_verify, CASEWORK, "校验案件哈希链", "案件"},
+    {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
+    {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
