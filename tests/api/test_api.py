@@ -275,7 +275,8 @@ def snapshot(args):
 def cli_commands(cli):
     rc, out, _ = cli.run("--help", db=False)
     tap(rc == 0 and "workdays" in out and "verify" in out, "sanxiang --help lists the commands")
-    for cmd in ["init", "serve", "org", "user", "verify", "workdays", "calendar", "demo"]:
+    for cmd in ["init", "serve", "org", "user", "verify", "workdays", "calendar", "demo", "policy",
+                "review-scope"]:
         rc, out, _ = cli.run(cmd, "--help", db=False)
         tap(rc == 0 and "用法" in out, f"sanxiang {cmd} --help prints usage")
     rc, _, err = cli.run("frobnicate", db=False)
@@ -307,6 +308,18 @@ def cli_commands(cli):
     tap(rc == 0 and "km.off1" in out and "53010001" in out, "user list shows officers and credentials")
     rc, out, _ = cli.run("org", "list")
     tap(rc == 0 and "昆明市医疗保障局" in out, "org list shows the tree")
+    rc, out, err = cli.run("review-scope", "--policy", "hebei", "--case",
+                           '{"kind":"penalty","procedure":"general","party_type":"org"}', db=False)
+    res = json.loads(out) if rc == 0 else {}
+    tap(rc == 0 and len(out.strip().splitlines()) == 1 and res.get("required") is True,
+        "review-scope: every general-procedure penalty needs review in Hebei (河北 四(二))", out + err)
+    rc, out, err = cli.run("review-scope", "--policy", "hebei", "--case", '{"kind":1}', db=False)
+    tap(rc == 3 and len(err.strip().splitlines()) == 1 and out == "", "review-scope: bad case JSON exits 3 with one line", err)
+    bad = os.path.join(cli.work, "bad-policy.json")
+    with open(bad, "w") as f:
+        f.write('{\n  "name": {"value": "bad", "source": "x"},\n  "colour": {"value": 1, "source": "y"}\n}\n')
+    rc, out, err = cli.run("policy", "check", bad, db=False)
+    tap(rc == 3 and "bad-policy.json:" in err and ":3:" in err, "policy check names the file and line of each error", err)
 
 
 @group
@@ -732,6 +745,29 @@ def review_gate(port):
 
 
 @group
+def review_scope_api(port):
+    c = Client(port)
+    c.login("km.off1")
+    def scope(policy, case):
+        return c.request("POST", "/api/v1/review-scope", {"policy": policy, "case": case})
+    st, res, _ = scope("beijing", {"kind": "penalty", "party_type": "person", "fine": 100000, "hearing": True})
+    tap(st == 200 and res["required"] is True and res["body"] == "municipal" and res["rules"][0]["source"],
+        "Beijing: 100,000 yuan on a person after hearing goes to the municipal bureau", res)
+    st, res, _ = scope("beijing", {"kind": "penalty", "party_type": "person", "fine": 99999, "hearing": True})
+    tap(st == 200 and res["body"] == "corps", "Beijing: 99,999 yuan goes to the 执法总队", res)
+    st, res, _ = scope("beijing", {"kind": "penalty", "party_type": "org", "fund_recovery": 40000})
+    st2, res2, _ = scope("beijing", {"kind": "penalty", "party_type": "org", "fund_recovery": 40000.01})
+    tap(res["required"] is False and res2["required"] is True, "Beijing: fund recovery over 40,000 per item", (res, res2))
+    st, res, ctype = scope("beijing", {"kind": "penalty", "fien": 1})
+    tap(is_problem(st, res, ctype, 400) and res.get("field") == "case.fien", "unknown case key: 400 naming it", res)
+    st, res, ctype = scope("mars", {"kind": "penalty", "party_type": "org"})
+    tap(st in (400, 404) and ctype.startswith("application/problem+json") and res.get("field") == "policy",
+        "unknown preset: problem naming the policy", res)
+    st, res, _ = c.request("GET", "/api/v1/policies/yunnan")
+    tap(st == 200 and "national" in json.dumps(res.get("extends")), "a preset with its sources over HTTP", str(res)[:300])
+
+
+@group
 def scope_and_paging(port):
     o = Client(port)
     o.login("km.off1")
@@ -848,6 +884,7 @@ def main():
         case_flow(port, args, cli)
         legal_review_loop(port)
         review_gate(port)
+        review_scope_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
     finally:
