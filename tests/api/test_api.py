@@ -725,6 +725,7 @@ def review_gate(port):
         "a 5,000-yuan fine on a person under the Yunnan preset needs legal review first: 422", res)
     st, res, _ = decide(cid, fine_fen=499999)
     tap(st == 201, "4,999.99 yuan is below the Yunnan threshold: decided without review", res)
+    FIX["decided_unserved"] = cid
 
     cid = to_notified()
     step(o, cid, "request_legal_review", fill("legal_review_request", {"reviewer": [FIX["km.rev"]]}, d), at=d + "T06:00:00Z")
@@ -765,6 +766,37 @@ def review_scope_api(port):
         "unknown preset: problem naming the policy", res)
     st, res, _ = c.request("GET", "/api/v1/policies/yunnan")
     tap(st == 200 and "national" in json.dumps(res.get("extends")), "a preset with its sources over HTTP", str(res)[:300])
+
+
+@group
+def deadlines_api(port):
+    """Every deadline of a case with its rule and state; mine; my org's overdue items."""
+    o, h, q = Client(port), Client(port), Client(port)
+    o.login("km.off1")
+    h.login("km.head")
+    q.login("qj.off1")
+    cid = FIX["archived_case"]
+    st, res, _ = o.request("GET", f"/api/v1/cases/{cid}/deadlines")
+    items = {d["key"]: d for d in res.get("items", [])}
+    tap(st == 200 and items and all(d["source"] and d["due"] for d in res["items"]),
+        "a case's deadlines each carry a due date and their rule's source", res)
+    tap(items.get("decision", {}).get("state") == "met" and items.get("service", {}).get("state") == "met",
+        "the decision (90 days, 行政处罚法 第六十条) and service (7 WD) deadlines are met", items.keys())
+    decided = FIX.get("decided_unserved")
+    st, res, _ = h.request("GET", "/api/v1/deadlines/overdue")
+    keys = {(d["case"]["id"], d["key"]) for d in res.get("items", [])}
+    tap(st == 200 and (decided, "service") in keys and all(d["state"] == "overdue" for d in res["items"]),
+        "a decision not served within 7 working days shows as overdue", sorted(keys)[:10])
+    st, res, _ = o.request("GET", "/api/v1/deadlines/mine")
+    tap(st == 200 and all(d["state"] in ("open", "overdue") for d in res["items"]) and
+        all(d["case"]["org_id"] == FIX["city"] for d in res["items"]), "my open and overdue deadlines", res.get("items", [])[:2])
+    st, res, _ = q.request("GET", "/api/v1/deadlines/overdue")
+    tap(st == 200 and all(d["case"]["org_id"] == FIX["city2"] for d in res["items"]),
+        "another org's overdue list shows none of ours")
+    st, res, ctype = q.request("GET", f"/api/v1/cases/{cid}/deadlines")
+    tap(is_problem(st, res, ctype, 404), "another org cannot read a case's deadlines", res)
+    st, res, ctype = o.request("GET", f"/api/v1/cases/{cid}/deadlines?today=2026-13-01")
+    tap(is_problem(st, res, ctype, 400), "a bad day: 400", res)
 
 
 @group
@@ -885,6 +917,7 @@ def main():
         legal_review_loop(port)
         review_gate(port)
         review_scope_api(port)
+        deadlines_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
     finally:

@@ -87,6 +87,9 @@ int api_cases_get(struct http_req *r, struct sx_err *err);
 int api_records_list(struct http_req *r, struct sx_err *err);
 int api_records_append(struct http_req *r, struct sx_err *err);
 int api_case_verify(struct http_req *r, struct sx_err *err);
+int api_case_deadlines(struct http_req *r, struct sx_err *err);
+int api_deadlines_mine(struct http_req *r, struct sx_err *err);
+int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
 

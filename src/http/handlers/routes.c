@@ -38,6 +38,9 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/cases/{id}/records", api_records_append, CASEWORK, "办案操作（追加记录）",
      "案件"},
     {"GET", "/api/v1/cases/{id}/verify", api_case_verify, CASEWORK, "校验案件哈希链", "案件"},
+    {"GET", "/api/v1/cases/{id}/deadlines", api_case_deadlines, CASEWORK, "案件期限", "期限"},
+    {"GET", "/api/v1/deadlines/mine", api_deadlines_mine, CASEWORK, "我的期限", "期限"},
+    {"GET", "/api/v1/deadlines/overdue", api_deadlines_overdue, CASEWORK, "本机关逾期事项", "期限"},
     {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
     {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
 };
