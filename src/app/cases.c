@@ -1119,6 +1119,17 @@ static int review_required(struct app_ctx *ctx, const struct st_case *c, const j
     return 0;
 }
 
+int app_case_review_required(struct app_ctx *ctx, const struct st_case *c, bool *required,
+                             struct sx_err *err)
+{
+    struct history h;
+    int rc = load_history(ctx, c, &h, err);
+    if (rc == 0)
+        rc = review_required(ctx, c, NULL, &h, required, err);
+    history_free(&h);
+    return rc;
+}
+
 /* ---- reading ---- */
 
 static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,

@@ -108,6 +108,14 @@ struct app_case_view {
 int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                   int with_next, struct app_case_view *out, struct sx_err *err) SX_WUR;
 
+/*
+ * Whether the case's decision is major — needs legal review under its org's
+ * preset (review scope on the case's party, proposed or decided amounts and
+ * hearing). Used by the deadline engine for the review deadlines.
+ */
+int app_case_review_required(struct app_ctx *ctx, const struct st_case *c, bool *required,
+                             struct sx_err *err) SX_WUR;
+
 /* The org ids whose cases the actor may list. */
 int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids, size_t *n,
                    struct sx_err *err) SX_WUR;

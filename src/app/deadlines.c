@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/cases.h"
 #include "core/cal.h"
 #include "core/wf.h"
 #include "store/store.h"
@@ -70,18 +71,6 @@ static int load_records(struct app_ctx *ctx, struct sx_arena *arena, int64_t cas
     return 0;
 }
 
-/*
- * Whether the policy's review scope makes this case's decision major. The
- * review-scope rules (issue 3 point 2) are not wired here yet: until then
- * only a case that was sent to legal review counts as major (the engine
- * sees its legal_review_request record).
- */
-static bool case_review_required(const struct app_ctx *ctx, const struct st_case *c)
-{
-    (void)ctx;
-    (void)c;
-    return false;
-}
 
 /*
  * The deadline rules of each org's policy (app_policy_for_org: its preset, or
@@ -159,9 +148,13 @@ static int compute_case(struct app_ctx *ctx, struct sx_arena *arena, struct rule
         rc = load_records(ctx, arena, c->id, l, err);
     if (rc != 0)
         return rc;
+    bool major = false;
+    rc = app_case_review_required(ctx, c, &major, err);
+    if (rc != 0)
+        return rc;
     memset(&dc, 0, sizeof(dc));
     dc.kind = c->kind;
-    dc.review_required = case_review_required(ctx, c);
+    dc.review_required = major;
     dc.records = l->recs;
     dc.n_records = l->n;
     return dl_compute(rules, ctx->app->calendar, &dc, today, arena, res, err);
