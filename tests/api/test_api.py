@@ -797,6 +797,16 @@ def deadlines_api(port):
     tap(is_problem(st, res, ctype, 404), "another org cannot read a case's deadlines", res)
     st, res, ctype = o.request("GET", f"/api/v1/cases/{cid}/deadlines?today=2026-13-01")
     tap(is_problem(st, res, ctype, 400), "a bad day: 400", res)
+    ph = Client(port)
+    ph.login("yn.head")
+    st, res, _ = ph.request("GET", "/api/v1/review-staffing")
+    rows = {r_["org_id"]: r_ for r_ in res.get("items", [])}
+    km = rows.get(FIX["city"], {})
+    tap(st == 200 and km.get("reviewers") == 1 and km.get("officers") == 3 and km.get("below_minimum") is False
+        and rows.get(FIX["city2"], {}).get("below_minimum") is True and "HE-4.1" in km.get("source", ""),
+        "review staffing per org, flagged below 5 % of officers (河北 四(一))", res)
+    st, res, ctype = o.request("GET", "/api/v1/review-staffing")
+    tap(is_problem(st, res, ctype, 403), "an officer may not see the staffing report", res)
 
 
 @group

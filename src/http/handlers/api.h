@@ -77,6 +77,7 @@ int api_users_list(struct http_req *r, struct sx_err *err);
 int api_users_create(struct http_req *r, struct sx_err *err);
 int api_users_disable(struct http_req *r, struct sx_err *err);
 int api_audit_list(struct http_req *r, struct sx_err *err);
+int api_review_staffing(struct http_req *r, struct sx_err *err);
 int api_workdays_add(struct http_req *r, struct sx_err *err);
 int api_workdays_between(struct http_req *r, struct sx_err *err);
 int api_workflow_get(struct http_req *r, struct sx_err *err);

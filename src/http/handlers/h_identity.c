@@ -244,3 +244,51 @@ int api_audit_list(struct http_req *r, struct sx_err *err)
     }
     return api_send_page(r, items, more, n > 0 ? rows[n - 1].id : 0, err);
 }
+
+/*
+ * GET /api/v1/review-staffing: per org in the viewer's scope, legal
+ * reviewers against officers, flagged below 5 % (河北 四(一), HE-4.1).
+ */
+int api_review_staffing(struct http_req *r, struct sx_err *err)
+{
+    struct app_ctx *ctx = api_ctx(r);
+    const struct app_principal *p = api_principal(r);
+    int64_t *scope = NULL;
+    size_t n_scope = 0;
+    json_t *items = json_array();
+    int rc;
+    if ((p->roles & (APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR | APP_ROLE_HEAD)) != 0)
+        rc = st_org_subtree(ctx->db, p->org_id, r->arena, &scope, &n_scope, err);
+    else
+        rc = app_require_role(p, APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR | APP_ROLE_HEAD,
+                              "查看法制审核人员配备", err);
+    for (size_t i = 0; rc == 0 && i < n_scope; i++) {
+        struct st_org org;
+        struct st_user *officers = NULL;
+        struct st_user *reviewers = NULL;
+        size_t n_off = 0;
+        size_t n_rev = 0;
+        rc = st_org_get(ctx->db, scope[i], r->arena, &org, err);
+        if (rc == 0)
+            rc = st_user_list_by_role(ctx->db, scope[i], "officer", r->arena, &officers, &n_off,
+                                      err);
+        if (rc == 0)
+            rc = st_user_list_by_role(ctx->db, scope[i], "reviewer", r->arena, &reviewers,
+                                      &n_rev, err);
+        if (rc != 0)
+            break;
+        /* n_rev / n_off < 5 %, in integers */
+        int below = n_off > 0 && n_rev * 100 < n_off * 5;
+        json_array_append_new(
+            items, json_pack("{sI ss sI sI sf sb ss}", "org_id", (json_int_t)org.id, "org_name",
+                             org.name, "officers", (json_int_t)n_off, "reviewers",
+                             (json_int_t)n_rev, "ratio",
+                             n_off > 0 ? (double)n_rev / (double)n_off : 0.0, "below_minimum",
+                             below, "source", "河北 四(一) (HE-4.1): 法制审核人员不少于执法人员总数的5%"));
+    }
+    if (rc != 0) {
+        json_decref(items);
+        return api_done(r, rc, err);
+    }
+    return http_send_json(r, 200, json_pack("{so}", "items", items), err);
+}

@@ -26,6 +26,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/users/{id}/disable", api_users_disable, ADMIN, "停用用户", "机构与人员"},
     {"GET", "/api/v1/audit", api_audit_list,
      STAFF | API_ROLES(APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR), "审计日志", "机构与人员"},
+    {"GET", "/api/v1/review-staffing", api_review_staffing, STAFF, "法制审核人员配备", "机构与人员"},
     {"GET", "/api/v1/workdays/add", api_workdays_add, HTTP_AUTH_NONE, "计算第 N 个工作日", "工具"},
     {"GET", "/api/v1/workdays/between", api_workdays_between, HTTP_AUTH_NONE, "计算工作日数",
      "工具"},
