@@ -879,39 +879,59 @@ static int review_rules(struct app_ctx *ctx, const struct st_case *c, const char
 
 /* ---- steps ---- */
 
-static int issue_number(struct app_ctx *ctx, struct st_case *c, const char *date,
-                        struct sx_err *err)
+/*
+ * The next number of a document series of the org: counter (org, year, kind)
+ * formatted with the org's preset pattern and the series' abbreviation, e.g.
+ * 昆医保罚〔2026〕12号 or 昆医保法审〔2026〕3号. Gap-free, issued inside the
+ * caller's transaction.
+ */
+static int issue_series_number(struct app_ctx *ctx, int64_t org_id, const char *date,
+                               const char *counter, const char *abbrev, const char **number,
+                               int *year_out, int64_t *seq_out, struct sx_err *err)
 {
     struct st_org org;
-    struct sx_buf number;
-    enum pol_kind pk;
+    const struct pol_policy *pol = NULL;
+    struct sx_buf text;
     int64_t seq = 0;
     int32_t day = 0;
     int rc = cal_date_parse(date, &day, err);
     int year = cal_date_year(day);
     if (rc == 0)
-        rc = st_org_get(ctx->db, c->org_id, ctx->arena, &org, err);
+        rc = st_org_get(ctx->db, org_id, ctx->arena, &org, err);
+    if (rc == 0)
+        rc = app_policy_for_org(ctx, org_id, &pol, err);
+    if (rc == 0)
+        rc = st_counter_next(ctx->db, org_id, year, counter, &seq, err);
     if (rc != 0)
         return rc;
-    pk = strcmp(c->kind, "penalty") == 0      ? POL_KIND_PENALTY
-         : strcmp(c->kind, "inspection") == 0 ? POL_KIND_INSPECTION
-                                              : POL_KIND_COERCION;
-    rc = st_counter_next(ctx->db, c->org_id, year, c->kind, &seq, err);
-    if (rc != 0)
-        return rc;
-    struct num_fields nf = {.prefix = org.short_name,
-                            .kind = pol_kind_abbrev(ctx->app->policy, pk),
-                            .year = year,
-                            .seq = seq};
-    sx_buf_init(&number, 256);
-    rc = num_format(pol_numbering_pattern(ctx->app->policy), &nf, &number, err);
+    struct num_fields nf = {.prefix = org.short_name, .kind = abbrev, .year = year, .seq = seq};
+    sx_buf_init(&text, 256);
+    rc = num_format(pol_numbering_pattern(pol), &nf, &text, err);
     if (rc == 0) {
-        c->number = sx_arena_strdup(ctx->arena, number.data);
-        c->number_year = year;
-        c->number_seq = seq;
+        *number = sx_arena_strdup(ctx->arena, text.data);
+        if (*number == NULL)
+            rc = fail_nomem(err);
     }
-    sx_buf_free(&number);
+    sx_buf_free(&text);
+    if (year_out != NULL)
+        *year_out = year;
+    if (seq_out != NULL)
+        *seq_out = seq;
     return rc;
+}
+
+static int issue_number(struct app_ctx *ctx, struct st_case *c, const char *date,
+                        struct sx_err *err)
+{
+    const struct pol_policy *pol = NULL;
+    enum pol_kind pk = strcmp(c->kind, "penalty") == 0      ? POL_KIND_PENALTY
+                       : strcmp(c->kind, "inspection") == 0 ? POL_KIND_INSPECTION
+                                                            : POL_KIND_COERCION;
+    int rc = app_policy_for_org(ctx, c->org_id, &pol, err);
+    if (rc != 0)
+        return rc;
+    return issue_series_number(ctx, c->org_id, date, c->kind, pol_kind_abbrev(pol, pk),
+                               &c->number, &c->number_year, &c->number_seq, err);
 }
 
 static void project_amounts(struct st_case *c, const json_t *body)
@@ -1019,6 +1039,14 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         rc = issue_number(ctx, &c, date, err);
         if (rc == 0)
             json_object_set_new(body, "case_number", json_string(c.number));
+    }
+    if (rc == 0 && strcmp(action->record_type, "legal_review_opinion") == 0) {
+        /* 法制审核意见书 is numbered (云南 附件3 第十三条); the number is in the record */
+        const char *opinion_no = NULL;
+        rc = issue_series_number(ctx, c.org_id, date, "review_opinion", "法审", &opinion_no, NULL,
+                                 NULL, err);
+        if (rc == 0)
+            json_object_set_new(body, "opinion_no", json_string(opinion_no));
     }
     if (rc == 0)
         rc = append_record(ctx, case_id, action->record_type, action->key, at, actor->user_id,

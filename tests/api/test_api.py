@@ -666,6 +666,9 @@ def legal_review_loop(port):
     st, res, _ = opinion(rv, "disagree")
     tap(st == 201 and res["record"]["body"]["checklist"]["facts"]["result"] == "pass",
         "the reviewer's opinion with its 10-point checklist is a record", res)
+    tap(st == 201 and res["record"]["body"].get("opinion_no", "").startswith("昆医保法审〔2026〕")
+        and len(res["record"]["body"]["copies"]) == 3,
+        "the opinion document is numbered and its three copies recorded (云南 附件3 第十三条)", res)
     st, res, _ = step(o, cid, "request_re_review", fill("re_review_request", None, d), at=d + "T06:00:00Z")
     tap(st == 201, "the unit asks for re-review within 2 working days", res)
     st, res, ctype = step(o, cid, "request_re_review", fill("re_review_request", None, d), at=d + "T06:30:00Z")
