@@ -52,7 +52,7 @@ void sx_arena_reset(struct sx_arena *a)
     a->head = c;
 }
 
-void *sx_arena_alloc(struct sx_arena *a, size_t n)
+void *sx_arena_alloc_raw(struct sx_arena *a, size_t n)
 {
     struct sx_arena_chunk *c = a->head;
     size_t need = (n + 15) & ~(size_t)15;
@@ -73,19 +73,26 @@ void *sx_arena_alloc(struct sx_arena *a, size_t n)
             c->next = a->head->next;
             a->head->next = c;
             c->used = need;
-            memset(c->mem, 0, need);
             return c->mem;
         }
     }
     void *p = c->mem + c->used;
     c->used += need;
-    memset(p, 0, need);
+    return p;
+}
+
+void *sx_arena_alloc(struct sx_arena *a, size_t n)
+{
+    void *p = sx_arena_alloc_raw(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
     return p;
 }
 
 char *sx_arena_strndup(struct sx_arena *a, const char *s, size_t n)
 {
-    char *p = sx_arena_alloc(a, n + 1);
+    /* every byte is written below: no need to zero first */
+    char *p = sx_arena_alloc_raw(a, n + 1);
     if (p == NULL)
         return NULL;
     memcpy(p, s, n);
@@ -108,7 +115,7 @@ char *sx_arena_printf(struct sx_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    p = sx_arena_alloc(a, (size_t)n + 1);
+    p = sx_arena_alloc_raw(a, (size_t)n + 1);
     if (p == NULL)
         return NULL;
     va_start(ap, fmt);

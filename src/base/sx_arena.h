@@ -25,6 +25,12 @@ void sx_arena_reset(struct sx_arena *a);
 void sx_arena_free(struct sx_arena *a);
 
 void *sx_arena_alloc(struct sx_arena *a, size_t n); /* 16-byte aligned, zeroed */
+/*
+ * The same, not zeroed: for memory the caller fills completely at once
+ * (string copies, arrays about to be memcpy'd), where zeroing is wasted work.
+ * Use sx_arena_alloc for structs.
+ */
+void *sx_arena_alloc_raw(struct sx_arena *a, size_t n);
 char *sx_arena_strdup(struct sx_arena *a, const char *s);
 char *sx_arena_strndup(struct sx_arena *a, const char *s, size_t n);
 char *sx_arena_printf(struct sx_arena *a, const char *fmt, ...)

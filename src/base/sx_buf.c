@@ -26,10 +26,12 @@ void sx_buf_free(struct sx_buf *b)
 
 void sx_buf_reset(struct sx_buf *b)
 {
+    /* a buffer that never grew points at the shared empty string: never write to it */
     b->len = 0;
-    b->data[0] = '\0';
     if (b->cap == 0)
         b->data = empty_string;
+    else
+        b->data[0] = '\0';
 }
 
 char *sx_buf_detach(struct sx_buf *b, size_t *len_out)
@@ -165,7 +167,8 @@ int sx_buf_put_json_str(struct sx_buf *b, const char *s)
         rc = sx_buf_putc(b, '"');
     if (rc != 0) {
         b->len = start;
-        b->data[b->len] = '\0';
+        if (b->cap != 0)
+            b->data[b->len] = '\0';
     }
     return rc;
 }

@@ -23,6 +23,14 @@ int lg_chain_open(struct lg_chain *c, struct sx_err *err)
 {
     c->sm3 = NULL;
     sx_buf_init(&c->env, LG_ENVELOPE_MAX);
+    /*
+     * Give the buffer memory of its own now: sx_buf_reset on a buffer that
+     * never grew writes to the one empty string all buffers share, a data
+     * race when chains on several threads start at once (parallel verify).
+     */
+    if (sx_buf_putc(&c->env, '{') != 0)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "记录封装");
+    sx_buf_reset(&c->env);
     return lg_sm3_new(&c->sm3, err);
 }
 
@@ -40,7 +48,8 @@ void lg_chain_close(struct lg_chain *c)
  * Append the envelope; no checks on body (callers did them). Returns 0,
  * SX_E_INVALID (bad UTF-8 in type/at, err filled) or a bare sx_buf code.
  */
-static int build_envelope(const struct lg_record *rec, struct sx_buf *out, struct sx_err *err)
+static int build_envelope(const struct lg_record *rec, size_t body_len, struct sx_buf *out,
+                          struct sx_err *err)
 {
     int rc = sx_buf_putc(out, '{');
     if (rc == 0 && rec->action != NULL) {
@@ -61,7 +70,7 @@ static int build_envelope(const struct lg_record *rec, struct sx_buf *out, struc
     if (rc == 0)
         rc = PUT_LIT(out, ",\"body\":");
     if (rc == 0)
-        rc = sx_buf_puts(out, rec->body);
+        rc = sx_buf_append(out, rec->body, body_len);
     if (rc == 0)
         rc = PUT_LIT(out, ",\"case\":");
     if (rc == 0)
@@ -129,7 +138,7 @@ int lg_chain_envelope(const struct lg_record *rec, struct sx_buf *out, struct sx
                        "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
                        "）的内容不是规范化 JSON",
                        rec->case_id, rec->id, rec->seq);
-    rc = build_envelope(rec, out, err);
+    rc = build_envelope(rec, strlen(rec->body), out, err);
     if (rc != 0) {
         out->len = start;
         out->data[start] = '\0';
@@ -139,13 +148,16 @@ int lg_chain_envelope(const struct lg_record *rec, struct sx_buf *out, struct sx
     return rc;
 }
 
-/* SM3(prev || envelope) using c's reused context and buffer. No body check. */
+/*
+ * SM3(prev || envelope) using c's reused context and buffer; body_len is
+ * strlen(rec->body), which the caller has at hand. No body check.
+ */
 static int hash_record(struct lg_chain *c, const uint8_t *prev, const struct lg_record *rec,
-                       uint8_t hash[LG_SM3_LEN], struct sx_err *err)
+                       size_t body_len, uint8_t hash[LG_SM3_LEN], struct sx_err *err)
 {
     int rc;
     sx_buf_reset(&c->env);
-    rc = build_envelope(rec, &c->env, err);
+    rc = build_envelope(rec, body_len, &c->env, err);
     if (rc != 0)
         return rc == SX_E_INVALID ? rc : buf_fail(err, rc);
     rc = lg_sm3_reset(c->sm3, err);
@@ -161,15 +173,17 @@ static int hash_record(struct lg_chain *c, const uint8_t *prev, const struct lg_
 int lg_chain_hash(struct lg_chain *c, const uint8_t *prev, const struct lg_record *rec,
                   uint8_t hash[LG_SM3_LEN], struct sx_err *err)
 {
+    size_t body_len;
     int rc = check_present(rec, SX_E_INVALID, "record-invalid", RECORD_TITLE, "", err);
     if (rc != 0)
         return rc;
-    if (!canon_quick_check(rec->body, strlen(rec->body)))
+    body_len = strlen(rec->body);
+    if (!canon_quick_check(rec->body, body_len))
         return SX_FAIL(err, SX_E_INVALID, "record-invalid", RECORD_TITLE, "", "body",
                        "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
                        "）的内容不是规范化 JSON",
                        rec->case_id, rec->id, rec->seq);
-    return hash_record(c, prev, rec, hash, err);
+    return hash_record(c, prev, rec, body_len, hash, err);
 }
 
 static bool is_digits(const char *s, size_t n)
@@ -241,7 +255,7 @@ int lg_chain_seal(struct lg_chain *c, const char *prev_hash_hex, const struct lg
             snprintf(err->field, sizeof(err->field), "body");
         return rc;
     }
-    rc = hash_record(c, prev, rec, hash, err);
+    rc = hash_record(c, prev, rec, strlen(rec->body), hash, err);
     if (rc != 0)
         return rc;
     lg_hex_encode(hash, sizeof(hash), hash_hex);
@@ -257,6 +271,37 @@ void lg_chain_walk_init(struct lg_chain_walk *w, struct lg_chain *chain, int64_t
     w->count = 0;
     w->last_id = 0;
     memset(w->head, 0, sizeof(w->head));
+    memset(w->head_hex, '0', LG_SM3_HEX_LEN);
+    w->head_hex[LG_SM3_HEX_LEN] = '\0';
+}
+
+/*
+ * stored (a stored hash, NULL = missing) names the same 32 bytes as want
+ * and want_hex (its lowercase hex). The store writes lowercase hex, so one
+ * string compare settles almost every call without decoding; anything else
+ * (uppercase or mixed-case hex, or a real difference) is decoded and
+ * compared as bytes, so what is accepted is exactly what decoding accepts.
+ * *bad_hex is set when stored is missing or not 64 hex digits.
+ */
+static bool same_hash(const char *stored, const uint8_t want[LG_SM3_LEN],
+                      const char want_hex[LG_SM3_HEX_LEN + 1], bool *bad_hex)
+{
+    uint8_t bytes[LG_SM3_LEN];
+    *bad_hex = false;
+    if (stored != NULL && strncmp(stored, want_hex, LG_SM3_HEX_LEN + 1) == 0)
+        return true;
+    if (stored == NULL || lg_hex_decode(stored, strlen(stored), bytes, sizeof(bytes), NULL) != 0) {
+        *bad_hex = true;
+        return false;
+    }
+    return memcmp(bytes, want, sizeof(bytes)) == 0;
+}
+
+/* stored is missing or not 64 hex digits. */
+static bool bad_hex(const char *stored)
+{
+    uint8_t bytes[LG_SM3_LEN];
+    return stored == NULL || lg_hex_decode(stored, strlen(stored), bytes, sizeof(bytes), NULL) != 0;
 }
 
 #define TAMPER(err, field, ...)                                                                    \
@@ -289,10 +334,20 @@ static int step_seq(const struct lg_chain_walk *w, const struct lg_record *rec, 
                   w->case_id, rec->id, rec->seq, want, w->last_id);
 }
 
+static int tamper_hash_format(const struct lg_chain_walk *w, const struct lg_record *rec,
+                              struct sx_err *err)
+{
+    return TAMPER(err, "hash",
+                  "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64 "）的哈希值缺失或格式无效",
+                  w->case_id, rec->id, rec->seq);
+}
+
 int lg_chain_walk_step(struct lg_chain_walk *w, const struct lg_record *rec, struct sx_err *err)
 {
-    uint8_t stored[LG_SM3_LEN];
     uint8_t computed[LG_SM3_LEN];
+    char computed_hex[LG_SM3_HEX_LEN + 1];
+    size_t body_len;
+    bool bad;
     int rc;
     if (rec->case_id != w->case_id)
         return SX_FAIL(err, SX_E_INTERNAL, "chain-walk-misuse", "校验程序错误", "", "case_id",
@@ -304,40 +359,50 @@ int lg_chain_walk_step(struct lg_chain_walk *w, const struct lg_record *rec, str
     rc = check_present(rec, SX_E_TAMPER, "record-tampered", TAMPER_TITLE, TAMPER_SOURCE, err);
     if (rc != 0)
         return rc;
-    if (rec->prev_hash_hex == NULL ||
-        lg_hex_decode(rec->prev_hash_hex, strlen(rec->prev_hash_hex), stored, sizeof(stored),
-                      NULL) != 0 ||
-        memcmp(stored, w->head, sizeof(stored)) != 0)
+    if (!same_hash(rec->prev_hash_hex, w->head, w->head_hex, &bad))
         return TAMPER(err, "prev_hash",
                       "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
                       "）的前序哈希与上一条记录的哈希不一致",
                       w->case_id, rec->id, rec->seq);
-    if (!canon_quick_check(rec->body, strlen(rec->body)))
+    /*
+     * Kept on every record, not only when the hash fails: a body resealed
+     * in a non-canonical form (a rewrite the hash alone cannot see) must
+     * still be reported, as tests/tamper checks.
+     */
+    body_len = strlen(rec->body);
+    if (!canon_quick_check(rec->body, body_len))
         return TAMPER(err, "body",
                       "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
                       "）的内容不是规范化 JSON",
                       w->case_id, rec->id, rec->seq);
-    if (rec->hash_hex == NULL ||
-        lg_hex_decode(rec->hash_hex, strlen(rec->hash_hex), stored, sizeof(stored), NULL) != 0)
-        return TAMPER(err, "hash",
-                      "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
-                      "）的哈希值缺失或格式无效",
-                      w->case_id, rec->id, rec->seq);
-    rc = hash_record(w->chain, w->head, rec, computed, err);
-    if (rc == SX_E_INVALID)
-        /* type/at no longer valid UTF-8: they were valid when sealed. */
-        return TAMPER(err, "hash",
-                      "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
-                      "）的类型或时间不是有效的 UTF-8 文本",
-                      w->case_id, rec->id, rec->seq);
-    if (rc != 0)
+    /*
+     * The stored hash's format is looked at only when something fails, but
+     * the reasons keep their order: a malformed hash is reported before bad
+     * UTF-8 in type or at.
+     */
+    rc = hash_record(w->chain, w->head, rec, body_len, computed, err);
+    if (rc != 0) {
+        if (bad_hex(rec->hash_hex))
+            return tamper_hash_format(w, rec, err);
+        if (rc == SX_E_INVALID)
+            /* type/at no longer valid UTF-8: they were valid when sealed. */
+            return TAMPER(err, "hash",
+                          "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
+                          "）的类型或时间不是有效的 UTF-8 文本",
+                          w->case_id, rec->id, rec->seq);
         return rc;
-    if (memcmp(stored, computed, sizeof(stored)) != 0)
+    }
+    lg_hex_encode(computed, sizeof(computed), computed_hex);
+    if (!same_hash(rec->hash_hex, computed, computed_hex, &bad)) {
+        if (bad)
+            return tamper_hash_format(w, rec, err);
         return TAMPER(err, "hash",
                       "案件 %" PRId64 "：记录 id %" PRId64 "（序号 %" PRId64
                       "）的内容与其哈希值不符，记录已被修改",
                       w->case_id, rec->id, rec->seq);
+    }
     memcpy(w->head, computed, sizeof(w->head));
+    memcpy(w->head_hex, computed_hex, sizeof(w->head_hex));
     w->count++;
     w->last_id = rec->id;
     return 0;
@@ -346,7 +411,7 @@ int lg_chain_walk_step(struct lg_chain_walk *w, const struct lg_record *rec, str
 int lg_chain_walk_finish(const struct lg_chain_walk *w, const char *head_hash_hex,
                          int64_t record_count, struct sx_err *err)
 {
-    uint8_t head[LG_SM3_LEN];
+    bool bad;
     if (w->count < record_count)
         return TAMPER(err, "record_count",
                       "案件 %" PRId64 "：案件记载 %" PRId64 " 条记录，实际只有 %" PRId64
@@ -359,9 +424,7 @@ int lg_chain_walk_finish(const struct lg_chain_walk *w, const char *head_hash_he
                       w->case_id, w->count, record_count, w->last_id);
     if (record_count == 0 && (head_hash_hex == NULL || head_hash_hex[0] == '\0'))
         return 0;
-    if (head_hash_hex == NULL ||
-        lg_hex_decode(head_hash_hex, strlen(head_hash_hex), head, sizeof(head), NULL) != 0 ||
-        memcmp(head, w->head, sizeof(head)) != 0)
+    if (!same_hash(head_hash_hex, w->head, w->head_hex, &bad))
         return TAMPER(err, "head_hash",
                       "案件 %" PRId64 "：最后一条记录（id %" PRId64 "，序号 %" PRId64
                       "）的哈希与案件记载的链头哈希不一致",

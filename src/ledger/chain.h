@@ -112,6 +112,8 @@ struct lg_chain_walk {
     int64_t count;            /* records accepted so far (= seq of the last one) */
     int64_t last_id;          /* id of the last accepted record, 0 before the first */
     uint8_t head[LG_SM3_LEN]; /* hash of the last accepted record, zeros before */
+    /* head as lowercase hex: stored hashes are compared as text, decoded only on mismatch */
+    char head_hex[LG_SM3_HEX_LEN + 1];
 };
 
 /* Start verifying case_id with the borrowed chain state. */

@@ -117,14 +117,10 @@ int st_prepare_all(struct st_db *db, struct sx_err *err)
     return 0;
 }
 
-int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
-            struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+/* What st_exec and st_stream do before running s: reconnect if needed, prepare s. */
+static int ready(struct st_db *db, enum st_stmt s, struct sx_err *err)
 {
     int rc;
-    if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) ||
-        (rows != NULL && arena == NULL))
-        return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
-                       "语句 %s 的参数个数不符或缺少 arena", st_stmt_name(s));
     if (db->tx_lost && s != ST_ROLLBACK)
         return st_fail(err, ST_FAIL_CONNECTION, s, "连接在事务中断开，事务已丢失，请回滚后重试");
     if (db->ops->reconnect != NULL) {
@@ -145,9 +141,38 @@ int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t 
             return rc;
         db->prepared[s] = 1;
     }
+    return 0;
+}
+
+int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+            struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+{
+    int rc;
+    if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) ||
+        (rows != NULL && arena == NULL))
+        return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                       "语句 %s 的参数个数不符或缺少 arena", st_stmt_name(s));
+    rc = ready(db, s, err);
+    if (rc != 0)
+        return rc;
     if (rows != NULL)
         memset(rows, 0, sizeof(*rows));
     return db->ops->exec(db, s, params, n, arena, rows, err);
+}
+
+int st_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+              int (*row)(void *ctx, const struct st_cell *cells, size_t ncols, struct sx_err *err),
+              void *ctx, struct sx_err *err)
+{
+    int rc;
+    if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) || db->ops->stream == NULL)
+        return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                       "语句 %s 的参数个数不符，或 %s 不支持逐行读取", st_stmt_name(s),
+                       db->ops->name);
+    rc = ready(db, s, err);
+    if (rc != 0)
+        return rc;
+    return db->ops->stream(db, s, params, n, row, ctx, err);
 }
 
 /* Parameters under construction: text pointers, integers formatted into ibuf. */
@@ -241,16 +266,37 @@ static int run_int(struct st_db *db, enum st_stmt s, const struct params *p, int
     return rc;
 }
 
-/* Reading one row's cells left to right. */
+/*
+ * Reading one row's cells left to right: row `row` of r, or (r NULL) a streamed row of
+ * ncells cells, whose integer cells read as text are formatted into ibuf[col].
+ */
+#define RD_INT_TEXT 24
 struct rd {
     const struct st_rows *r;
     size_t row;
     size_t col;
     int bad;
+    const struct st_cell *cells;
+    size_t ncells;
+    char (*ibuf)[RD_INT_TEXT];
 };
 
 static const char *rd_text(struct rd *d)
 {
+    if (d->r == NULL) {
+        const struct st_cell *c;
+        if (d->col >= d->ncells) {
+            d->bad = 1;
+            return NULL;
+        }
+        c = &d->cells[d->col++];
+        if (c->kind == ST_CELL_TEXT)
+            return c->text;
+        if (c->kind == ST_CELL_NULL)
+            return NULL;
+        snprintf(d->ibuf[d->col - 1], RD_INT_TEXT, "%" PRId64, c->i);
+        return d->ibuf[d->col - 1];
+    }
     if (d->col >= d->r->ncols) {
         d->bad = 1;
         return NULL;
@@ -261,6 +307,8 @@ static const char *rd_text(struct rd *d)
 static int64_t rd_i64(struct rd *d)
 {
     int64_t v = 0;
+    if (d->r == NULL && d->col < d->ncells && d->cells[d->col].kind == ST_CELL_INT)
+        return d->cells[d->col++].i;
     if (parse_i64(rd_text(d), &v) != 0)
         d->bad = 1;
     return v;
@@ -423,6 +471,11 @@ int st_open(const char *url, struct st_db **out, struct sx_err *err)
     *out = NULL;
     if (db == NULL)
         return fail_nomem(err);
+    db->url = strdup(url != NULL ? url : "");
+    if (db->url == NULL) {
+        free(db);
+        return fail_nomem(err);
+    }
     if (is_pg_url(url))
         rc = st_pg_open(db, url, err);
     else
@@ -462,7 +515,13 @@ void st_close(struct st_db *db)
     if (db->ops != NULL)
         db->ops->close(db);
     free(db->be); /* only if a backend failed before installing its close */
+    free(db->url);
     free(db);
+}
+
+int st_open_sibling(const struct st_db *db, struct st_db **out, struct sx_err *err)
+{
+    return st_open(db->url, out, err);
 }
 
 const char *st_backend(const struct st_db *db)
@@ -1724,8 +1783,9 @@ int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx
             .prev_hash = sx_arena_strdup(arena, count == 0 ? zero_hash : head),
             .hash = sx_arena_strdup(arena, hash),
         };
-        if (out->type == NULL || out->action == NULL || out->at == NULL || out->recorded_at == NULL || out->body == NULL ||
-            out->prev_hash == NULL || out->hash == NULL)
+        if (out->type == NULL || out->action == NULL || out->at == NULL ||
+            out->recorded_at == NULL || out->body == NULL || out->prev_hash == NULL ||
+            out->hash == NULL)
             rc = fail_nomem(err);
     }
 
@@ -1846,6 +1906,136 @@ int st_case_iter(struct st_db *db,
 cleanup:
     sx_arena_free(&page);
     return rc;
+}
+
+/*
+ * A ranged scan (st_record_scan, st_case_scan): on a backend that streams, one statement over
+ * the whole range with no limit and nothing copied; otherwise keyset pages of ST_ITER_PAGE
+ * rows as st_record_iter. row() reads one row and moves the key past it.
+ */
+struct range_scan {
+    enum st_stmt s;
+    int64_t key[2]; /* the next row's key is >= key (CASE_RANGE uses key[0] only) */
+    int64_t last;   /* last case id of the range, inclusive */
+    int done;       /* the key moved past INT64_MAX: nothing more can follow */
+    int (*row)(struct range_scan *sc, struct rd *d, struct sx_err *err);
+    /* the caller's callback: one of the two, as row() expects */
+    int (*record_fn)(void *ctx, const struct st_record *rec, struct sx_err *err);
+    int (*case_fn)(void *ctx, const struct st_case_head *c, struct sx_err *err);
+    void *ctx;
+};
+
+/* Widest row a ranged scan reads (RECORD_COLS). */
+#define SCAN_MAX_COLS 16
+
+static void range_params(const struct range_scan *sc, struct params *p, int64_t limit)
+{
+    p_int(p, sc->key[0]);
+    if (sc->s == ST_RECORD_RANGE)
+        p_int(p, sc->key[1]);
+    p_int(p, sc->last);
+    p_int(p, limit);
+}
+
+static int range_stream_row(void *p, const struct st_cell *cells, size_t ncols, struct sx_err *err)
+{
+    struct range_scan *sc = p;
+    char ibuf[SCAN_MAX_COLS][RD_INT_TEXT];
+    struct rd d = {.cells = cells, .ncells = ncols, .ibuf = ibuf};
+    if (ncols > SCAN_MAX_COLS)
+        return fail_bad_result(err, sc->s);
+    return sc->row(sc, &d, err);
+}
+
+static int range_scan(struct st_db *db, struct range_scan *sc, struct sx_err *err)
+{
+    struct sx_arena page;
+    int rc = 0;
+
+    if (sc->key[0] > sc->last)
+        return 0;
+    if (db->ops->stream != NULL) {
+        struct params p = {.n = 0};
+        range_params(sc, &p, INT64_MAX);
+        return st_stream(db, sc->s, p.v, p.n, range_stream_row, sc, err);
+    }
+    sx_arena_init(&page, 1 << 20);
+    while (!sc->done && sc->key[0] <= sc->last) {
+        struct params p = {.n = 0};
+        struct st_rows rows;
+        sx_arena_reset(&page);
+        range_params(sc, &p, ST_ITER_PAGE);
+        rc = run(db, sc->s, &p, &page, &rows, err);
+        if (rc != 0)
+            break;
+        for (size_t i = 0; rc == 0 && i < rows.nrows; i++) {
+            struct rd d = {.r = &rows, .row = i};
+            rc = sc->row(sc, &d, err);
+        }
+        if (rc != 0 || rows.nrows < ST_ITER_PAGE)
+            break;
+    }
+    sx_arena_free(&page);
+    return rc;
+}
+
+static int record_scan_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
+{
+    struct st_record r;
+    read_record(d, &r);
+    if (d->bad)
+        return fail_bad_result(err, sc->s);
+    if (r.seq < INT64_MAX) {
+        sc->key[0] = r.case_id;
+        sc->key[1] = r.seq + 1;
+    } else if (r.case_id < INT64_MAX) {
+        sc->key[0] = r.case_id + 1;
+        sc->key[1] = INT64_MIN;
+    } else {
+        sc->done = 1;
+    }
+    return sc->record_fn(sc->ctx, &r, err);
+}
+
+int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
+                   int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err), void *ctx,
+                   struct sx_err *err)
+{
+    struct range_scan sc = {.s = ST_RECORD_RANGE,
+                            .key = {first_case, INT64_MIN},
+                            .last = last_case,
+                            .row = record_scan_row,
+                            .record_fn = fn,
+                            .ctx = ctx};
+    return range_scan(db, &sc, err);
+}
+
+static int case_scan_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
+{
+    struct st_case_head c;
+    c.id = rd_i64(d);
+    c.head_hash = rd_text(d);
+    c.record_count = rd_i64(d);
+    if (d->bad)
+        return fail_bad_result(err, sc->s);
+    if (c.id < INT64_MAX)
+        sc->key[0] = c.id + 1;
+    else
+        sc->done = 1;
+    return sc->case_fn(sc->ctx, &c, err);
+}
+
+int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
+                 int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err)
+{
+    struct range_scan sc = {.s = ST_CASE_RANGE,
+                            .key = {first_case, 0},
+                            .last = last_case,
+                            .row = case_scan_row,
+                            .case_fn = fn,
+                            .ctx = ctx};
+    return range_scan(db, &sc, err);
 }
 
 /* ---- calendar ---- */

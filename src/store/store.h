@@ -63,6 +63,13 @@ struct st_db;
  */
 int st_open(const char *url, struct st_db **out, struct sx_err *err) SX_WUR;
 
+/*
+ * Open another connection to the database db is connected to (the same URL), e.g. one per
+ * worker thread. As st_open; db itself is not touched, so this may run on any thread as long
+ * as db is not being closed.
+ */
+int st_open_sibling(const struct st_db *db, struct st_db **out, struct sx_err *err) SX_WUR;
+
 /* Close the connection, rolling back an open transaction. NULL is a no-op. */
 void st_close(struct st_db *db);
 
@@ -76,7 +83,7 @@ int st_begin(struct st_db *db, struct sx_err *err) SX_WUR;
 
 /*
  * Start a read-only snapshot transaction (SQLite: deferred BEGIN, PostgreSQL: REPEATABLE
- * READ READ ONLY), so that several reads (e.g. st_case_iter then st_record_iter in verify)
+ * READ READ ONLY), so that several reads (e.g. st_case_scan then st_record_scan in verify)
  * see one consistent state while writers go on. End it with st_commit or st_rollback.
  */
 int st_begin_read(struct st_db *db, struct sx_err *err) SX_WUR;
@@ -476,6 +483,23 @@ struct st_case_head {
 
 /* Visit every case's (id, head_hash, record_count) in id order; as st_record_iter. */
 int st_case_iter(struct st_db *db,
+                 int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err) SX_WUR;
+
+/*
+ * For reading disjoint ranges of cases on several connections at once (verify): visit the
+ * records with first_case <= case_id <= last_case, ordered by (case_id, seq), as
+ * st_record_iter — except that fn must not use db, and rec (strings included) is valid only
+ * during the call: on SQLite the rows stream from one statement straight out of SQLite's
+ * buffers, copying nothing; on PostgreSQL they come in keyset pages of ST_ITER_PAGE rows.
+ * Nothing is visited when first_case > last_case. Wrap in st_begin_read for a snapshot.
+ */
+int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
+                   int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err), void *ctx,
+                   struct sx_err *err) SX_WUR;
+
+/* The case heads with first_case <= id <= last_case in id order; as st_record_scan. */
+int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
                  struct sx_err *err) SX_WUR;
 

@@ -74,6 +74,7 @@
     X(CASE_LOCK_HEAD, 0)                                                                           \
     X(CASE_SET_HEAD, 0)                                                                            \
     X(CASE_ITER, 0)                                                                                \
+    X(CASE_RANGE, 0)                                                                               \
     X(PARTY_INSERT, 0)                                                                             \
     X(PARTY_LIST, 0)                                                                               \
     X(OFFICER_ADD, 0)                                                                              \
@@ -83,6 +84,7 @@
     X(RECORD_CASE_OF, 0)                                                                           \
     X(RECORD_LIST, 0)                                                                              \
     X(RECORD_ITER, 0)                                                                              \
+    X(RECORD_RANGE, 0)                                                                             \
     X(CAL_DELETE_DAYS, 0)                                                                          \
     X(CAL_DELETE_YEAR, 0)                                                                          \
     X(CAL_INSERT_DAY, 0)                                                                           \
@@ -127,6 +129,19 @@ static inline const char *st_cell(const struct st_rows *r, size_t row, size_t co
     return r->cells[row * r->ncols + col];
 }
 
+/*
+ * One result cell handed to a stream callback, borrowed from the backend until the callback
+ * returns. A backend that knows a value is an integer may pass it as one (no text round trip);
+ * otherwise it is text (len bytes, NUL-terminated).
+ */
+enum st_cell_kind { ST_CELL_NULL, ST_CELL_INT, ST_CELL_TEXT };
+struct st_cell {
+    enum st_cell_kind kind;
+    int64_t i;        /* ST_CELL_INT */
+    const char *text; /* ST_CELL_TEXT */
+    size_t len;
+};
+
 /* A backend: the functions store.c calls through struct st_db. */
 struct st_ops {
     const char *name; /* "sqlite" | "postgresql" */
@@ -146,6 +161,15 @@ struct st_ops {
      * (reconnected: every statement must be prepared again), -1 (still down).
      */
     int (*reconnect)(struct st_db *db);
+    /*
+     * NULL, or: run s and call row for each result row as the backend steps through it,
+     * copying nothing (for long scans). The connection is busy until it returns: row must
+     * not use db.
+     */
+    int (*stream)(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                  int (*row)(void *ctx, const struct st_cell *cells, size_t ncols,
+                             struct sx_err *err),
+                  void *ctx, struct sx_err *err);
 };
 
 struct st_db {
@@ -157,6 +181,7 @@ struct st_db {
     int tx_lost;           /* the connection was re-established under an open transaction */
     struct lg_chain chain; /* hashing state for st_record_append, opened on first use */
     int chain_open;
+    char *url; /* as given to st_open (malloc'd), for st_open_sibling */
 };
 
 /* Backend constructors: fill db->ops and db->be. */
@@ -170,6 +195,15 @@ int st_pg_open(struct st_db *db, const char *url, struct sx_err *err) SX_WUR;
  */
 int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
             struct sx_arena *arena, struct st_rows *rows, struct sx_err *err) SX_WUR;
+
+/*
+ * Run statement s as st_exec does, but hand each row to row(ctx, cells, ncols, err) as it
+ * comes, through the backend's stream operation; a non-zero return from row stops the
+ * statement and is returned. SX_E_INTERNAL when the backend has no stream operation.
+ */
+int st_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+              int (*row)(void *ctx, const struct st_cell *cells, size_t ncols, struct sx_err *err),
+              void *ctx, struct sx_err *err) SX_WUR;
 
 /* Prepare every statement not yet prepared. SX_E_DB naming the first that fails. */
 int st_prepare_all(struct st_db *db, struct sx_err *err) SX_WUR;

@@ -182,6 +182,10 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "tiii"},
     [ST_CASE_ITER] = {
         "SELECT id, head_hash, record_count FROM cases WHERE id > $1 ORDER BY id LIMIT $2", "ii"},
+    /* one range of case ids (inclusive), keyset-paged from $1: verify's parallel scans */
+    [ST_CASE_RANGE] = {
+        "SELECT id, head_hash, record_count FROM cases WHERE id >= $1 AND id <= $2 "
+        "ORDER BY id LIMIT $3", "iii"},
 
     [ST_PARTY_INSERT] = {
         "INSERT INTO parties (case_id, kind, name, id_number, uscc, legal_rep, address, phone, "
@@ -206,6 +210,10 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_RECORD_ITER] = {
         "SELECT " RECORD_COLS " FROM records WHERE (case_id, seq) > ($1, $2) "
         "ORDER BY case_id, seq LIMIT $3", "iii"},
+    /* the records of one range of case ids (inclusive $3), keyset-paged from ($1, $2) */
+    [ST_RECORD_RANGE] = {
+        "SELECT " RECORD_COLS " FROM records WHERE (case_id, seq) >= ($1, $2) AND case_id <= $3 "
+        "ORDER BY case_id, seq LIMIT $4", "iiii"},
 
     [ST_CAL_DELETE_DAYS] = {"DELETE FROM calendar_days WHERE year = $1", "i"},
     [ST_CAL_DELETE_YEAR] = {"DELETE FROM calendar_years WHERE year = $1", "i"},
@@ -458,6 +466,7 @@ static const struct st_ops pg_ops = {
     .in_tx = pg_in_tx,
     .param_count = pg_param_count,
     .reconnect = pg_reconnect,
+    .stream = NULL, /* st_record_scan pages with st_exec instead */
 };
 
 int st_pg_open(struct st_db *db, const char *url, struct sx_err *err)

@@ -173,6 +173,10 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "tiii"},
     [ST_CASE_ITER] = {
         "SELECT id, head_hash, record_count FROM cases WHERE id > ?1 ORDER BY id LIMIT ?2", "ii"},
+    /* one range of case ids (inclusive), keyset-paged from ?1: verify's parallel scans */
+    [ST_CASE_RANGE] = {
+        "SELECT id, head_hash, record_count FROM cases WHERE id >= ?1 AND id <= ?2 "
+        "ORDER BY id LIMIT ?3", "iii"},
 
     [ST_PARTY_INSERT] = {
         "INSERT INTO parties (case_id, kind, name, id_number, uscc, legal_rep, address, phone, "
@@ -197,6 +201,10 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_RECORD_ITER] = {
         "SELECT " RECORD_COLS " FROM records WHERE (case_id, seq) > (?1, ?2) "
         "ORDER BY case_id, seq LIMIT ?3", "iii"},
+    /* the records of one range of case ids (inclusive ?3), keyset-paged from (?1, ?2) */
+    [ST_RECORD_RANGE] = {
+        "SELECT " RECORD_COLS " FROM records WHERE (case_id, seq) >= (?1, ?2) AND case_id <= ?3 "
+        "ORDER BY case_id, seq LIMIT ?4", "iiii"},
 
     [ST_CAL_DELETE_DAYS] = {"DELETE FROM calendar_days WHERE year = ?1", "i"},
     [ST_CAL_DELETE_YEAR] = {"DELETE FROM calendar_years WHERE year = ?1", "i"},
@@ -308,35 +316,44 @@ static int parse_i64(const char *s, sqlite3_int64 *out)
     return 0;
 }
 
-static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
-                   struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+/* Bind params[0..n) to s by its type string. The caller resets s afterwards. */
+static int sq_bind(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                   struct sx_err *err)
 {
-    struct st_sqlite *be = be_of(db);
-    sqlite3_stmt *st = be->stmt[s];
+    sqlite3_stmt *st = be_of(db)->stmt[s];
     const char *types = st_sqlite_sql[s].types;
-    char **cells = NULL;
-    size_t ncells = 0, cap = 0, ncols, nrows = 0;
-    int rc = 0, src;
+    int src;
 
     for (size_t i = 0; i < n; i++) {
         if (params[i] == NULL) {
             src = sqlite3_bind_null(st, (int)i + 1);
         } else if (types[i] == 'i') {
             sqlite3_int64 v;
-            if (parse_i64(params[i], &v) != 0) {
-                rc = SX_FAIL(err, SX_E_INTERNAL, "db-param", "数据库参数错误", "", "",
-                             "语句 %s 的第 %zu 个参数不是整数", st_stmt_name(s), i + 1);
-                goto cleanup;
-            }
+            if (parse_i64(params[i], &v) != 0)
+                return SX_FAIL(err, SX_E_INTERNAL, "db-param", "数据库参数错误", "", "",
+                               "语句 %s 的第 %zu 个参数不是整数", st_stmt_name(s), i + 1);
             src = sqlite3_bind_int64(st, (int)i + 1, v);
         } else {
             src = sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_STATIC);
         }
-        if (src != SQLITE_OK) {
-            rc = fail_conn(db, s, err);
-            goto cleanup;
-        }
+        if (src != SQLITE_OK)
+            return fail_conn(db, s, err);
     }
+    return 0;
+}
+
+static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                   struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+{
+    struct st_sqlite *be = be_of(db);
+    sqlite3_stmt *st = be->stmt[s];
+    char **cells = NULL;
+    size_t ncells = 0, cap = 0, ncols, nrows = 0;
+    int rc, src;
+
+    rc = sq_bind(db, s, params, n, err);
+    if (rc != 0)
+        goto cleanup;
 
     ncols = (size_t)sqlite3_column_count(st);
     for (;;) {
@@ -389,7 +406,7 @@ static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, 
         rows->changes = sqlite3_changes64(be->conn);
         rows->cells = NULL;
         if (ncells > 0) {
-            rows->cells = sx_arena_alloc(arena, ncells * sizeof(char *));
+            rows->cells = sx_arena_alloc_raw(arena, ncells * sizeof(char *)); /* memcpy'd */
             if (rows->cells == NULL) {
                 rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
                 goto cleanup;
@@ -403,6 +420,71 @@ cleanup:
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     free(cells);
+    return rc;
+}
+
+/* Cells of one streamed row; RECORD_COLS is the widest streamed statement. */
+#define SQ_STREAM_COLS 16
+
+/*
+ * Step s and hand each row to row() straight from SQLite's buffers: integers as integers,
+ * everything else as SQLite's text of it (what sq_exec would copy), NULL as NULL.
+ */
+static int sq_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                     int (*row)(void *ctx, const struct st_cell *cells, size_t ncols,
+                                struct sx_err *err),
+                     void *ctx, struct sx_err *err)
+{
+    sqlite3_stmt *st = be_of(db)->stmt[s];
+    struct st_cell cells[SQ_STREAM_COLS];
+    size_t ncols;
+    int rc, src;
+
+    rc = sq_bind(db, s, params, n, err);
+    if (rc != 0)
+        goto cleanup;
+    ncols = (size_t)sqlite3_column_count(st);
+    if (ncols > SQ_STREAM_COLS) {
+        rc = SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                     "语句 %s 的结果列过多，无法逐行读取", st_stmt_name(s));
+        goto cleanup;
+    }
+    for (;;) {
+        src = sqlite3_step(st);
+        if (src == SQLITE_DONE)
+            break;
+        if (src != SQLITE_ROW) {
+            rc = fail_conn(db, s, err);
+            goto cleanup;
+        }
+        for (size_t c = 0; c < ncols; c++) {
+            struct st_cell *cell = &cells[c];
+            int type = sqlite3_column_type(st, (int)c);
+            if (type == SQLITE_NULL) {
+                cell->kind = ST_CELL_NULL;
+            } else if (type == SQLITE_INTEGER) {
+                cell->kind = ST_CELL_INT;
+                cell->i = sqlite3_column_int64(st, (int)c);
+            } else {
+                const unsigned char *t = sqlite3_column_text(st, (int)c);
+                if (t == NULL) {
+                    rc =
+                        SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
+                    goto cleanup;
+                }
+                cell->kind = ST_CELL_TEXT;
+                cell->text = (const char *)t;
+                cell->len = (size_t)sqlite3_column_bytes(st, (int)c);
+            }
+        }
+        rc = row(ctx, cells, ncols, err);
+        if (rc != 0)
+            goto cleanup;
+    }
+
+cleanup:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return rc;
 }
 
@@ -458,6 +540,7 @@ static const struct st_ops sqlite_ops = {
     .in_tx = sq_in_tx,
     .param_count = sq_param_count,
     .reconnect = NULL,
+    .stream = sq_stream,
 };
 
 /* Connection settings, run once at open (constants, no parameters). */

@@ -71,6 +71,41 @@ static void test_arena_many_and_large(void **state)
     sx_arena_free(&a);
 }
 
+/*
+ * sx_arena_alloc_raw gives aligned, separate memory without zeroing it, and
+ * sx_arena_alloc still zeroes memory a raw allocation dirtied before a reset.
+ */
+static void test_arena_raw_and_zeroed(void **state)
+{
+    struct sx_arena a;
+    unsigned char *p[64];
+    (void)state;
+    sx_arena_init(&a, 1024);
+    for (int i = 0; i < 64; i++) {
+        size_t n = (size_t)(i * 37 % 200) + 1;
+        p[i] = sx_arena_alloc_raw(&a, n);
+        assert_non_null(p[i]);
+        assert_int_equal(((uintptr_t)p[i]) % 16, 0);
+        memset(p[i], 0xA5 ^ i, n);
+    }
+    for (int i = 0; i < 64; i++) /* no allocation overwrote another */
+        assert_int_equal(p[i][0], 0xA5 ^ i);
+    unsigned char *big = sx_arena_alloc_raw(&a, 5000); /* oversize chunk */
+    assert_non_null(big);
+    memset(big, 0xFF, 5000);
+    sx_arena_reset(&a); /* keeps the dirty first chunk for reuse */
+    for (int i = 0; i < 8; i++) {
+        unsigned char *z = sx_arena_alloc(&a, 100);
+        assert_non_null(z);
+        for (int k = 0; k < 100; k++)
+            assert_int_equal(z[k], 0);
+        memset(z, 0xEE, 100);
+    }
+    assert_string_equal(sx_arena_strndup(&a, "abcdef", 3), "abc");
+    assert_string_equal(sx_arena_printf(&a, "%s-%d", "x", 7), "x-7");
+    sx_arena_free(&a);
+}
+
 static void test_err_fills_status_and_fields(void **state)
 {
     struct sx_err e;
@@ -114,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_buf_json_string_escapes),
         cmocka_unit_test(test_buf_detach_transfers),
         cmocka_unit_test(test_arena_many_and_large),
+        cmocka_unit_test(test_arena_raw_and_zeroed),
         cmocka_unit_test(test_err_fills_status_and_fields),
         cmocka_unit_test(test_err_truncates_on_utf8_boundary),
     };

@@ -80,8 +80,8 @@ static const struct {
      "\"case\":7,\"corrects\":101,\"seq\":2,\"type\":\"correction\"}",
      "d9e26bfe3c41bce2a0a125336122d7a9333e456587b96a4b13e4c331443d05b3",
      "second record: prev = first hash, corrects 101, escapes in body"},
-    {{103, 7, 1, 3, 0, "filing_approval", "2026-03-02T08:15:00Z",
-      "{\"cause\":\"虚构医疗服务\"}", NULL, NULL, "file", "2026-03-02T08:20:00Z"},
+    {{103, 7, 1, 3, 0, "filing_approval", "2026-03-02T08:15:00Z", "{\"cause\":\"虚构医疗服务\"}",
+      NULL, NULL, "file", "2026-03-02T08:20:00Z"},
      "{\"action\":\"file\",\"actor\":3,\"at\":\"2026-03-02T08:15:00Z\",\"body\":{\"cause\":"
      "\"虚构医疗服务\"},\"case\":7,\"corrects\":null,\"recorded_at\":\"2026-03-02T08:20:00Z\","
      "\"seq\":1,\"type\":\"filing_approval\"}",
@@ -259,6 +259,8 @@ enum tamper {
     T_PREV_NOT_HEX,    /* record 4's prev_hash has a non-hex char */
     T_HASH_MISSING,    /* record 2's hash is empty */
     T_HASH_UPPERCASE,  /* record 2's hash in uppercase hex: same bytes, accepted */
+    T_PREV_UPPERCASE,  /* record 4's prev_hash in uppercase hex: same bytes, accepted */
+    T_HASH_SHORT,      /* record 2's hash cut to 63 hex digits */
     T_TYPE_BAD_UTF8,   /* record 2's type bytes corrupted into invalid UTF-8 */
     T_OTHER_CASE,      /* record 3 belongs to another case: caller bug */
 };
@@ -291,6 +293,8 @@ static const struct {
     {T_PREV_NOT_HEX, SX_E_TAMPER, 4, "prev_hash", "prev_hash not hex"},
     {T_HASH_MISSING, SX_E_TAMPER, 2, "hash", "hash missing"},
     {T_HASH_UPPERCASE, 0, -1, "", "uppercase hex is the same hash"},
+    {T_PREV_UPPERCASE, 0, -1, "", "uppercase prev_hash is the same hash"},
+    {T_HASH_SHORT, SX_E_TAMPER, 2, "hash", "hash one digit short"},
     {T_TYPE_BAD_UTF8, SX_E_TAMPER, 2, "hash", "type corrupted to invalid UTF-8"},
     {T_OTHER_CASE, SX_E_INTERNAL, 3, "case_id", "record of another case fed to the walk"},
 };
@@ -413,6 +417,14 @@ static void build_scenario(struct scenario *sc, enum tamper t)
             if (*c >= 'a' && *c <= 'f')
                 *c = (char)(*c - 'a' + 'A');
         break;
+    case T_PREV_UPPERCASE:
+        for (char *c = r[3].prev; *c != '\0'; c++)
+            if (*c >= 'a' && *c <= 'f')
+                *c = (char)(*c - 'a' + 'A');
+        break;
+    case T_HASH_SHORT:
+        r[1].hash[LG_SM3_HEX_LEN - 1] = '\0';
+        break;
     case T_TYPE_BAD_UTF8:
         r[1].type[0] = '\xff';
         break;
@@ -477,8 +489,11 @@ static void test_failed_step_leaves_walk(void **state)
     assert_int_equal(lg_chain_walk_step(&w, sc.feed[0], NULL), 0);
     assert_int_equal(lg_chain_walk_step(&w, sc.feed[2], NULL), SX_E_TAMPER);
     assert_int_equal(lg_chain_walk_step(&w, sc.feed[0], NULL), SX_E_TAMPER);
+    /* the head, as bytes and as the hex stored hashes are compared with, did not move */
+    assert_string_equal(w.head_hex, sc.feed[0]->hash_hex);
     for (size_t k = 1; k < sc.n; k++)
         assert_int_equal(lg_chain_walk_step(&w, sc.feed[k], NULL), 0);
+    assert_string_equal(w.head_hex, sc.head);
     assert_int_equal(lg_chain_walk_finish(&w, sc.head, NREC, NULL), 0);
     /* The same chain state verifies a second case after init. */
     lg_chain_walk_init(&w, &chain, CASE_ID);

@@ -296,7 +296,8 @@ static int64_t add_case(struct fx *fx, int64_t org, int64_t by, const char *kind
 static struct st_record append(struct fx *fx, int64_t case_id, int64_t actor, const char *type,
                                const char *body, int64_t corrects)
 {
-    struct st_record_new in = { .action = "note",
+    struct st_record_new in = {
+        .action = "note",
         .case_id = case_id,
         .type = type,
         .at = T0,
@@ -1030,7 +1031,8 @@ static void test_record_append_chain(void **state)
 
     /* refusals: outside a transaction, in a read transaction, bad references, bad body */
     {
-        struct st_record_new in = { .action = "note",.case_id = c1,
+        struct st_record_new in = {.action = "note",
+                                   .case_id = c1,
                                    .type = "note",
                                    .at = T0,
                                    .recorded_at = T0,
@@ -1315,7 +1317,8 @@ static void *worker_main(void *arg)
         } else if (rc == 0) {
             struct st_record out;
             char body[64];
-            struct st_record_new in = { .action = "note",.case_id = w->case_id,
+            struct st_record_new in = {.action = "note",
+                                       .case_id = w->case_id,
                                        .type = "note",
                                        .at = T0,
                                        .recorded_at = T0,
@@ -1499,6 +1502,48 @@ static int iter_case(void *ctx, const struct st_case_head *c, struct sx_err *err
     return 0;
 }
 
+/* What a ranged scan saw: iter_state's order checks, plus its range and the strings. */
+struct scan_state {
+    struct iter_state it;
+    int64_t first, last; /* the range asked for */
+    int bad_row;
+};
+
+static int scan_record(void *ctx, const struct st_record *r, struct sx_err *err)
+{
+    struct scan_state *s = ctx;
+    /* the strings point into the backend's row: they must be whole while fn runs */
+    if (r->case_id < s->first || r->case_id > s->last ||
+        strcmp(r->body, "{\"k\":\"批量记录\"}") != 0 || strcmp(r->type, "note") != 0 ||
+        strcmp(r->action, "note") != 0 || strcmp(r->at, T0) != 0 ||
+        strlen(r->hash) != ST_HASH_HEX_LEN || strlen(r->prev_hash) != ST_HASH_HEX_LEN ||
+        r->corrects != 0 || r->actor_id <= 0)
+        s->bad_row = 1;
+    return iter_record(&s->it, r, err);
+}
+
+static int scan_case(void *ctx, const struct st_case_head *c, struct sx_err *err)
+{
+    struct scan_state *s = ctx;
+    if (c->id < s->first || c->id > s->last)
+        s->bad_row = 1;
+    return iter_case(&s->it, c, err);
+}
+
+/* st_record_scan / st_case_scan over [first, last]: how many records and cases they visit. */
+static void scan_counts(struct fx *fx, struct st_db *db, int64_t first, int64_t last,
+                        int64_t *records, int64_t *cases)
+{
+    struct scan_state s = {.first = first, .last = last};
+    OK(fx, st_record_scan(db, first, last, scan_record, &s, &fx->err));
+    assert_false(s.bad_row);
+    *records = s.it.n;
+    s = (struct scan_state){.first = first, .last = last};
+    OK(fx, st_case_scan(db, first, last, scan_case, &s, &fx->err));
+    assert_false(s.bad_row);
+    *cases = s.it.n;
+}
+
 /* More than one ST_ITER_PAGE of records over three cases, appended interleaved. */
 static void test_iterators(void **state)
 {
@@ -1514,7 +1559,8 @@ static void test_iterators(void **state)
     for (int64_t i = 0; i < total; i++) {
         struct st_record out;
         /* case 0 gets half, the others a quarter each, interleaved */
-        struct st_record_new in = { .action = "note",.case_id = cs[i % 4 < 2    ? 0
+        struct st_record_new in = {.action = "note",
+                                   .case_id = cs[i % 4 < 2    ? 0
                                                  : i % 4 == 2 ? 1
                                                               : 2],
                                    .type = "note",
@@ -1549,6 +1595,44 @@ static void test_iterators(void **state)
         OK(fx, verify_chain(fx, cs[i], &walked));
         assert_int_equal((int64_t)walked, s.per_case[i]);
     }
+
+    /* ranged scans (verify's parallel reads), on this connection and on a sibling */
+    struct st_db *dbs[2] = {fx->db, NULL};
+    OK(fx, st_open_sibling(fx->db, &dbs[1], &fx->err));
+    for (int d = 0; d < 2; d++) {
+        /* one row per range: first, last case id; records and cases inside */
+        const struct {
+            int64_t first, last, records, cases;
+        } ranges[] = {
+            {INT64_MIN, INT64_MAX, total, 3},
+            {cs[0], cs[0], s.per_case[0], 1},
+            {cs[1], cs[2], s.per_case[1] + s.per_case[2], 2},
+            {INT64_MIN, cs[0] - 1, 0, 0},
+            {cs[2] + 1, INT64_MAX, 0, 0},
+            {cs[2], cs[0], 0, 0}, /* first > last: nothing */
+        };
+        OK(fx, st_begin_read(dbs[d], &fx->err));
+        for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+            int64_t nrec = -1, ncase = -1;
+            scan_counts(fx, dbs[d], ranges[i].first, ranges[i].last, &nrec, &ncase);
+            if (nrec != ranges[i].records || ncase != ranges[i].cases)
+                fail_msg("connection %d, range %zu: %" PRId64 " records, %" PRId64
+                         " cases; want %" PRId64 ", %" PRId64,
+                         d, i, nrec, ncase, ranges[i].records, ranges[i].cases);
+        }
+        /* a callback error stops the scan and comes back unchanged */
+        struct scan_state ss = {.first = INT64_MIN, .last = INT64_MAX};
+        ss.it.stop_at = ST_ITER_PAGE + 5;
+        FAILS(fx, st_record_scan(dbs[d], INT64_MIN, INT64_MAX, scan_record, &ss, &fx->err),
+              SX_E_TAMPER, "stop");
+        assert_int_equal(ss.it.n, ST_ITER_PAGE + 5);
+        /* the connection is usable afterwards */
+        int64_t nrec = -1, ncase = -1;
+        scan_counts(fx, dbs[d], INT64_MIN, INT64_MAX, &nrec, &ncase);
+        assert_int_equal(nrec, total);
+        OK(fx, st_commit(dbs[d], &fx->err));
+    }
+    st_close(dbs[1]);
 }
 
 /* ---- calendar ---- */
