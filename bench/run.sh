@@ -413,6 +413,17 @@ echo "openssl sm3 at $AVG_MSG-byte messages: $SSL_AVG_MBS MB/s" >&2
   printf '| (context) same, at the average record size | %s | %s (openssl speed -evp sm3 -bytes %s) | %s | | |\n' \
     "$VERIFY_MBS" "$SSL_AVG_MBS" "$AVG_MSG" "$(ratio "$VERIFY_MBS" "$SSL_AVG_MBS")"
 } >>"$RESULTS"
+# 4. issue 3: every deadline of 100,000 open cases, beside a bare loop over the same rows.
+if [ -x "$BUILD/bench/deadline_bench" ]; then
+  {
+    echo
+    echo "### 4. deadline recomputation (issue 3), in memory"
+    echo
+    echo '```'
+    "$BUILD/bench/deadline_bench" 100000 3
+    echo '```'
+  } >>"$RESULTS"
+fi
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then
