@@ -1102,6 +1102,7 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->job.run = step_job_run;
     sj->job.done = done;
     sj->job.arena = arena;
+    sj->job.shard_key = case_id;
     sj->actor = *actor;
     sj->case_id = case_id;
     sj->step = *step;

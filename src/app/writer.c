@@ -9,7 +9,13 @@
 #include "store/store.h"
 #include "sx_log.h"
 
-struct app_writer {
+/*
+ * One writer thread with its own connection and queue. SQLite has one
+ * shard (it has one write lock anyway); PostgreSQL several, each job going
+ * to the shard of its case, so one case's steps stay in order on one
+ * connection while different cases commit in parallel.
+ */
+struct shard {
     struct app_ctx ctx;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -21,7 +27,12 @@ struct app_writer {
     uint64_t jobs;
 };
 
-static struct app_job *take_batch(struct app_writer *w, int *stop)
+struct app_writer {
+    size_t n;
+    struct shard shards[APP_WRITER_MAX_SHARDS];
+};
+
+static struct app_job *take_batch(struct shard *w, int *stop)
 {
     struct app_job *batch;
     struct app_job *last;
@@ -57,7 +68,7 @@ static void fail_all(struct app_job *batch, const struct sx_err *err)
 }
 
 /* Begin, retrying while another connection holds SQLite's write lock. */
-static int begin_group(struct app_writer *w, struct sx_err *err)
+static int begin_group(struct shard *w, struct sx_err *err)
 {
     int rc = SX_E_DB;
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -70,7 +81,7 @@ static int begin_group(struct app_writer *w, struct sx_err *err)
     return rc;
 }
 
-static void run_group(struct app_writer *w, struct app_job *batch)
+static int run_group(struct shard *w, struct app_job *batch)
 {
     struct sx_err err;
     int rc;
@@ -78,7 +89,7 @@ static void run_group(struct app_writer *w, struct app_job *batch)
     rc = begin_group(w, &err);
     if (rc != 0) {
         fail_all(batch, &err);
-        return;
+        return 1;
     }
     for (struct app_job *j = batch; j != NULL; j = j->next) {
         sx_err_clear(&j->err);
@@ -93,9 +104,10 @@ static void run_group(struct app_writer *w, struct app_job *batch)
             sx_err_clear(&undo);
             if (st_rollback_to(w->ctx.db, &undo) != 0) {
                 /* the transaction is unusable: everything in it fails */
+                w->ctx.arena = &w->ctx.own_arena;
                 (void)st_rollback(w->ctx.db, NULL);
                 fail_all(batch, &undo);
-                return;
+                return 1;
             }
         }
     }
@@ -104,18 +116,32 @@ static void run_group(struct app_writer *w, struct app_job *batch)
     if (rc != 0) {
         (void)st_rollback(w->ctx.db, NULL);
         fail_all(batch, &err);
+        return 1;
     }
+    return 0;
+}
+
+/* A group that failed as a whole (a PostgreSQL deadlock between shards, a busy database) is run once more. */
+static void run_group_retrying(struct shard *w, struct app_job *batch)
+{
+    if (run_group(w, batch) == 0)
+        return;
+    for (struct app_job *j = batch; j != NULL; j = j->next) {
+        j->rc = 0;
+        sx_err_clear(&j->err);
+    }
+    (void)run_group(w, batch);
 }
 
 static void *writer_main(void *arg)
 {
-    struct app_writer *w = arg;
+    struct shard *w = arg;
     for (;;) {
         int stop = 0;
         struct app_job *batch = take_batch(w, &stop);
         if (stop)
             break;
-        run_group(w, batch);
+        run_group_retrying(w, batch);
         uint64_t n = 0;
         for (struct app_job *j = batch; j != NULL; j = j->next)
             n++;
@@ -135,17 +161,12 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-int app_writer_start(const struct app *app, const char *db_url, struct app_writer **out,
-                     struct sx_err *err)
+static int shard_start(struct shard *w, const struct app *app, const char *db_url,
+                       struct sx_err *err)
 {
-    struct app_writer *w = calloc(1, sizeof(*w));
-    int rc;
-    if (w == NULL)
-        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "writer");
-    rc = app_ctx_open(app, db_url, &w->ctx, err);
+    int rc = app_ctx_open(app, db_url, &w->ctx, err);
     if (rc != 0) {
         app_ctx_close(&w->ctx);
-        free(w);
         return rc;
     }
     pthread_mutex_init(&w->lock, NULL);
@@ -154,38 +175,13 @@ int app_writer_start(const struct app *app, const char *db_url, struct app_write
         pthread_cond_destroy(&w->wake);
         pthread_mutex_destroy(&w->lock);
         app_ctx_close(&w->ctx);
-        free(w);
         return SX_FAIL(err, SX_E_IO, "thread-failed", "无法启动写入线程", NULL, NULL, "writer");
     }
-    *out = w;
     return 0;
 }
 
-void app_writer_submit(struct app_writer *w, struct app_job *job)
+static void shard_stop(struct shard *w)
 {
-    job->next = NULL;
-    pthread_mutex_lock(&w->lock);
-    if (w->stopping) {
-        pthread_mutex_unlock(&w->lock);
-        job->rc = SX_FAIL(&job->err, SX_E_DB, "shutting-down", "服务正在停止，请稍后重试", NULL,
-                          NULL, "写入线程已停止");
-        job->err.status = 503;
-        job->done(job);
-        return;
-    }
-    if (w->tail != NULL)
-        w->tail->next = job;
-    else
-        w->head = job;
-    w->tail = job;
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-}
-
-void app_writer_stop(struct app_writer *w)
-{
-    if (w == NULL)
-        return;
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_signal(&w->wake);
@@ -194,13 +190,76 @@ void app_writer_stop(struct app_writer *w)
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
     app_ctx_close(&w->ctx);
+}
+
+int app_writer_start(const struct app *app, const char *db_url, struct app_writer **out,
+                     struct sx_err *err)
+{
+    struct app_writer *w = calloc(1, sizeof(*w));
+    size_t want = 1;
+    int rc;
+    if (w == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "writer");
+    rc = shard_start(&w->shards[0], app, db_url, err);
+    if (rc != 0) {
+        free(w);
+        return rc;
+    }
+    w->n = 1;
+    if (strcmp(st_backend(w->shards[0].ctx.db), "postgresql") == 0)
+        want = APP_WRITER_PG_SHARDS;
+    while (rc == 0 && w->n < want) {
+        rc = shard_start(&w->shards[w->n], app, db_url, err);
+        if (rc == 0)
+            w->n++;
+    }
+    if (rc != 0) {
+        app_writer_stop(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+void app_writer_submit(struct app_writer *w, struct app_job *job)
+{
+    struct shard *sh = &w->shards[(uint64_t)job->shard_key % w->n];
+    job->next = NULL;
+    pthread_mutex_lock(&sh->lock);
+    if (sh->stopping) {
+        pthread_mutex_unlock(&sh->lock);
+        job->rc = SX_FAIL(&job->err, SX_E_DB, "shutting-down", "服务正在停止，请稍后重试", NULL,
+                          NULL, "写入线程已停止");
+        job->err.status = 503;
+        job->done(job);
+        return;
+    }
+    if (sh->tail != NULL)
+        sh->tail->next = job;
+    else
+        sh->head = job;
+    sh->tail = job;
+    pthread_cond_signal(&sh->wake);
+    pthread_mutex_unlock(&sh->lock);
+}
+
+void app_writer_stop(struct app_writer *w)
+{
+    if (w == NULL)
+        return;
+    for (size_t i = 0; i < w->n; i++)
+        shard_stop(&w->shards[i]);
     free(w);
 }
 
 void app_writer_stats(struct app_writer *w, uint64_t *groups, uint64_t *jobs)
 {
-    pthread_mutex_lock(&w->lock);
-    *groups = w->groups;
-    *jobs = w->jobs;
-    pthread_mutex_unlock(&w->lock);
+    *groups = 0;
+    *jobs = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        pthread_mutex_lock(&w->shards[i].lock);
+        *groups += w->shards[i].groups;
+        *jobs += w->shards[i].jobs;
+        pthread_mutex_unlock(&w->shards[i].lock);
+    }
 }

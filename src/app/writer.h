@@ -7,7 +7,9 @@
  * acknowledged record is durable, and the commit cost is shared.
  *
  * Threading: app_writer_submit may be called from any thread; run and done
- * are called on the writer thread. A job's memory (and its arena) must stay
+ * are called on a writer thread. On PostgreSQL there are several writers,
+ * each with its own connection; jobs with the same shard_key (a case) always
+ * go to the same one, so one case's steps keep their order. A job's memory (and its arena) must stay
  * valid until done has been called; done may free it.
  */
 #ifndef APP_WRITER_H
@@ -17,6 +19,9 @@
 
 /* Most jobs in one transaction: bounds latency and the transaction's size. */
 #define APP_WRITER_MAX_BATCH 256
+/* Writer threads (connections) on PostgreSQL; SQLite has one write lock, so one writer. */
+#define APP_WRITER_PG_SHARDS 4
+#define APP_WRITER_MAX_SHARDS 8
 
 struct app_writer;
 
@@ -30,6 +35,7 @@ struct app_job {
     /* Called once after the commit (or the failure): job->rc and job->err are final. */
     void (*done)(struct app_job *job);
     struct sx_arena *arena; /* where run allocates what done reads */
+    int64_t shard_key;      /* jobs with the same key run in order on one writer (the case id) */
     int rc;
     struct sx_err err;
     struct app_job *next; /* private */
