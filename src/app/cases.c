@@ -868,6 +868,29 @@ static int review_rules(struct app_ctx *ctx, const struct st_case *c, const char
                            SRC_RE_REVIEW, "reviewer", "reviewer 须为当前用户");
         return check_not_involved(ctx, h, officers, n_officers, actor->user_id, err);
     }
+    if (strcmp(type, "extension") == 0) {
+        /* extensions need the approval of a head of the case's org (or a superior one) */
+        struct st_user u;
+        unsigned roles = 0;
+        int ancestor = 0;
+        int64_t approver = first_user(body, "approver");
+        rc = st_user_get(ctx->db, approver, ctx->arena, &u, err);
+        if (rc == SX_E_NOTFOUND)
+            return SX_FAIL(err, SX_E_INVALID, "unknown-approver", "批准人不存在", NULL, "approver",
+                           "用户 %lld 不存在", (long long)approver);
+        if (rc == 0)
+            rc = app_roles_parse(u.roles, &roles, err);
+        if (rc == 0 && u.org_id != c->org_id)
+            rc = org_in_subtree(ctx, u.org_id, c->org_id, &ancestor, err);
+        if (rc != 0)
+            return rc;
+        if (u.disabled || (roles & APP_ROLE_HEAD) == 0 || (u.org_id != c->org_id && !ancestor))
+            return SX_FAIL(err, SX_E_GATE, "extension-not-approved", "延期须经负责人批准",
+                           "DESIGN §4（延期经负责人批准）; 云南 附件3 第十二条 (YN-3-12)", "approver",
+                           "批准人（用户 %lld）不是本案执法主体或其上级机关的负责人",
+                           (long long)approver);
+        return 0;
+    }
     if (strcmp(type, "collective_discussion") == 0 &&
         json_object_get(body, "review_resolution") != NULL &&
         (!h->re_review_used || h->re_review_pending || f->review_passed))

@@ -683,6 +683,14 @@ def legal_review_loop(port):
     tap(st == 201 and res["state"] == "discussed",
         "still in dispute: the head decides by collective discussion, recorded with participants", res)
 
+    body = fill("extension", {"approver": [FIX["km.off2"]], "target": "case_period", "days": 30}, d)
+    st, res, ctype = step(h, cid, "extend", body, at=d + "T09:00:00Z")
+    tap(is_problem(st, res, ctype, 422) and res.get("field") == "approver",
+        "an extension approved by someone who is not a head: 422", res)
+    body["approver"] = [FIX["km.head"]]
+    st, res, _ = step(h, cid, "extend", body, at=d + "T09:10:00Z")
+    tap(st == 201, "an extension approved by the head, with its reason", res)
+
     cid = open_for_review()
     st, res, _ = req(FIX["km.rev"])
     st, res, _ = opinion(rv, "change", on="2026-11-02")
