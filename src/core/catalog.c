@@ -7,6 +7,7 @@
  * builds into a fresh catalogue and frees it whole on any error.
  */
 #include "catalog.h"
+#include "jdata.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,21 +70,12 @@ const char *cat_ftype_name(enum cat_ftype type)
     return "unknown";
 }
 
-
 /* ---- loading -------------------------------------------------------- */
 
 /* Format a JSON path or field name for messages; truncation is harmless there. */
-static void mkpath(char *dst, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void mkpath(char *dst, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, cap, fmt, ap);
-    va_end(ap);
-}
+static const struct jd_kind JD = {"invalid-catalog", "记录类型目录有误", CAT_SOURCE,
+                                  "记录类型目录"};
 
-/* Fill err with a catalogue error at path; detail is printf-formatted. */
 static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
@@ -93,26 +85,12 @@ static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    return SX_FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, path,
-                "%s: %s", path, detail);
+    return jd_fail(&JD, err, path, "%s", detail);
 }
 
 static int nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载记录类型目录时内存不足");
-}
-
-static bool is_snake(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > CAT_KEY_MAX || s[0] < 'a' || s[0] > 'z')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-            return false;
-    }
-    return true;
+    return jd_nomem(&JD, err);
 }
 
 /* A provision id from PROVISIONS.md: a seed prefix, '-', then [0-9A-Za-z.-]+. */
@@ -135,72 +113,6 @@ static bool is_provision_id(const char *s)
             return false;
     }
     return true;
-}
-
-/* Refuse members of obj not in allowed (NULL-terminated). */
-static int check_members(const json_t *obj, const char *const *allowed, const char *path,
-                         struct sx_err *err)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        bool ok = false;
-        (void)v;
-        for (size_t i = 0; allowed[i] != NULL; i++) {
-            if (strcmp(key, allowed[i]) == 0) {
-                ok = true;
-                break;
-            }
-        }
-        if (!ok)
-            return load_fail(err, path, "未定义的成员「%s」", key);
-    }
-    return 0;
-}
-
-/* Copy a required non-empty string member into the arena. */
-static int need_str(struct sx_arena *a, const json_t *obj, const char *key, const char *path,
-                    const char **out, struct sx_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_string(v) || json_string_length(v) == 0 ||
-        strlen(json_string_value(v)) != json_string_length(v))
-        return load_fail(err, path, "「%s」必须是非空字符串", key);
-    *out = sx_arena_strdup(a, json_string_value(v));
-    if (*out == NULL)
-        return nomem(err);
-    return 0;
-}
-
-/* An optional boolean member (absent: false). */
-static int opt_bool(const json_t *obj, const char *key, const char *path, bool *out,
-                    struct sx_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    *out = false;
-    if (v == NULL)
-        return 0;
-    if (!json_is_boolean(v))
-        return load_fail(err, path, "「%s」必须是 true 或 false", key);
-    *out = json_is_true(v);
-    return 0;
-}
-
-/* An optional non-negative integer member (absent: *present = false). */
-static int opt_int(const json_t *obj, const char *key, const char *path, long long lo, long long hi,
-                   bool *present, long long *out, struct sx_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    *present = false;
-    *out = 0;
-    if (v == NULL)
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return load_fail(err, path, "「%s」必须是 %lld 到 %lld 之间的整数", key, lo, hi);
-    *present = true;
-    *out = json_integer_value(v);
-    return 0;
 }
 
 static int parse_ftype(const char *s, enum cat_ftype *out)
@@ -233,17 +145,17 @@ static int parse_enum_values(struct sx_arena *a, const json_t *vals, const char 
         char p[160];
         json_t *v = json_array_get(vals, i);
         int rc;
-        mkpath(p, sizeof(p), "%s.values[%zu]", path, i);
+        jd_path(p, sizeof(p), "%s.values[%zu]", path, i);
         if (!json_is_object(v))
             return load_fail(err, p, "枚举值必须是对象 {value, label_zh}");
-        rc = check_members(v, members, p, err);
+        rc = jd_check_members(&JD, v, members, p, err);
         if (rc == 0)
-            rc = need_str(a, v, "value", p, &ev[i].value, err);
+            rc = jd_need_str(&JD, a, v, "value", p, &ev[i].value, err);
         if (rc == 0)
-            rc = need_str(a, v, "label_zh", p, &ev[i].label_zh, err);
+            rc = jd_need_str(&JD, a, v, "label_zh", p, &ev[i].label_zh, err);
         if (rc != 0)
             return rc;
-        if (!is_snake(ev[i].value))
+        if (!jd_is_snake(ev[i].value, CAT_KEY_MAX))
             return load_fail(err, p, "枚举值「%s」必须是 snake_case", ev[i].value);
         for (size_t j = 0; j < i; j++) {
             if (strcmp(ev[j].value, ev[i].value) == 0)
@@ -269,18 +181,18 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
 
     if (!json_is_object(o))
         return load_fail(err, path, "字段定义必须是对象");
-    rc = check_members(o, members, path, err);
+    rc = jd_check_members(&JD, o, members, path, err);
     if (rc == 0)
-        rc = need_str(a, o, "name", path, &f->name, err);
+        rc = jd_need_str(&JD, a, o, "name", path, &f->name, err);
     if (rc == 0)
-        rc = need_str(a, o, "label_zh", path, &f->label_zh, err);
+        rc = jd_need_str(&JD, a, o, "label_zh", path, &f->label_zh, err);
     if (rc == 0)
-        rc = need_str(a, o, "type", path, &type_s, err);
+        rc = jd_need_str(&JD, a, o, "type", path, &type_s, err);
     if (rc == 0)
-        rc = opt_bool(o, "required", path, &f->required, err);
+        rc = jd_opt_bool(&JD, o, "required", path, &f->required, err);
     if (rc != 0)
         return rc;
-    if (!is_snake(f->name))
+    if (!jd_is_snake(f->name, CAT_KEY_MAX))
         return load_fail(err, path, "字段名「%s」必须是 snake_case", f->name);
     if (parse_ftype(type_s, &f->type) != 0)
         return load_fail(err, path, "未知的字段类型「%s」", type_s);
@@ -301,7 +213,7 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
         return load_fail(err, path, "enum 字段「%s」缺少 values", f->name);
     }
 
-    rc = opt_int(o, "max_len", path, 1, 1000000, &has, &v, err);
+    rc = jd_opt_int(&JD, o, "max_len", path, 1, 1000000, &has, &v, err);
     if (rc != 0)
         return rc;
     if (has && !is_str)
@@ -309,9 +221,9 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
     f->max_len =
         has ? (size_t)v : (f->type == CAT_F_TEXT ? CAT_TEXT_MAX_DEFAULT : CAT_STRING_MAX_DEFAULT);
 
-    rc = opt_int(o, "min", path, -CAT_INT_MAX, CAT_INT_MAX, &f->has_min, &f->min, err);
+    rc = jd_opt_int(&JD, o, "min", path, -CAT_INT_MAX, CAT_INT_MAX, &f->has_min, &f->min, err);
     if (rc == 0)
-        rc = opt_int(o, "max", path, -CAT_INT_MAX, CAT_INT_MAX, &f->has_max, &f->max, err);
+        rc = jd_opt_int(&JD, o, "max", path, -CAT_INT_MAX, CAT_INT_MAX, &f->has_max, &f->max, err);
     if (rc != 0)
         return rc;
     if ((f->has_min || f->has_max) && !is_num)
@@ -321,13 +233,13 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
     if (f->has_min && f->has_max && f->min > f->max)
         return load_fail(err, path, "min 大于 max");
 
-    rc = opt_int(o, "min_items", path, 0, CAT_LIST_HARD_MAX, &has, &v, err);
+    rc = jd_opt_int(&JD, o, "min_items", path, 0, CAT_LIST_HARD_MAX, &has, &v, err);
     if (rc != 0)
         return rc;
     f->min_items = (size_t)v;
     if (has && !is_list)
         return load_fail(err, path, "只有数组字段可以有 min_items");
-    rc = opt_int(o, "max_items", path, 1, CAT_LIST_HARD_MAX, &has, &v, err);
+    rc = jd_opt_int(&JD, o, "max_items", path, 1, CAT_LIST_HARD_MAX, &has, &v, err);
     if (rc != 0)
         return rc;
     f->max_items = (size_t)v;
@@ -336,9 +248,9 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
     if (f->max_items != 0 && f->min_items > f->max_items)
         return load_fail(err, path, "min_items 大于 max_items");
 
-    rc = opt_bool(o, "future_ok", path, &f->future_ok, err);
+    rc = jd_opt_bool(&JD, o, "future_ok", path, &f->future_ok, err);
     if (rc == 0)
-        rc = opt_bool(o, "must_be_true", path, &f->must_be_true, err);
+        rc = jd_opt_bool(&JD, o, "must_be_true", path, &f->must_be_true, err);
     if (rc != 0)
         return rc;
     if (f->future_ok && f->type != CAT_F_DATE && f->type != CAT_F_DATETIME)
@@ -353,12 +265,12 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
         json_t *ri = json_object_get(o, "required_if");
         json_t *eq;
         char p[160];
-        mkpath(p, sizeof(p), "%s.required_if", path);
+        jd_path(p, sizeof(p), "%s.required_if", path);
         if (!json_is_object(ri))
             return load_fail(err, p, "required_if 必须是对象 {field, equals}");
-        rc = check_members(ri, ri_members, p, err);
+        rc = jd_check_members(&JD, ri, ri_members, p, err);
         if (rc == 0)
-            rc = need_str(a, ri, "field", p, &f->required_if.field, err);
+            rc = jd_need_str(&JD, a, ri, "field", p, &f->required_if.field, err);
         if (rc != 0)
             return rc;
         eq = json_object_get(ri, "equals");
@@ -381,7 +293,7 @@ static int parse_field(struct sx_arena *a, const json_t *o, const char *path, st
         struct cat_field *nested = NULL;
         if (f->type != CAT_F_OBJECT)
             return load_fail(err, path, "只有 object 字段可以有 fields");
-        mkpath(p, sizeof(p), "%s.fields", path);
+        jd_path(p, sizeof(p), "%s.fields", path);
         rc = parse_fields(a, json_object_get(o, "fields"), p, NULL, 0, &nested, &f->n_fields, err);
         if (rc != 0)
             return rc;
@@ -418,7 +330,7 @@ static int check_required_if(const struct cat_field *fields, size_t n, const cha
         char p[160];
         if (ri->field == NULL)
             continue;
-        mkpath(p, sizeof(p), "%s[%zu].required_if", path, i);
+        jd_path(p, sizeof(p), "%s[%zu].required_if", path, i);
         other = find_in(fields, n, ri->field);
         if (other == NULL || other == &fields[i])
             return load_fail(err, p, "required_if 引用的字段「%s」不存在", ri->field);
@@ -449,7 +361,7 @@ static int parse_fields(struct sx_arena *a, const json_t *arr, const char *path,
     for (size_t i = 0; i < n; i++) {
         char p[160];
         int rc;
-        mkpath(p, sizeof(p), "%s[%zu]", path, i);
+        jd_path(p, sizeof(p), "%s[%zu]", path, i);
         rc = parse_field(a, json_array_get(arr, i), p, &fields[i], err);
         if (rc != 0)
             return rc;
@@ -506,17 +418,17 @@ static int parse_sources(struct sx_arena *a, const json_t *arr, const char *path
         char p[160];
         json_t *s = json_array_get(arr, i);
         int rc;
-        mkpath(p, sizeof(p), "%s[%zu]", path, i);
+        jd_path(p, sizeof(p), "%s[%zu]", path, i);
         if (!json_is_object(s))
             return load_fail(err, p, "规定引用必须是对象 {id, ref}");
-        rc = check_members(s, members, p, err);
+        rc = jd_check_members(&JD, s, members, p, err);
         if (rc == 0)
-            rc = need_str(a, s, "ref", p, &src[i].ref, err);
+            rc = jd_need_str(&JD, a, s, "ref", p, &src[i].ref, err);
         if (rc != 0)
             return rc;
         src[i].id = NULL;
         if (json_object_get(s, "id") != NULL) {
-            rc = need_str(a, s, "id", p, &src[i].id, err);
+            rc = jd_need_str(&JD, a, s, "id", p, &src[i].id, err);
             if (rc != 0)
                 return rc;
             if (!is_provision_id(src[i].id))
@@ -574,32 +486,32 @@ static int parse_type(struct cat_catalog *cat, const json_t *o, const char *path
     int rc;
     if (!json_is_object(o))
         return load_fail(err, path, "记录类型必须是对象");
-    rc = check_members(o, members, path, err);
+    rc = jd_check_members(&JD, o, members, path, err);
     if (rc == 0)
-        rc = need_str(a, o, "key", path, &t->key, err);
+        rc = jd_need_str(&JD, a, o, "key", path, &t->key, err);
     if (rc == 0)
-        rc = need_str(a, o, "name_zh", path, &t->name_zh, err);
+        rc = jd_need_str(&JD, a, o, "name_zh", path, &t->name_zh, err);
     if (rc != 0)
         return rc;
-    if (!is_snake(t->key))
+    if (!jd_is_snake(t->key, CAT_KEY_MAX))
         return load_fail(err, path, "记录类型键「%s」必须是 snake_case", t->key);
-    mkpath(p, sizeof(p), "%s.sources", path);
+    jd_path(p, sizeof(p), "%s.sources", path);
     rc = parse_sources(a, json_object_get(o, "sources"), p, t, err);
     if (rc != 0)
         return rc;
-    mkpath(p, sizeof(p), "%s.kinds", path);
+    jd_path(p, sizeof(p), "%s.kinds", path);
     rc = parse_kinds_list(cat, json_object_get(o, "kinds"), p, t, err);
     if (rc == 0)
-        rc = opt_bool(o, "onsite", path, &t->onsite, err);
+        rc = jd_opt_bool(&JD, o, "onsite", path, &t->onsite, err);
     if (rc == 0)
-        rc = opt_bool(o, "av_required", path, &t->av_required, err);
+        rc = jd_opt_bool(&JD, o, "av_required", path, &t->av_required, err);
     if (rc == 0)
-        rc = opt_bool(o, "av_advised", path, &t->av_advised, err);
+        rc = jd_opt_bool(&JD, o, "av_advised", path, &t->av_advised, err);
     if (rc != 0)
         return rc;
     if (t->av_required && t->av_advised)
         return load_fail(err, path, "av_required 与 av_advised 不能同时为 true");
-    mkpath(p, sizeof(p), "%s.fields", path);
+    jd_path(p, sizeof(p), "%s.fields", path);
     rc = parse_fields(a, json_object_get(o, "fields"), p, cat->common, cat->n_common, &fields,
                       &t->n_fields, err);
     if (rc != 0)
@@ -628,17 +540,17 @@ static int parse_kinds(struct cat_catalog *cat, const json_t *arr, struct sx_err
         char p[64];
         json_t *k = json_array_get(arr, i);
         int rc;
-        mkpath(p, sizeof(p), "kinds[%zu]", i);
+        jd_path(p, sizeof(p), "kinds[%zu]", i);
         if (!json_is_object(k))
             return load_fail(err, p, "案件类别必须是对象 {key, name_zh}");
-        rc = check_members(k, members, p, err);
+        rc = jd_check_members(&JD, k, members, p, err);
         if (rc == 0)
-            rc = need_str(&cat->arena, k, "key", p, &cat->kinds[i].key, err);
+            rc = jd_need_str(&JD, &cat->arena, k, "key", p, &cat->kinds[i].key, err);
         if (rc == 0)
-            rc = need_str(&cat->arena, k, "name_zh", p, &cat->kinds[i].name_zh, err);
+            rc = jd_need_str(&JD, &cat->arena, k, "name_zh", p, &cat->kinds[i].name_zh, err);
         if (rc != 0)
             return rc;
-        if (!is_snake(cat->kinds[i].key))
+        if (!jd_is_snake(cat->kinds[i].key, CAT_KEY_MAX))
             return load_fail(err, p, "案件类别键「%s」必须是 snake_case", cat->kinds[i].key);
         cat->n_kinds = i;
         if (kind_find(cat, cat->kinds[i].key) != NULL)
@@ -664,11 +576,11 @@ int cat_load(const char *text, size_t len, struct cat_catalog **out, struct sx_e
         return load_fail(err, "", "没有目录内容");
     if (len > CAT_TEXT_MAX)
         return SX_FAIL(err, SX_E_TOOBIG, "catalog-too-big", "记录类型目录过大", CAT_SOURCE, "",
-                    "目录文件 %zu 字节，超过上限 %d 字节", len, CAT_TEXT_MAX);
+                       "目录文件 %zu 字节，超过上限 %d 字节", len, CAT_TEXT_MAX);
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
         return SX_FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, "",
-                    "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
+                       "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
 
     cat = calloc(1, sizeof(*cat));
     if (cat == NULL) {
@@ -681,7 +593,7 @@ int cat_load(const char *text, size_t len, struct cat_catalog **out, struct sx_e
         rc = load_fail(err, "", "目录必须是 JSON 对象");
         goto cleanup;
     }
-    rc = check_members(root, members, "", err);
+    rc = jd_check_members(&JD, root, members, "", err);
     if (rc != 0)
         goto cleanup;
     if (!json_is_integer(json_object_get(root, "version")) ||
@@ -719,7 +631,7 @@ int cat_load(const char *text, size_t len, struct cat_catalog **out, struct sx_e
     }
     for (size_t i = 0; i < n; i++) {
         char p[64];
-        mkpath(p, sizeof(p), "types[%zu]", i);
+        jd_path(p, sizeof(p), "types[%zu]", i);
         rc = parse_type(cat, json_array_get(types, i), p, &cat->types[i], err);
         if (rc != 0)
             goto cleanup;
@@ -843,7 +755,7 @@ static int body_fail(const struct vctx *c, const char *type, const char *title, 
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
     return SX_FAIL(c->err, SX_E_INVALID, type, title, c->t->source_text, path, "「%s」%s",
-                c->t->name_zh, detail);
+                   c->t->name_zh, detail);
 }
 
 /* Characters (code points) of a UTF-8 string; *bad set when it holds a control
@@ -1111,9 +1023,9 @@ static int check_one(const struct vctx *c, const struct cat_field *f, const json
     char path[CAT_KEY_MAX * 4];
     const json_t *v = json_object_get(obj, f->name);
     if (prefix != NULL)
-        mkpath(path, sizeof(path), "%s.%s", prefix, f->name);
+        jd_path(path, sizeof(path), "%s.%s", prefix, f->name);
     else
-        mkpath(path, sizeof(path), "%s", f->name);
+        jd_path(path, sizeof(path), "%s", f->name);
     if (is_absent(v)) {
         if (f->required)
             return body_fail(c, "missing-field", "缺少必填字段", path, "缺少必填字段「%s」(%s)",
@@ -1141,9 +1053,9 @@ static int validate_level(const struct vctx *c, const struct cat_field *fields, 
         if (find_in(fields, n, key) == NULL && find_in(common, n_common, key) == NULL) {
             char path[CAT_KEY_MAX * 4], kb[65];
             if (prefix != NULL)
-                mkpath(path, sizeof(path), "%s.%s", prefix, sx_clip(kb, sizeof(kb), key));
+                jd_path(path, sizeof(path), "%s.%s", prefix, sx_clip(kb, sizeof(kb), key));
             else
-                mkpath(path, sizeof(path), "%s", sx_clip(kb, sizeof(kb), key));
+                jd_path(path, sizeof(path), "%s", sx_clip(kb, sizeof(kb), key));
             return body_fail(c, "unknown-field", "记录包含未定义的字段", path, "没有字段「%s」",
                              path);
         }
@@ -1167,13 +1079,13 @@ int cat_validate_body(const struct cat_catalog *cat, const char *type_key, const
     struct vctx c = {.t = cat_find(cat, type_key), .err = err};
     char kb[65];
     if (c.t == NULL)
-        return SX_FAIL(err, SX_E_INVALID, "unknown-record-type", "未知的记录类型", CAT_SOURCE, "type",
-                    "记录类型「%s」不在记录类型目录中",
-                    sx_clip(kb, sizeof(kb), type_key == NULL ? "" : type_key));
+        return SX_FAIL(err, SX_E_INVALID, "unknown-record-type", "未知的记录类型", CAT_SOURCE,
+                       "type", "记录类型「%s」不在记录类型目录中",
+                       sx_clip(kb, sizeof(kb), type_key == NULL ? "" : type_key));
     if (today != NULL) {
         if (cal_date_parse(today, &c.today, NULL) != 0)
-            return SX_FAIL(err, SX_E_INVALID, "invalid-today", "系统日期格式错误", CAT_SOURCE, "today",
-                        "today 应为 YYYY-MM-DD");
+            return SX_FAIL(err, SX_E_INVALID, "invalid-today", "系统日期格式错误", CAT_SOURCE,
+                           "today", "today 应为 YYYY-MM-DD");
         c.has_today = true;
     }
     if (!json_is_object(body))

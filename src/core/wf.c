@@ -9,6 +9,7 @@
  * the definition.
  */
 #include "wf.h"
+#include "jdata.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +41,6 @@ struct wf_def {
     struct wf_action *actions;
     size_t n_actions;
 };
-
 
 /* ---- roles and gates ------------------------------------------------ */
 
@@ -130,7 +130,7 @@ static int missing_fact(struct sx_err *err, const struct wf_action *a, const cha
                         const char *what)
 {
     return SX_FAIL(err, SX_E_INVALID, "missing-fact", "缺少判断所需的信息", WF_SOURCE, field,
-                "「%s」需要%s", a->name_zh, what);
+                   "「%s」需要%s", a->name_zh, what);
 }
 
 static bool has_role(const struct wf_facts *f, const char *role)
@@ -180,8 +180,8 @@ static int gate_role(const struct wf_def *def, const struct wf_action *a, const 
         join_roles_zh(a->roles, a->n_roles, want, sizeof(want));
         join_roles_zh(f->actor_roles, f->n_actor_roles, have, sizeof(have));
         return SX_FAIL(err, SX_E_FORBIDDEN, "role-forbidden", "无权执行该操作", a->source, "role",
-                    "「%s」须由%s执行，当前用户角色：%s", a->name_zh, want,
-                    have[0] != '\0' ? have : "无");
+                       "「%s」须由%s执行，当前用户角色：%s", a->name_zh, want,
+                       have[0] != '\0' ? have : "无");
     }
     if (f->actor_org == f->case_org)
         return 0;
@@ -190,9 +190,9 @@ static int gate_role(const struct wf_def *def, const struct wf_action *a, const 
     if (f->actor_org_is_ancestor && has_role(f, "head") && action_has_role(a, "head"))
         return 0;
     return SX_FAIL(err, SX_E_FORBIDDEN, "org-forbidden", "不属于本案执法主体", SRC_ORG, "org",
-                "用户所在机关（%lld）不是本案执法主体（%lld）%s，不能进行「%s」",
-                (long long)f->actor_org, (long long)f->case_org,
-                f->actor_org_is_ancestor ? "，上级机关仅负责人可办理" : "", a->name_zh);
+                   "用户所在机关（%lld）不是本案执法主体（%lld）%s，不能进行「%s」",
+                   (long long)f->actor_org, (long long)f->case_org,
+                   f->actor_org_is_ancestor ? "，上级机关仅负责人可办理" : "", a->name_zh);
 }
 
 static int gate_two_officers(const struct wf_def *def, const struct wf_action *a,
@@ -211,8 +211,9 @@ static int gate_two_officers(const struct wf_def *def, const struct wf_action *a
             distinct++;
     }
     if (distinct < 2)
-        return SX_FAIL(err, SX_E_GATE, "two-officers", "现场执法须两名以上执法人员", SRC_TWO_OFFICERS,
-                    "officers", "「%s」仅有 %zu 名执法人员，至少需要 2 名", a->name_zh, distinct);
+        return SX_FAIL(err, SX_E_GATE, "two-officers", "现场执法须两名以上执法人员",
+                       SRC_TWO_OFFICERS, "officers", "「%s」仅有 %zu 名执法人员，至少需要 2 名",
+                       a->name_zh, distinct);
     for (size_t i = 0; i < f->n_officers; i++) {
         const struct wf_officer *o = &f->officers[i];
         char nb[49], cb[49];
@@ -220,21 +221,21 @@ static int gate_two_officers(const struct wf_def *def, const struct wf_action *a
         int32_t from, to;
         if (o->cert_no == NULL || o->cert_no[0] == '\0')
             return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
-                        SRC_TWO_OFFICERS, "officers", "执法人员%s（编号 %lld）没有执法证", name,
-                        (long long)o->user_id);
+                           SRC_TWO_OFFICERS, "officers", "执法人员%s（编号 %lld）没有执法证", name,
+                           (long long)o->user_id);
         if (o->cert_valid_from == NULL || o->cert_valid_to == NULL ||
             cal_date_parse(o->cert_valid_from, &from, NULL) != 0 ||
             cal_date_parse(o->cert_valid_to, &to, NULL) != 0)
             return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
-                        SRC_TWO_OFFICERS, "officers",
-                        "执法人员%s（编号 %lld）的执法证 %s 有效期缺失或格式错误", name,
-                        (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no));
+                           SRC_TWO_OFFICERS, "officers",
+                           "执法人员%s（编号 %lld）的执法证 %s 有效期缺失或格式错误", name,
+                           (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no));
         if (day < from || day > to)
             return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
-                        SRC_TWO_OFFICERS, "officers",
-                        "执法人员%s（编号 %lld）的执法证 %s 在 %s 不在有效期内（%s 至 %s）", name,
-                        (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no), f->date,
-                        o->cert_valid_from, o->cert_valid_to);
+                           SRC_TWO_OFFICERS, "officers",
+                           "执法人员%s（编号 %lld）的执法证 %s 在 %s 不在有效期内（%s 至 %s）",
+                           name, (long long)o->user_id, sx_clip(cb, sizeof(cb), o->cert_no),
+                           f->date, o->cert_valid_from, o->cert_valid_to);
     }
     return 0;
 }
@@ -246,7 +247,7 @@ static int gate_case_number(const struct wf_def *def, const struct wf_action *a,
     if (f->case_number != NULL && f->case_number[0] != '\0')
         return 0;
     return SX_FAIL(err, SX_E_GATE, "case-number-missing", "案件尚未编号", SRC_CASE_NUMBER,
-                "case_number", "「%s」须在案件取得案件编号后进行", a->name_zh);
+                   "case_number", "「%s」须在案件取得案件编号后进行", a->name_zh);
 }
 
 static int gate_not_suspended(const struct wf_def *def, const struct wf_action *a,
@@ -256,7 +257,7 @@ static int gate_not_suspended(const struct wf_def *def, const struct wf_action *
     if (st == NULL || !st->suspended)
         return 0;
     return SX_FAIL(err, SX_E_GATE, "case-suspended", "案件已中止", SRC_SUSPENDED, "state",
-                "案件处于「%s」状态，恢复后方可进行「%s」", st->name_zh, a->name_zh);
+                   "案件处于「%s」状态，恢复后方可进行「%s」", st->name_zh, a->name_zh);
 }
 
 static int gate_not_closed(const struct wf_def *def, const struct wf_action *a,
@@ -266,7 +267,7 @@ static int gate_not_closed(const struct wf_def *def, const struct wf_action *a,
     if (st == NULL || !st->closed)
         return 0;
     return SX_FAIL(err, SX_E_GATE, "case-closed", "案件已结案或已移送", SRC_CLOSED, "state",
-                "案件处于「%s」状态，不能再进行「%s」", st->name_zh, a->name_zh);
+                   "案件处于「%s」状态，不能再进行「%s」", st->name_zh, a->name_zh);
 }
 
 static int gate_statement(const struct wf_def *def, const struct wf_action *a,
@@ -276,8 +277,9 @@ static int gate_statement(const struct wf_def *def, const struct wf_action *a,
     (void)def;
     /* A requested hearing must be over whatever else was waived. */
     if (f->hearing_requested && !f->hearing_concluded)
-        return SX_FAIL(err, SX_E_GATE, "hearing-pending", "听证程序尚未结束", SRC_STATEMENT, "hearing",
-                    "当事人已申请听证，听证结束（听证报告）前不能进行「%s」", a->name_zh);
+        return SX_FAIL(err, SX_E_GATE, "hearing-pending", "听证程序尚未结束", SRC_STATEMENT,
+                       "hearing", "当事人已申请听证，听证结束（听证报告）前不能进行「%s」",
+                       a->name_zh);
     if (f->statement_waived)
         return 0;
     if (f->notice_date == NULL)
@@ -294,10 +296,10 @@ static int gate_statement(const struct wf_def *def, const struct wf_action *a,
         cal_date_parse(f->statement_deadline, &deadline, NULL) != 0)
         return missing_fact(err, a, "statement_deadline", "陈述申辩期限的最后一日（YYYY-MM-DD）");
     if (day <= deadline)
-        return SX_FAIL(err, SX_E_GATE, "statement-period-open", "陈述申辩期限尚未届满", SRC_STATEMENT,
-                    "statement_deadline",
-                    "事先告知于 %s，陈述申辩、申请听证期限至 %s，%s 不能进行「%s」", f->notice_date,
-                    f->statement_deadline, f->date, a->name_zh);
+        return SX_FAIL(err, SX_E_GATE, "statement-period-open", "陈述申辩期限尚未届满",
+                       SRC_STATEMENT, "statement_deadline",
+                       "事先告知于 %s，陈述申辩、申请听证期限至 %s，%s 不能进行「%s」",
+                       f->notice_date, f->statement_deadline, f->date, a->name_zh);
     return 0;
 }
 
@@ -308,22 +310,14 @@ static int gate_review(const struct wf_def *def, const struct wf_action *a,
     if (!f->review_required || f->review_passed || f->review_emergency)
         return 0;
     return SX_FAIL(err, SX_E_GATE, "legal-review-required", "重大执法决定未经法制审核或审核未通过",
-                SRC_REVIEW, "review", "本案属于法制审核范围，法制审核通过前不能进行「%s」",
-                a->name_zh);
+                   SRC_REVIEW, "review", "本案属于法制审核范围，法制审核通过前不能进行「%s」",
+                   a->name_zh);
 }
 
 /* ---- loading -------------------------------------------------------- */
 
 /* Format a JSON path or field name for messages; truncation is harmless there. */
-static void mkpath(char *dst, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void mkpath(char *dst, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, cap, fmt, ap);
-    va_end(ap);
-}
+static const struct jd_kind JD = {"invalid-workflow", "流程定义有误", WF_SOURCE, "流程定义"};
 
 static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -334,67 +328,12 @@ static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    return SX_FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, path, "%s: %s",
-                path, detail);
+    return jd_fail(&JD, err, path, "%s", detail);
 }
 
 static int nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "out-of-memory", "内存不足", "", "", "加载流程定义时内存不足");
-}
-
-static bool is_snake(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > WF_KEY_MAX || s[0] < 'a' || s[0] > 'z')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-            return false;
-    }
-    return true;
-}
-
-static int check_members(const json_t *obj, const char *const *allowed, const char *path,
-                         struct sx_err *err)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        bool ok = false;
-        (void)v;
-        for (size_t i = 0; allowed[i] != NULL && !ok; i++)
-            ok = strcmp(key, allowed[i]) == 0;
-        if (!ok)
-            return load_fail(err, path, "未定义的成员「%s」", key);
-    }
-    return 0;
-}
-
-static int need_str(struct sx_arena *a, const json_t *obj, const char *key, const char *path,
-                    const char **out, struct sx_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_string(v) || json_string_length(v) == 0 ||
-        strlen(json_string_value(v)) != json_string_length(v))
-        return load_fail(err, path, "「%s」必须是非空字符串", key);
-    *out = sx_arena_strdup(a, json_string_value(v));
-    return *out == NULL ? nomem(err) : 0;
-}
-
-static int opt_bool(const json_t *obj, const char *key, const char *path, bool *out,
-                    struct sx_err *err)
-{
-    json_t *v = json_object_get(obj, key);
-    *out = false;
-    if (v == NULL)
-        return 0;
-    if (!json_is_boolean(v))
-        return load_fail(err, path, "「%s」必须是 true 或 false", key);
-    *out = json_is_true(v);
-    return 0;
+    return jd_nomem(&JD, err);
 }
 
 static ptrdiff_t state_index(const struct wf_def *def, const char *key)
@@ -421,23 +360,23 @@ static int parse_states(struct wf_def *def, const json_t *arr, struct sx_err *er
         json_t *o = json_array_get(arr, i);
         char p[64];
         int rc;
-        mkpath(p, sizeof(p), "states[%zu]", i);
+        jd_path(p, sizeof(p), "states[%zu]", i);
         if (!json_is_object(o))
             return load_fail(err, p, "状态必须是对象");
-        rc = check_members(o, members, p, err);
+        rc = jd_check_members(&JD, o, members, p, err);
         if (rc == 0)
-            rc = need_str(&def->arena, o, "key", p, &s->key, err);
+            rc = jd_need_str(&JD, &def->arena, o, "key", p, &s->key, err);
         if (rc == 0)
-            rc = need_str(&def->arena, o, "name_zh", p, &s->name_zh, err);
+            rc = jd_need_str(&JD, &def->arena, o, "name_zh", p, &s->name_zh, err);
         if (rc == 0)
-            rc = opt_bool(o, "terminal", p, &s->terminal, err);
+            rc = jd_opt_bool(&JD, o, "terminal", p, &s->terminal, err);
         if (rc == 0)
-            rc = opt_bool(o, "suspended", p, &s->suspended, err);
+            rc = jd_opt_bool(&JD, o, "suspended", p, &s->suspended, err);
         if (rc == 0)
-            rc = opt_bool(o, "closed", p, &s->closed, err);
+            rc = jd_opt_bool(&JD, o, "closed", p, &s->closed, err);
         if (rc != 0)
             return rc;
-        if (!is_snake(s->key))
+        if (!jd_is_snake(s->key, WF_KEY_MAX))
             return load_fail(err, p, "状态键「%s」必须是 snake_case", s->key);
         if ((int)s->terminal + (int)s->suspended + (int)s->closed > 1)
             return load_fail(err, p, "terminal、suspended、closed 只能设置其一");
@@ -493,30 +432,30 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
 
     if (!json_is_object(o))
         return load_fail(err, path, "操作必须是对象");
-    rc = check_members(o, members, path, err);
+    rc = jd_check_members(&JD, o, members, path, err);
     if (rc == 0)
-        rc = need_str(&def->arena, o, "key", path, &a->key, err);
+        rc = jd_need_str(&JD, &def->arena, o, "key", path, &a->key, err);
     if (rc == 0)
-        rc = need_str(&def->arena, o, "name_zh", path, &a->name_zh, err);
+        rc = jd_need_str(&JD, &def->arena, o, "name_zh", path, &a->name_zh, err);
     if (rc == 0)
-        rc = need_str(&def->arena, o, "record_type", path, &a->record_type, err);
+        rc = jd_need_str(&JD, &def->arena, o, "record_type", path, &a->record_type, err);
     if (rc == 0)
-        rc = need_str(&def->arena, o, "source", path, &a->source, err);
+        rc = jd_need_str(&JD, &def->arena, o, "source", path, &a->source, err);
     if (rc == 0)
-        rc = opt_bool(o, "resume", path, &a->resume, err);
+        rc = jd_opt_bool(&JD, o, "resume", path, &a->resume, err);
     if (rc != 0)
         return rc;
-    if (!is_snake(a->key))
+    if (!jd_is_snake(a->key, WF_KEY_MAX))
         return load_fail(err, path, "操作键「%s」必须是 snake_case", a->key);
     /* The source is copied whole into sx_err.source; a longer one would be cut mid-character. */
     if (strlen(a->source) >= sizeof(((struct sx_err *)NULL)->source))
         return load_fail(err, path, "source 超过 %zu 字节",
                          sizeof(((struct sx_err *)NULL)->source) - 1);
-    if (!is_snake(a->record_type))
+    if (!jd_is_snake(a->record_type, WF_KEY_MAX))
         return load_fail(err, path, "记录类型「%s」必须是 snake_case", a->record_type);
 
     /* from: "*" or states; stored as pointers to the state keys */
-    mkpath(p, sizeof(p), "%s.from", path);
+    jd_path(p, sizeof(p), "%s.from", path);
     from = json_object_get(o, "from");
     if (json_is_string(from) && strcmp(json_string_value(from), "*") == 0) {
         a->from_any = true;
@@ -538,7 +477,7 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
         a->n_from = n;
     }
 
-    mkpath(p, sizeof(p), "%s.to", path);
+    jd_path(p, sizeof(p), "%s.to", path);
     to = json_object_get(o, "to");
     if (to != NULL && !json_is_null(to)) {
         ptrdiff_t si;
@@ -565,7 +504,7 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
         }
     }
 
-    mkpath(p, sizeof(p), "%s.roles", path);
+    jd_path(p, sizeof(p), "%s.roles", path);
     rc = parse_name_list(def, json_object_get(o, "roles"), p, "角色", &list, &n, err);
     if (rc != 0)
         return rc;
@@ -578,7 +517,7 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
     a->roles = list;
     a->n_roles = n;
 
-    mkpath(p, sizeof(p), "%s.gates", path);
+    jd_path(p, sizeof(p), "%s.gates", path);
     rc = parse_name_list(def, json_object_get(o, "gates"), p, "校验", &list, &n, err);
     if (rc != 0)
         return rc;
@@ -726,11 +665,11 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
         return load_fail(err, "", "没有流程定义内容");
     if (len > WF_TEXT_MAX)
         return SX_FAIL(err, SX_E_TOOBIG, "workflow-too-big", "流程定义过大", WF_SOURCE, "",
-                    "流程定义 %zu 字节，超过上限 %d 字节", len, WF_TEXT_MAX);
+                       "流程定义 %zu 字节，超过上限 %d 字节", len, WF_TEXT_MAX);
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
         return SX_FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, "",
-                    "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
+                       "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
     def = calloc(1, sizeof(*def));
     if (def == NULL) {
         rc = nomem(err);
@@ -742,16 +681,16 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
         rc = load_fail(err, "", "流程定义必须是 JSON 对象");
         goto cleanup;
     }
-    rc = check_members(root, members, "", err);
+    rc = jd_check_members(&JD, root, members, "", err);
     if (rc == 0)
-        rc = need_str(&def->arena, root, "kind", "", &def->kind, err);
+        rc = jd_need_str(&JD, &def->arena, root, "kind", "", &def->kind, err);
     if (rc == 0)
-        rc = need_str(&def->arena, root, "name_zh", "", &def->name_zh, err);
+        rc = jd_need_str(&JD, &def->arena, root, "name_zh", "", &def->name_zh, err);
     if (rc == 0)
-        rc = need_str(&def->arena, root, "initial", "", &initial, err);
+        rc = jd_need_str(&JD, &def->arena, root, "initial", "", &initial, err);
     if (rc != 0)
         goto cleanup;
-    if (!is_snake(def->kind)) {
+    if (!jd_is_snake(def->kind, WF_KEY_MAX)) {
         rc = load_fail(err, "kind", "kind「%s」必须是 snake_case", def->kind);
         goto cleanup;
     }
@@ -788,7 +727,7 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
     }
     for (size_t i = 0; i < n; i++) {
         char p[64];
-        mkpath(p, sizeof(p), "actions[%zu]", i);
+        jd_path(p, sizeof(p), "actions[%zu]", i);
         rc = parse_action(def, json_array_get(actions, i), p, &def->actions[i], err);
         if (rc != 0)
             goto cleanup;
@@ -901,12 +840,12 @@ static int check_action(const struct wf_def *def, const struct wf_facts *f,
     char kb[65];
     if (st == NULL)
         return SX_FAIL(err, SX_E_INVALID, "unknown-state", "案件状态无效", WF_SOURCE, "state",
-                    "「%s」流程中没有状态「%s」", def->name_zh,
-                    sx_clip(kb, sizeof(kb), f->state != NULL ? f->state : ""));
+                       "「%s」流程中没有状态「%s」", def->name_zh,
+                       sx_clip(kb, sizeof(kb), f->state != NULL ? f->state : ""));
     if (!wf_action_from(def, a, st->key))
         return SX_FAIL(err, SX_E_CONFLICT, "state-conflict", "当前状态不允许该操作", a->source,
-                    "action", "案件当前状态为「%s」%s，不能进行「%s」", st->name_zh,
-                    st->terminal ? "（已终结，不再接受任何操作）" : "", a->name_zh);
+                       "action", "案件当前状态为「%s」%s，不能进行「%s」", st->name_zh,
+                       st->terminal ? "（已终结，不再接受任何操作）" : "", a->name_zh);
     for (size_t i = 0; i < a->n_gates; i++) {
         int rc = gates[gate_index(a->gates[i])].fn(def, a, f, err);
         if (rc != 0)
@@ -932,8 +871,8 @@ int wf_check(const struct wf_def *def, const struct wf_facts *facts, const char 
     char kb[65];
     if (a == NULL)
         return SX_FAIL(err, SX_E_INVALID, "unknown-action", "未知的操作", WF_SOURCE, "action",
-                    "「%s」流程中没有操作「%s」", def->name_zh,
-                    sx_clip(kb, sizeof(kb), action_key != NULL ? action_key : ""));
+                       "「%s」流程中没有操作「%s」", def->name_zh,
+                       sx_clip(kb, sizeof(kb), action_key != NULL ? action_key : ""));
     return check_action(def, facts, a, to_state, err);
 }
 
@@ -964,9 +903,9 @@ int wf_replay(const struct wf_def *def, const char *const *action_keys, size_t n
         char kb[65];
         if (a == NULL || !wf_action_from(def, a, state) || (a->resume && resume_to == NULL))
             return SX_FAIL(err, SX_E_CONFLICT, "history-inconsistent", "案件历史与流程定义不一致",
-                        WF_SOURCE, "history", "第 %zu 个操作「%s」在状态「%s」下不能进行", i + 1,
-                        sx_clip(kb, sizeof(kb), action_keys[i] != NULL ? action_keys[i] : ""),
-                        wf_state_find(def, state)->name_zh);
+                           WF_SOURCE, "history", "第 %zu 个操作「%s」在状态「%s」下不能进行", i + 1,
+                           sx_clip(kb, sizeof(kb), action_keys[i] != NULL ? action_keys[i] : ""),
+                           wf_state_find(def, state)->name_zh);
         if (a->resume) {
             next = resume_to;
             resume_to = NULL;
@@ -994,33 +933,35 @@ int wf_check_against_catalog(const struct wf_def *def, const struct cat_catalog 
         kind_known = kind_known || strcmp(cat_kind_at(cat, i)->key, def->kind) == 0;
     if (!kind_known)
         return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
-                    WF_SOURCE, "kind", "记录类型目录没有案件类别「%s」", def->kind);
+                       WF_SOURCE, "kind", "记录类型目录没有案件类别「%s」", def->kind);
     for (size_t i = 0; i < def->n_actions; i++) {
         const struct wf_action *a = &def->actions[i];
         const struct cat_type *t = cat_find(cat, a->record_type);
         char field[96];
         bool two = false;
-        mkpath(field, sizeof(field), "actions.%s", a->key);
+        jd_path(field, sizeof(field), "actions.%s", a->key);
         if (t == NULL)
-            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
-                        a->source, field, "操作「%s」的记录类型「%s」不在记录类型目录中",
-                        a->name_zh, a->record_type);
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch",
+                           "流程与记录类型目录不一致", a->source, field,
+                           "操作「%s」的记录类型「%s」不在记录类型目录中", a->name_zh,
+                           a->record_type);
         if (!cat_type_allows_kind(t, def->kind))
-            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
-                        a->source, field, "记录类型「%s」不适用于「%s」案件（操作「%s」）",
-                        t->name_zh, def->name_zh, a->name_zh);
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch",
+                           "流程与记录类型目录不一致", a->source, field,
+                           "记录类型「%s」不适用于「%s」案件（操作「%s」）", t->name_zh,
+                           def->name_zh, a->name_zh);
         for (size_t g = 0; g < a->n_gates; g++)
             two = two || strcmp(a->gates[g], "two_officers") == 0;
         if (t->onsite && !two)
-            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
-                        SRC_TWO_OFFICERS, field,
-                        "「%s」是现场执法记录，操作「%s」必须包含 two_officers 校验", t->name_zh,
-                        a->name_zh);
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch",
+                           "流程与记录类型目录不一致", SRC_TWO_OFFICERS, field,
+                           "「%s」是现场执法记录，操作「%s」必须包含 two_officers 校验", t->name_zh,
+                           a->name_zh);
         if (two && !t->onsite)
-            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch", "流程与记录类型目录不一致",
-                        SRC_TWO_OFFICERS, field,
-                        "操作「%s」有 two_officers 校验，但记录类型「%s」没有执法人员字段",
-                        a->name_zh, t->name_zh);
+            return SX_FAIL(err, SX_E_INVALID, "workflow-catalog-mismatch",
+                           "流程与记录类型目录不一致", SRC_TWO_OFFICERS, field,
+                           "操作「%s」有 two_officers 校验，但记录类型「%s」没有执法人员字段",
+                           a->name_zh, t->name_zh);
     }
     return 0;
 }
