@@ -693,11 +693,16 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     f->hearing_concluded = h.hearing_concluded;
 
     /* The record's officers must be officers of this case; their credentials decide the gate. */
-    rc = st_case_officer_list(ctx->db, c->id, ctx->arena, &officers, &n_officers, err);
-    if (rc != 0)
-        return rc;
-    *officers_out = officers;
-    *n_officers_out = n_officers;
+    if (*officers_out != NULL) { /* the caller has them already */
+        officers = *officers_out;
+        n_officers = *n_officers_out;
+    } else {
+        rc = st_case_officer_list(ctx->db, c->id, ctx->arena, &officers, &n_officers, err);
+        if (rc != 0)
+            return rc;
+        *officers_out = officers;
+        *n_officers_out = n_officers;
+    }
     const json_t *ids = json_object_get(body, "officers");
     size_t n_ids = json_array_size(ids);
     struct wf_officer *wo = sx_arena_alloc(ctx->arena, (n_ids + 1) * sizeof(*wo));
@@ -1230,8 +1235,8 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
         json_array_append_new(ids, json_integer(out->officers[i].id));
     json_t *probe = json_pack("{so}", "officers", ids);
     struct history h;
-    struct st_user *officers = NULL;
-    size_t n_officers = 0;
+    struct st_user *officers = out->officers; /* read above: not again */
+    size_t n_officers = out->n_officers;
     memset(&h, 0, sizeof(h));
     rc = build_facts(ctx, actor, def, &out->c, app_today(ctx), probe, &facts, &h, &officers,
                      &n_officers, err);

@@ -86,8 +86,10 @@ int cli_serve(int argc, char **argv)
     cfg.openapi_path = app->openapi_path;
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
-    if (app_writer_start(app, common.db, &api.writer, &err) != 0) {
-        rc = cli_report(&err);
+    if (api_session_cache_new(&api.sessions) != 0 ||
+        app_writer_start(app, common.db, &api.writer, &err) != 0) {
+        rc = api.sessions == NULL ? CLI_EXIT_STORE : cli_report(&err);
+        api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
     }
@@ -109,6 +111,7 @@ int cli_serve(int argc, char **argv)
         rc = cli_report(&err);
     /* the server has answered every deferred request; now the writer can go */
     app_writer_stop(api.writer);
+    api_session_cache_free(api.sessions);
     app_close(app);
     return rc;
 }

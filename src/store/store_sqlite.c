@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store/store_int.h"
@@ -549,6 +550,14 @@ static const char *const setup_pragmas[] = {
     "PRAGMA synchronous = FULL",
 };
 
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+    /* SQLITE_MISUSE if SQLite was already initialised: then the default stays, harmlessly */
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int st_sqlite_open(struct st_db *db, const char *path, struct sx_err *err)
 {
     struct st_sqlite *be = NULL;
@@ -586,6 +595,8 @@ int st_sqlite_open(struct st_db *db, const char *path, struct sx_err *err)
     db->be = be;
     db->ops = &sqlite_ops;
 
+    /* before SQLite initialises: no global memory statistics (a process-wide mutex per malloc) */
+    pthread_once(&sqlite_configured, configure_sqlite);
     /* NOMUTEX: one connection per thread, never shared */
     src = sqlite3_open_v2(path, &be->conn,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

@@ -2,13 +2,133 @@
 #include "api.h"
 
 #include <stdlib.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
+#include "app/auth.h"
 #include "app/identity.h"
 #include "app/writer.h"
 #include "sx_log.h"
 
 #define SESSION_COOKIE "sx_session"
+
+/*
+ * The process's short-lived memory of sessions it has checked: the session
+ * lookup is a database read and a hash per request, and a browser sends the
+ * same cookie many times a second. An entry lives API_SESSION_CACHE_TTL_MS; a
+ * logout in this process drops it at once, one in another process (another
+ * node) is seen within that time. Shared by the loops under a mutex.
+ */
+struct api_cached_session {
+    char token[AUTH_TOKEN_HEX];
+    uint64_t expires_ms; /* 0: empty */
+    struct app_principal p;
+    char username[API_CACHE_TEXT];
+    char display_name[API_CACHE_TEXT];
+    char csrf[AUTH_TOKEN_HEX];
+};
+
+struct api_session_cache {
+    pthread_mutex_t lock;
+    struct api_cached_session slots[API_SESSION_CACHE_SLOTS];
+};
+
+int api_session_cache_new(struct api_session_cache **out)
+{
+    struct api_session_cache *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return SX_E_NOMEM;
+    pthread_mutex_init(&c->lock, NULL);
+    *out = c;
+    return 0;
+}
+
+void api_session_cache_free(struct api_session_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static struct api_cached_session *cache_slot(struct api_session_cache *c, const char *token)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over the token, which is random already */
+    for (const char *p = token; *p != '\0'; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return &c->slots[h % API_SESSION_CACHE_SLOTS];
+}
+
+/* Copy a live cached principal into out (strings into arena); 0 if none. */
+static int cache_get(struct api_session_cache *c, const char *token, struct sx_arena *arena,
+                     struct app_principal *out)
+{
+    int hit = 0;
+    if (c == NULL || token == NULL)
+        return 0;
+    pthread_mutex_lock(&c->lock);
+    struct api_cached_session *e = cache_slot(c, token);
+    if (e->expires_ms != 0 && e->expires_ms >= now_ms() && strcmp(e->token, token) == 0) {
+        *out = e->p;
+        out->username = sx_arena_strdup(arena, e->username);
+        out->display_name = sx_arena_strdup(arena, e->display_name);
+        out->csrf_token = e->p.csrf_token != NULL ? sx_arena_strdup(arena, e->csrf) : NULL;
+        hit = out->username != NULL && out->display_name != NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return hit;
+}
+
+static void cache_put(struct api_session_cache *c, const char *token,
+                      const struct app_principal *p)
+{
+    if (c == NULL || token == NULL || strlen(token) >= AUTH_TOKEN_HEX ||
+        strlen(p->username) >= API_CACHE_TEXT || strlen(p->display_name) >= API_CACHE_TEXT ||
+        (p->csrf_token != NULL && strlen(p->csrf_token) >= AUTH_TOKEN_HEX))
+        return;
+    pthread_mutex_lock(&c->lock);
+    struct api_cached_session *e = cache_slot(c, token);
+    memcpy(e->token, token, strlen(token) + 1);
+    memcpy(e->username, p->username, strlen(p->username) + 1);
+    memcpy(e->display_name, p->display_name, strlen(p->display_name) + 1);
+    memcpy(e->csrf, p->csrf_token != NULL ? p->csrf_token : "",
+           p->csrf_token != NULL ? strlen(p->csrf_token) + 1 : 1);
+    e->p = *p;
+    e->expires_ms = now_ms() + API_SESSION_CACHE_TTL_MS;
+    pthread_mutex_unlock(&c->lock);
+}
+
+void api_forget_session(struct http_req *r, const char *token)
+{
+    const struct api_app *a = r->app;
+    if (a->sessions == NULL || token == NULL)
+        return;
+    pthread_mutex_lock(&a->sessions->lock);
+    struct api_cached_session *e = cache_slot(a->sessions, token);
+    if (strcmp(e->token, token) == 0)
+        e->expires_ms = 0;
+    pthread_mutex_unlock(&a->sessions->lock);
+}
+
+void api_forget_all_sessions(struct http_req *r)
+{
+    const struct api_app *a = r->app;
+    if (a->sessions == NULL)
+        return;
+    pthread_mutex_lock(&a->sessions->lock);
+    for (size_t i = 0; i < API_SESSION_CACHE_SLOTS; i++)
+        a->sessions->slots[i].expires_ms = 0;
+    pthread_mutex_unlock(&a->sessions->lock);
+}
 
 int api_worker_init(void *app, unsigned worker_index, void **worker_state, struct sx_err *err)
 {
@@ -70,9 +190,14 @@ static int authenticate(struct http_req *r, struct app_ctx *ctx, unsigned flags,
     int rc;
     if (authz != NULL && strncmp(authz, "Bearer ", 7) == 0)
         return app_auth_token(ctx, authz + 7, p, err);
-    rc = app_auth_session(ctx, http_cookie(r, SESSION_COOKIE), p, err);
-    if (rc != 0)
-        return rc;
+    const struct api_app *a = r->app;
+    const char *token = http_cookie(r, SESSION_COOKIE);
+    if (!cache_get(a->sessions, token, r->arena, p)) {
+        rc = app_auth_session(ctx, token, p, err);
+        if (rc != 0)
+            return rc;
+        cache_put(a->sessions, token, p);
+    }
     if ((flags & HTTP_AUTH_CSRF) != 0 && !http_method_is_safe(r->method)) {
         const char *csrf = http_header(r, "x-csrf-token");
         if (csrf == NULL || p->csrf_token == NULL || !secret_equal(csrf, p->csrf_token))

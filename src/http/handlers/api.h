@@ -19,12 +19,22 @@
 
 /* Shared by all workers: the loaded app and where the database is. */
 struct app_writer;
+struct api_session_cache;
+
+#define API_SESSION_CACHE_SLOTS 256
+#define API_SESSION_CACHE_TTL_MS 2000
+#define API_CACHE_TEXT 128
 
 struct api_app {
     struct app *app;
     const char *db_url;
-    struct app_writer *writer; /* group commit for record appends; NULL: write inline */
+    struct app_writer *writer;          /* group commit for record appends; NULL: write inline */
+    struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
 };
+
+/* The session cache (see api.c): new/free pair; SX_E_NOMEM. */
+int api_session_cache_new(struct api_session_cache **out);
+void api_session_cache_free(struct api_session_cache *c);
 
 /* Route flags for "needs one of these roles" (app bits of http_route.flags). */
 #define API_ROLES(bits) ((unsigned)(bits) << HTTP_FLAG_APP_SHIFT)
@@ -39,6 +49,10 @@ void api_worker_fini(void *app, void *worker_state);
 int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err);
 int api_health(struct http_req *r, struct sx_err *err);
 int api_metrics(struct http_req *r, struct sx_buf *out);
+
+/* Drop the cached check of a session (at logout), or of all (a user disabled). */
+void api_forget_session(struct http_req *r, const char *token);
+void api_forget_all_sessions(struct http_req *r);
 
 /* This worker's app context, bound to the request's arena. */
 struct app_ctx *api_ctx(struct http_req *r);

@@ -35,6 +35,7 @@ int api_session_create(struct http_req *r, struct sx_err *err)
 int api_session_delete(struct http_req *r, struct sx_err *err)
 {
     int rc = app_logout(api_ctx(r), api_principal(r), http_cookie(r, SESSION_COOKIE), err);
+    api_forget_session(r, http_cookie(r, SESSION_COOKIE));
     if (rc == 0)
         rc = http_set_cookie(r, SESSION_COOKIE, "", 0,
                              HTTP_COOKIE_HTTPONLY | HTTP_COOKIE_SAMESITE_STRICT);
@@ -213,6 +214,8 @@ int api_users_disable(struct http_req *r, struct sx_err *err)
     int rc = http_param_id(r, "id", &id, err);
     if (rc == 0)
         rc = app_user_set_disabled(ctx, api_principal(r), id, 1, err);
+    if (rc == 0)
+        api_forget_all_sessions(r); /* their sessions are gone: no cached pass either */
     if (rc == 0)
         rc = st_user_get(ctx->db, id, r->arena, &u, err);
     if (rc != 0)
