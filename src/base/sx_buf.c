@@ -78,6 +78,14 @@ static int grow(struct sx_buf *b, size_t need)
     return 0;
 }
 
+int sx_buf_reserve(struct sx_buf *b, size_t n)
+{
+    size_t need = b->len + n;
+    if (need > b->max)
+        need = b->max;
+    return grow(b, need);
+}
+
 int sx_buf_append(struct sx_buf *b, const void *p, size_t n)
 {
     int rc = grow(b, b->len + n);

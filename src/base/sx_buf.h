@@ -29,6 +29,8 @@ void sx_buf_free(struct sx_buf *b);
 void sx_buf_reset(struct sx_buf *b); /* len = 0, keeps memory */
 char *sx_buf_detach(struct sx_buf *b, size_t *len_out);
 
+/* Make room for n more bytes up front (one allocation instead of doublings). */
+int sx_buf_reserve(struct sx_buf *b, size_t n) SX_WUR;
 int sx_buf_append(struct sx_buf *b, const void *p, size_t n) SX_WUR;
 int sx_buf_puts(struct sx_buf *b, const char *s) SX_WUR;
 int sx_buf_putc(struct sx_buf *b, char c) SX_WUR;

@@ -25,6 +25,21 @@ static void test_buf_cap_leaves_buffer_intact(void **state)
     sx_buf_free(&b);
 }
 
+static void test_buf_reserve_keeps_content_and_cap(void **state)
+{
+    struct sx_buf b;
+    (void)state;
+    sx_buf_init(&b, 100);
+    assert_int_equal(sx_buf_puts(&b, "ab"), 0);
+    assert_int_equal(sx_buf_reserve(&b, 50), 0);
+    assert_true(b.cap >= 53);
+    assert_string_equal(b.data, "ab");
+    assert_int_equal(sx_buf_reserve(&b, 1000), 0); /* clamped to max, not an error */
+    assert_int_equal(sx_buf_puts(&b, "cd"), 0);
+    assert_string_equal(b.data, "abcd");
+    sx_buf_free(&b);
+}
+
 static void test_buf_json_string_escapes(void **state)
 {
     struct sx_buf b;
@@ -147,6 +162,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_cap_leaves_buffer_intact),
         cmocka_unit_test(test_buf_json_string_escapes),
+        cmocka_unit_test(test_buf_reserve_keeps_content_and_cap),
         cmocka_unit_test(test_buf_detach_transfers),
         cmocka_unit_test(test_arena_many_and_large),
         cmocka_unit_test(test_arena_raw_and_zeroed),

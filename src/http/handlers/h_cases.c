@@ -188,6 +188,8 @@ static int send_case_view(struct http_req *r, int status, const struct app_case_
     struct sx_buf buf;
     struct jw w;
     sx_buf_init(&buf, CASE_JSON_MAX);
+    if (sx_buf_reserve(&buf, 8192) != 0)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "case page");
     jw_init(&w, &buf);
     case_view_write(&w, v);
     return send_written(r, status, &w, err);
