@@ -1195,8 +1195,12 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
 int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                   int with_next, struct app_case_view *out, struct sx_err *err)
 {
-    /* one snapshot for all the reads (and, on SQLite, one lock instead of one per statement) */
-    int own_tx = !st_in_tx(ctx->db);
+    /*
+     * On SQLite one read transaction takes the WAL lock once instead of per statement. On
+     * PostgreSQL BEGIN and ROLLBACK would be two more round trips than the reads themselves;
+     * each read there already sees committed data, and the page is one moment's view either way.
+     */
+    int own_tx = !st_in_tx(ctx->db) && strcmp(st_backend(ctx->db), "sqlite") == 0;
     int rc = own_tx ? st_begin_read(ctx->db, err) : 0;
     if (rc == 0)
         rc = case_view(ctx, actor, case_id, with_next, out, err);
