@@ -263,6 +263,34 @@ static json_t *party_json(const struct st_party *p)
     return o;
 }
 
+/* ---- categories (the review scope's vocabulary: complex, social_risk, ...) ---- */
+
+static int categories_check(const json_t *cats, unsigned *bits, struct sx_err *err)
+{
+    size_t i;
+    const json_t *v;
+    *bits = 0;
+    if (cats == NULL || json_is_null(cats))
+        return 0;
+    if (!json_is_array(cats))
+        return SX_FAIL(err, SX_E_INVALID, "wrong-type", "案件类别须为字符串数组", NULL,
+                       "categories", "categories 须为数组");
+    json_array_foreach(cats, i, v)
+    {
+        int c = json_is_string(v) ? pol_vocab_find(POL_VOCAB_CATEGORY, json_string_value(v)) : -1;
+        if (c < 0) {
+            char shown[64];
+            return SX_FAIL(err, SX_E_INVALID, "unknown-category", "案件类别无效",
+                           "规则预设的审核范围类别（src/core/policy.c）", "categories",
+                           "第 %zu 项“%s”不是可选的类别", i + 1,
+                           sx_clip(shown, sizeof(shown),
+                                   json_is_string(v) ? json_string_value(v) : "?"));
+        }
+        *bits |= 1u << c;
+    }
+    return 0;
+}
+
 /* ---- officers ---- */
 
 static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *ids, size_t n,
@@ -339,6 +367,7 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     json_t *body = NULL;
     json_t *jparties = NULL;
     json_t *jofficers = NULL;
+    char *flags = NULL;
     int rc;
     int known = 0;
 
@@ -361,6 +390,10 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     if (!json_is_array(in->parties) || n_parties == 0 || n_parties > APP_CASE_MAX_PARTIES)
         return SX_FAIL(err, SX_E_INVALID, "invalid-party", "须填写当事人", NULL, "parties",
                        "当事人须为 1–%d 个", APP_CASE_MAX_PARTIES);
+    unsigned category_bits = 0;
+    rc = categories_check(in->categories, &category_bits, err);
+    if (rc != 0)
+        return rc;
     rc = resolve_at(ctx, in->at, &at, &t, err);
     if (rc != 0)
         return rc;
@@ -383,8 +416,18 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     rc = officers_check(ctx, org_id, in->officers, in->n_officers, err);
     if (rc != 0)
         goto cleanup;
+    if (category_bits != 0) {
+        json_t *f = json_pack("{sO}", "categories", in->categories);
+        flags = f != NULL ? json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(f);
+        if (flags == NULL) {
+            rc = fail_nomem(err);
+            goto cleanup;
+        }
+    }
     struct st_case c = {
         .org_id = org_id,
+        .flags = flags != NULL ? sx_arena_strdup(ctx->arena, flags) : NULL,
         .kind = wf_kind(def),
         .state = wf_initial(def)->key,
         .source = in->source,
@@ -418,6 +461,8 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
     }
     if (in->summary != NULL)
         json_object_set_new(body, "summary", json_string(in->summary));
+    if (category_bits != 0) /* recorded in the chain and kept in the projection for the scope */
+        json_object_set_new(body, "categories", json_deep_copy(in->categories));
     rc = append_record(ctx, *id, RECORD_OPEN, ACTION_OPEN, at, actor->user_id, 0, body, NULL, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, "case.create", "case", *id, NULL, err);
@@ -426,6 +471,7 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
 cleanup:
     if (rc != 0)
         (void)st_rollback(ctx->db, NULL);
+    free(flags);
     json_decref(body);
     json_decref(jparties);
     json_decref(jofficers);
@@ -1136,6 +1182,17 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->step = *step;
 }
 
+/* The categories the case was opened with (cases.flags "categories"), as vocabulary bits. */
+static unsigned case_categories(const struct st_case *c)
+{
+    unsigned bits = 0;
+    json_t *flags = c->flags != NULL ? json_loads(c->flags, 0, NULL) : NULL;
+    if (flags != NULL && categories_check(json_object_get(flags, "categories"), &bits, NULL) != 0)
+        bits = 0;
+    json_decref(flags);
+    return bits;
+}
+
 static int64_t amount(const json_t *body, const char *key, int64_t fallback)
 {
     const json_t *v = json_object_get(body, key);
@@ -1171,6 +1228,7 @@ static int review_required(struct app_ctx *ctx, const struct st_case *c, const j
     sc.amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] =
         amount(body, "refused_payment_fen", c->payment_refusal_fen);
     sc.hearing = h->hearing_requested;
+    sc.categories = case_categories(c);
     scope_evaluate(pol, &sc, &res);
     *required = res.required != 0;
     return 0;

@@ -34,6 +34,7 @@ struct app_case_new {
     const json_t *parties; /* array of party objects (kind, name, id_number|uscc, legal_rep, ...) */
     const int64_t *officers;
     size_t n_officers;
+    const json_t *categories; /* optional array: complex, social_risk, ... (policy vocabulary) */
 };
 
 /* Open a case in its workflow's initial state with its opening record. */

@@ -711,8 +711,12 @@ def review_gate(port):
     off = [FIX["km.off1"], FIX["km.off2"]]
     person = [{"kind": "person", "name": "张某", "id_number": PERSON_ID}]
 
-    def to_notified():
-        st, body, _ = new_case(o, parties=person)
+    def to_notified(categories=None):
+        payload = {"kind": "penalty", "source": "report", "cause": "虚构医疗服务骗取医保基金",
+                   "parties": person, "officers": off}
+        if categories:
+            payload["categories"] = categories
+        st, body, _ = o.request("POST", "/api/v1/cases", payload)
         cid = body["id"]
         ok = run_flow(o, h, cid, [(h, "file", None, "filed"),
                                   (o, "inquire", {"officers": off}, "investigating"),
@@ -747,6 +751,15 @@ def review_gate(port):
     step(rv, cid, "legal_review", fill("legal_review_opinion", {"reviewer": [FIX["km.rev"]], "opinion": "agree"}, d), at=d + "T08:00:00Z")
     st, res, _ = decide(cid)
     tap(st == 201 and res["state"] == "decided", "after resubmission and 同意 the decision is made", res)
+
+    cid = to_notified(["complex"])
+    st, res, ctype = decide(cid, fine_fen=100000)
+    tap(is_problem(st, res, ctype, 422) and res["type"].endswith("legal-review-required"),
+        "a complex case (opened with that category) needs review whatever the fine (行政处罚法 第五十八条)", res)
+    st, body, ctype = o.request("POST", "/api/v1/cases", {
+        "kind": "penalty", "source": "report", "cause": "x", "parties": person, "officers": off,
+        "categories": ["boring"]})
+    tap(is_problem(st, body, ctype, 400) and body.get("field") == "categories", "an unknown category: 400", body)
 
     cid = to_notified()
     st, res, ctype = decide(cid, emergency=True)

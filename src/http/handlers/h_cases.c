@@ -204,6 +204,7 @@ static const struct http_field case_fields[] = {
     {"at", HTTP_F_STRING, 0, 40},
     {"parties", HTTP_F_ARRAY, 1, 20},
     {"officers", HTTP_F_ARRAY, 1, 20},
+    {"categories", HTTP_F_ARRAY, 0, 20},
     {NULL, 0, 0, 0},
 };
 
@@ -244,6 +245,7 @@ int api_cases_create(struct http_req *r, struct sx_err *err)
         in.summary = api_get_str(body, "summary");
         in.at = api_get_str(body, "at");
         in.parties = json_object_get(body, "parties");
+        in.categories = json_object_get(body, "categories");
         in.officers = officers;
         rc = app_case_create(ctx, api_principal(r), &in, &id, err);
     }
