@@ -41,6 +41,7 @@ int cli_serve(int argc, char **argv);
 int cli_calendar(int argc, char **argv);
 int cli_policy(int argc, char **argv);
 int cli_review_scope(int argc, char **argv);
+int cli_redact(int argc, char **argv);
 
 struct pol_policy;
 

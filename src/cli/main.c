@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
     {"workdays", cli_workdays, "工作日计算: add / between"},
     {"policy", cli_policy, "规则预设: check / list / show"},
     {"review-scope", cli_review_scope, "判断决定是否须经法制审核及由谁审核"},
+    {"redact", cli_redact, "公示前去除个人信息"},
 };
 
 static void print_usage(FILE *out)
