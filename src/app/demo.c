@@ -7,7 +7,7 @@
  *      script per state so every state is reached, then weighted scripts
  *      for a realistic mix), a party, officers and a date for every step
  *      chosen so the gates pass (working days, the statement period before
- *      a decision, the hearing seven days after its notice);
+ *      a decision, the hearing seven working days after its notice);
  *   3. execution of all case events in date order (so case numbers follow
  *      the calendar), each record body built from the catalogue's fields.
  * Randomness comes from one seeded splitmix64 per case, so a case's data
@@ -850,7 +850,8 @@ static int plan_dates(struct gen *g, struct dcase *c, int32_t open_day, struct s
         else if (strcmp(a, "order_correct") == 0)
             order = d;
         else if (strcmp(a, "notify_hearing") == 0)
-            rc = workday_on_or_after(g, d + 7, &c->hearing_day, err); /* 第六十四条（二） */
+            /* 第六十四条（二）、第八十五条: notified at least seven working days before */
+            rc = add_wd(g, d, 7, &c->hearing_day, err);
         s->day = d;
         day = d;
         int y, m, dd;
