@@ -2,6 +2,7 @@
 #include "writer.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,14 +92,21 @@ static int run_group(struct shard *w, struct app_job *batch)
         fail_all(batch, &err);
         return 1;
     }
+    /* a lone job needs no savepoint: if it fails, the transaction is its alone to undo */
+    bool single = batch->next == NULL;
     for (struct app_job *j = batch; j != NULL; j = j->next) {
         sx_err_clear(&j->err);
         w->ctx.arena = j->arena;
-        j->rc = st_savepoint(w->ctx.db, &j->err);
+        j->rc = single ? 0 : st_savepoint(w->ctx.db, &j->err);
         if (j->rc == 0)
             j->rc = j->run(&w->ctx, j, &j->err);
         if (j->rc == 0) {
-            j->rc = st_release(w->ctx.db, &j->err);
+            if (!single)
+                j->rc = st_release(w->ctx.db, &j->err);
+        } else if (single) {
+            w->ctx.arena = &w->ctx.own_arena;
+            (void)st_rollback(w->ctx.db, NULL);
+            return 0; /* the job's own refusal: nothing to retry */
         } else {
             struct sx_err undo;
             sx_err_clear(&undo);
