@@ -73,8 +73,8 @@ const char *cat_ftype_name(enum cat_ftype type)
 /* ---- loading -------------------------------------------------------- */
 
 /* Format a JSON path or field name for messages; truncation is harmless there. */
-static const struct jd_kind JD = {"invalid-catalog", "记录类型目录有误", CAT_SOURCE,
-                                  "记录类型目录"};
+static const struct jd_kind JD = {"invalid-catalog", "记录类型目录有误", CAT_SOURCE, "记录类型目录",
+                                  "catalog-too-big"};
 
 static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -566,36 +566,20 @@ int cat_load(const char *text, size_t len, struct cat_catalog **out, struct sx_e
                                           "common_fields", "types",   NULL};
     struct cat_catalog *cat = NULL;
     json_t *root = NULL;
-    json_error_t jerr;
     json_t *types;
     size_t n;
     int rc;
 
     *out = NULL;
-    if (text == NULL)
-        return load_fail(err, "", "没有目录内容");
-    if (len > CAT_TEXT_MAX)
-        return SX_FAIL(err, SX_E_TOOBIG, "catalog-too-big", "记录类型目录过大", CAT_SOURCE, "",
-                       "目录文件 %zu 字节，超过上限 %d 字节", len, CAT_TEXT_MAX);
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL)
-        return SX_FAIL(err, SX_E_INVALID, "invalid-catalog", "记录类型目录有误", CAT_SOURCE, "",
-                       "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
-
+    rc = jd_parse_root(&JD, text, len, CAT_TEXT_MAX, members, &root, err);
+    if (rc != 0)
+        return rc;
     cat = calloc(1, sizeof(*cat));
     if (cat == NULL) {
         rc = nomem(err);
         goto cleanup;
     }
     sx_arena_init(&cat->arena, 64 * 1024);
-
-    if (!json_is_object(root)) {
-        rc = load_fail(err, "", "目录必须是 JSON 对象");
-        goto cleanup;
-    }
-    rc = jd_check_members(&JD, root, members, "", err);
-    if (rc != 0)
-        goto cleanup;
     if (!json_is_integer(json_object_get(root, "version")) ||
         json_integer_value(json_object_get(root, "version")) != 1) {
         rc = load_fail(err, "version", "只支持 version 1");

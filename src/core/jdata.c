@@ -97,3 +97,27 @@ int jd_opt_int(const struct jd_kind *k, const json_t *obj, const char *key, cons
     *out = json_integer_value(v);
     return 0;
 }
+
+int jd_parse_root(const struct jd_kind *k, const char *text, size_t len, size_t max,
+                  const char *const *allowed, json_t **root, struct sx_err *err)
+{
+    json_error_t jerr;
+    int rc;
+    *root = NULL;
+    if (text == NULL)
+        return jd_fail(k, err, "", "没有%s内容", k->what);
+    if (len > max)
+        return SX_FAIL(err, SX_E_TOOBIG, k->too_big_type, k->title, k->source, "",
+                       "%s %zu 字节，超过上限 %zu 字节", k->what, len, max);
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (*root == NULL)
+        return SX_FAIL(err, SX_E_INVALID, k->type, k->title, k->source, "",
+                       "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
+    rc = json_is_object(*root) ? jd_check_members(k, *root, allowed, "", err)
+                               : jd_fail(k, err, "", "%s必须是 JSON 对象", k->what);
+    if (rc != 0) {
+        json_decref(*root);
+        *root = NULL;
+    }
+    return rc;
+}

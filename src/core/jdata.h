@@ -19,11 +19,20 @@
 
 /* What a load error of one kind of file says. */
 struct jd_kind {
-    const char *type;   /* problem type slug, e.g. "invalid-catalog" */
-    const char *title;  /* zh-CN, e.g. "记录类型目录有误" */
-    const char *source; /* the file and rule it implements */
-    const char *what;   /* zh-CN noun for out-of-memory messages, e.g. "记录类型目录" */
+    const char *type;         /* problem type slug, e.g. "invalid-catalog" */
+    const char *title;        /* zh-CN, e.g. "记录类型目录有误" */
+    const char *source;       /* the file and rule it implements */
+    const char *what;         /* zh-CN noun for messages, e.g. "记录类型目录" */
+    const char *too_big_type; /* problem type when the text is over the size limit */
 };
+
+/*
+ * Parse text (at most max bytes, duplicate keys refused) into *root, which
+ * must be an object with only the allowed top-level members. The caller
+ * owns *root (json_decref). SX_E_TOOBIG, or SX_E_INVALID with line/column.
+ */
+int jd_parse_root(const struct jd_kind *k, const char *text, size_t len, size_t max,
+                  const char *const *allowed, json_t **root, struct sx_err *err) SX_WUR;
 
 /* SX_E_INVALID at path with a printf-formatted detail. */
 int jd_fail(const struct jd_kind *k, struct sx_err *err, const char *path, const char *fmt, ...)

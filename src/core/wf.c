@@ -317,7 +317,8 @@ static int gate_review(const struct wf_def *def, const struct wf_action *a,
 /* ---- loading -------------------------------------------------------- */
 
 /* Format a JSON path or field name for messages; truncation is harmless there. */
-static const struct jd_kind JD = {"invalid-workflow", "流程定义有误", WF_SOURCE, "流程定义"};
+static const struct jd_kind JD = {"invalid-workflow", "流程定义有误", WF_SOURCE, "流程定义",
+                                  "workflow-too-big"};
 
 static int load_fail(struct sx_err *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -653,7 +654,6 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
                                           "initial", "states",  "actions", NULL};
     struct wf_def *def = NULL;
     json_t *root = NULL;
-    json_error_t jerr;
     json_t *actions;
     const char *initial = NULL;
     ptrdiff_t ii;
@@ -661,29 +661,16 @@ int wf_load(const char *text, size_t len, struct wf_def **out, struct sx_err *er
     int rc;
 
     *out = NULL;
-    if (text == NULL)
-        return load_fail(err, "", "没有流程定义内容");
-    if (len > WF_TEXT_MAX)
-        return SX_FAIL(err, SX_E_TOOBIG, "workflow-too-big", "流程定义过大", WF_SOURCE, "",
-                       "流程定义 %zu 字节，超过上限 %d 字节", len, WF_TEXT_MAX);
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL)
-        return SX_FAIL(err, SX_E_INVALID, "invalid-workflow", "流程定义有误", WF_SOURCE, "",
-                       "JSON 第 %d 行第 %d 列: %s", jerr.line, jerr.column, jerr.text);
+    rc = jd_parse_root(&JD, text, len, WF_TEXT_MAX, members, &root, err);
+    if (rc != 0)
+        return rc;
     def = calloc(1, sizeof(*def));
     if (def == NULL) {
         rc = nomem(err);
         goto cleanup;
     }
     sx_arena_init(&def->arena, 32 * 1024);
-
-    if (!json_is_object(root)) {
-        rc = load_fail(err, "", "流程定义必须是 JSON 对象");
-        goto cleanup;
-    }
-    rc = jd_check_members(&JD, root, members, "", err);
-    if (rc == 0)
-        rc = jd_need_str(&JD, &def->arena, root, "kind", "", &def->kind, err);
+    rc = jd_need_str(&JD, &def->arena, root, "kind", "", &def->kind, err);
     if (rc == 0)
         rc = jd_need_str(&JD, &def->arena, root, "name_zh", "", &def->name_zh, err);
     if (rc == 0)
