@@ -130,15 +130,13 @@ static int case_not_found(struct sx_err *err, int64_t id)
 }
 
 /* Load a case the actor may see (own org, or subtree for heads/supervisors). */
-static int load_visible_case(struct app_ctx *ctx, const struct app_principal *actor,
-                             int64_t case_id, struct st_case *c, struct sx_err *err)
+/* May the actor see case c (read already)? Else the same 404 as a case that does not exist. */
+static int check_visible(struct app_ctx *ctx, const struct app_principal *actor,
+                         const struct st_case *c, struct sx_err *err)
 {
     int visible = 0;
-    int rc = st_case_get(ctx->db, case_id, ctx->arena, c, err);
-    if (rc == SX_E_NOTFOUND)
-        return case_not_found(err, case_id);
-    if (rc != 0)
-        return rc;
+    int rc;
+    int64_t case_id = c->id;
     if (actor == NULL || c->org_id == actor->org_id)
         return 0;
     if ((actor->roles & (APP_ROLE_HEAD | APP_ROLE_SUPERVISOR)) != 0) {
@@ -147,6 +145,15 @@ static int load_visible_case(struct app_ctx *ctx, const struct app_principal *ac
             return rc;
     }
     return visible ? 0 : case_not_found(err, case_id);
+}
+
+static int load_visible_case(struct app_ctx *ctx, const struct app_principal *actor,
+                             int64_t case_id, struct st_case *c, struct sx_err *err)
+{
+    int rc = st_case_get(ctx->db, case_id, ctx->arena, c, err);
+    if (rc == SX_E_NOTFOUND)
+        return case_not_found(err, case_id);
+    return rc != 0 ? rc : check_visible(ctx, actor, c, err);
 }
 
 /* ---- parties ---- */
@@ -829,9 +836,10 @@ static bool gated_by_review(const struct wf_action *a)
 /* Can a review-gated action be taken from this state (so the page should show the gate)? */
 static bool decision_possible(const struct wf_def *def, const char *state)
 {
+    const struct wf_state *st = wf_state_find(def, state);
     for (size_t i = 0; i < wf_action_count(def); i++) {
         const struct wf_action *a = wf_action_at(def, i);
-        if (gated_by_review(a) && wf_action_from(def, a, state))
+        if (wf_action_from_state(def, a, st) && gated_by_review(a))
             return true;
     }
     return false;
@@ -1254,17 +1262,10 @@ int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_
                   int with_next, struct app_case_view *out, struct sx_err *err)
 {
     /*
-     * On SQLite one read transaction takes the WAL lock once instead of per statement. On
-     * PostgreSQL BEGIN and ROLLBACK would be two more round trips than the reads themselves;
-     * each read there already sees committed data, and the page is one moment's view either way.
+     * No read transaction: case, parties and officers come from one statement, which is a
+     * consistent view by itself; BEGIN and ROLLBACK would cost as much as the read.
      */
-    int own_tx = !st_in_tx(ctx->db) && strcmp(st_backend(ctx->db), "sqlite") == 0;
-    int rc = own_tx ? st_begin_read(ctx->db, err) : 0;
-    if (rc == 0)
-        rc = case_view(ctx, actor, case_id, with_next, out, err);
-    if (own_tx)
-        (void)st_rollback(ctx->db, NULL);
-    return rc;
+    return case_view(ctx, actor, case_id, with_next, out, err);
 }
 
 static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
@@ -1274,12 +1275,13 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     const struct wf_state *st;
     int rc;
     memset(out, 0, sizeof(*out));
-    rc = load_visible_case(ctx, actor, case_id, &out->c, err);
+    /* one statement: one consistent view of case, parties and officers without a transaction */
+    rc = st_case_page(ctx->db, case_id, ctx->arena, &out->c, &out->parties, &out->n_parties,
+                      &out->officers, &out->n_officers, err);
+    if (rc == SX_E_NOTFOUND)
+        return case_not_found(err, case_id);
     if (rc == 0)
-        rc = st_party_list(ctx->db, case_id, ctx->arena, &out->parties, &out->n_parties, err);
-    if (rc == 0)
-        rc = st_case_officer_list(ctx->db, case_id, ctx->arena, &out->officers, &out->n_officers,
-                                  err);
+        rc = check_visible(ctx, actor, &out->c, err);
     if (rc != 0)
         return rc;
     def = def_for_kind(ctx->app, out->c.kind, err);
@@ -1318,12 +1320,12 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
         const char *to = NULL;
         struct sx_err blocked;
         /* actions the state does not allow at all are not "next"; gate refusals are shown */
-        if (!wf_action_from(def, a, out->c.state))
+        if (!wf_action_from_state(def, a, st))
             continue;
         struct app_next *x = &out->next[out->n_next++];
         x->key = a->key;
         x->name_zh = a->name_zh;
-        x->allowed = wf_check(def, &facts, a->key, &to, &blocked) == 0;
+        x->allowed = wf_check_in(def, st, &facts, a, &to, &blocked) == 0;
         if (!x->allowed) {
             x->blocked_title = sx_arena_strdup(ctx->arena, blocked.title);
             x->blocked_source = sx_arena_strdup(ctx->arena, blocked.source);

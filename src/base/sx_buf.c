@@ -88,7 +88,8 @@ int sx_buf_reserve(struct sx_buf *b, size_t n)
 
 int sx_buf_append(struct sx_buf *b, const void *p, size_t n)
 {
-    int rc = grow(b, b->len + n);
+    /* the common case, room left, without the checks of grow */
+    int rc = b->len + n < b->cap && b->len + n <= b->max ? 0 : grow(b, b->len + n);
     if (rc != 0)
         return rc;
     if (n > 0)
@@ -105,6 +106,11 @@ int sx_buf_puts(struct sx_buf *b, const char *s)
 
 int sx_buf_putc(struct sx_buf *b, char c)
 {
+    if (b->len + 1 < b->cap && b->len + 1 <= b->max) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return sx_buf_append(b, &c, 1);
 }
 

@@ -353,6 +353,8 @@ static int parse_states(struct wf_def *def, const json_t *arr, struct sx_err *er
     size_t n = json_array_size(arr), n_terminal = 0;
     if (!json_is_array(arr) || n == 0)
         return load_fail(err, "states", "states 必须是非空数组");
+    if (n > WF_MAX_STATES) /* each action keeps its from-states as bits of a uint64_t */
+        return load_fail(err, "states", "状态不能超过 %d 个", WF_MAX_STATES);
     def->states = sx_arena_alloc(&def->arena, n * sizeof(*def->states));
     if (def->states == NULL)
         return nomem(err);
@@ -460,6 +462,8 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
     from = json_object_get(o, "from");
     if (json_is_string(from) && strcmp(json_string_value(from), "*") == 0) {
         a->from_any = true;
+        for (size_t i = 0; i < def->n_states; i++)
+            a->from_mask |= def->states[i].terminal ? 0 : UINT64_C(1) << i;
     } else {
         const char **states;
         rc = parse_name_list(def, from, p, "from 状态", &list, &n, err);
@@ -473,6 +477,7 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
             if (def->states[si].terminal)
                 return load_fail(err, p, "终结状态「%s」不能再有操作", list[i]);
             states[i] = def->states[si].key;
+            a->from_mask |= UINT64_C(1) << si;
         }
         a->from = states;
         a->n_from = n;
@@ -525,9 +530,10 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
     {
         /* "role" first, then the others in file order */
         const char **ordered = sx_arena_alloc(&def->arena, n * sizeof(*ordered));
+        unsigned char *ids = sx_arena_alloc(&def->arena, n + 1);
         size_t k = 0;
         bool has_role_gate = false;
-        if (ordered == NULL)
+        if (ordered == NULL || ids == NULL)
             return nomem(err);
         for (size_t i = 0; i < n; i++) {
             int gi = gate_index(list[i]);
@@ -535,16 +541,21 @@ static int parse_action(struct wf_def *def, const json_t *o, const char *path, s
                 return load_fail(err, p, "未知的校验「%s」", list[i]);
             if (strcmp(list[i], "role") == 0) {
                 has_role_gate = true;
+                ids[k] = (unsigned char)gi;
                 ordered[k++] = gates[gi].name;
             }
         }
         if (!has_role_gate)
             return load_fail(err, p, "每个操作都必须包含 role 校验");
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(list[i], "role") != 0)
-                ordered[k++] = gates[gate_index(list[i])].name;
+            if (strcmp(list[i], "role") != 0) {
+                ids[k] = (unsigned char)gate_index(list[i]);
+                ordered[k] = gates[ids[k]].name;
+                k++;
+            }
         }
         a->gates = ordered;
+        a->gate_index = ids;
         a->n_gates = n;
     }
     return 0;
@@ -805,36 +816,35 @@ const struct wf_action *wf_action_find(const struct wf_def *def, const char *key
 
 bool wf_action_from(const struct wf_def *def, const struct wf_action *a, const char *state)
 {
-    const struct wf_state *st = wf_state_find(def, state);
-    if (st == NULL || st->terminal)
+    return wf_action_from_state(def, a, wf_state_find(def, state));
+}
+
+bool wf_action_from_state(const struct wf_def *def, const struct wf_action *a,
+                          const struct wf_state *st)
+{
+    /* terminal states are never in a mask: "*" means every non-terminal state */
+    if (st == NULL || st < def->states || st >= def->states + def->n_states)
         return false;
-    if (a->from_any)
-        return true;
-    for (size_t i = 0; i < a->n_from; i++) {
-        if (strcmp(a->from[i], st->key) == 0)
-            return true;
-    }
-    return false;
+    return (a->from_mask >> (size_t)(st - def->states) & 1) != 0;
 }
 
 /* ---- evaluation ----------------------------------------------------- */
 
-static int check_action(const struct wf_def *def, const struct wf_facts *f,
-                        const struct wf_action *a, const char **to_state, struct sx_err *err)
+int wf_check_in(const struct wf_def *def, const struct wf_state *st, const struct wf_facts *f,
+                const struct wf_action *a, const char **to_state, struct sx_err *err)
 {
-    const struct wf_state *st = wf_state_find(def, f->state);
     const char *next;
     char kb[65];
     if (st == NULL)
         return SX_FAIL(err, SX_E_INVALID, "unknown-state", "案件状态无效", WF_SOURCE, "state",
                        "「%s」流程中没有状态「%s」", def->name_zh,
                        sx_clip(kb, sizeof(kb), f->state != NULL ? f->state : ""));
-    if (!wf_action_from(def, a, st->key))
+    if (!wf_action_from_state(def, a, st))
         return SX_FAIL(err, SX_E_CONFLICT, "state-conflict", "当前状态不允许该操作", a->source,
                        "action", "案件当前状态为「%s」%s，不能进行「%s」", st->name_zh,
                        st->terminal ? "（已终结，不再接受任何操作）" : "", a->name_zh);
     for (size_t i = 0; i < a->n_gates; i++) {
-        int rc = gates[gate_index(a->gates[i])].fn(def, a, f, err);
+        int rc = gates[a->gate_index[i]].fn(def, a, f, err);
         if (rc != 0)
             return rc;
     }
@@ -860,7 +870,7 @@ int wf_check(const struct wf_def *def, const struct wf_facts *facts, const char 
         return SX_FAIL(err, SX_E_INVALID, "unknown-action", "未知的操作", WF_SOURCE, "action",
                        "「%s」流程中没有操作「%s」", def->name_zh,
                        sx_clip(kb, sizeof(kb), action_key != NULL ? action_key : ""));
-    return check_action(def, facts, a, to_state, err);
+    return wf_check_in(def, wf_state_find(def, facts->state), facts, a, to_state, err);
 }
 
 int wf_allowed_actions(const struct wf_def *def, const struct wf_facts *facts,
@@ -868,12 +878,13 @@ int wf_allowed_actions(const struct wf_def *def, const struct wf_facts *facts,
 {
     if (cap < def->n_actions)
         return SX_E_TOOBIG;
+    const struct wf_state *st = wf_state_find(def, facts->state);
     for (size_t i = 0; i < def->n_actions; i++) {
         struct wf_verdict *v = &out[i];
         sx_err_clear(&v->err);
         v->action = &def->actions[i];
         v->to_state = NULL;
-        v->rc = check_action(def, facts, v->action, &v->to_state, &v->err);
+        v->rc = wf_check_in(def, st, facts, v->action, &v->to_state, &v->err);
     }
     *n_out = def->n_actions;
     return 0;

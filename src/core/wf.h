@@ -53,6 +53,7 @@
 
 /* Largest definition text wf_load accepts. */
 #define WF_TEXT_MAX (1024 * 1024)
+#define WF_MAX_STATES 64
 
 /* Source cited for errors about a definition as a whole. */
 #define WF_SOURCE "流程定义 (data/workflows); 湖北 附件2 第四条 (HB-2-04)"
@@ -78,7 +79,10 @@ struct wf_action {
     size_t n_roles;
     const char *const *gates; /* "role" first, then the others in file order */
     size_t n_gates;
-    const char *source; /* provisions, e.g. "汶上 第十六条 (WS-16)" */
+    /* derived at load, so checks compare bits and indexes instead of strings */
+    uint64_t from_mask;              /* bit i: may be taken from state i (WF_MAX_STATES) */
+    const unsigned char *gate_index; /* per gate: its index among wf_gate_name(i) */
+    const char *source;              /* provisions, e.g. "汶上 第十六条 (WS-16)" */
 };
 
 /* An officer taking part in an on-site act, with the credential (执法证). */
@@ -178,6 +182,9 @@ const struct wf_action *wf_action_find(const struct wf_def *def, const char *key
 
 /* True if action may be taken from state (ignoring gates). */
 bool wf_action_from(const struct wf_def *def, const struct wf_action *a, const char *state);
+/* The same for a state of def already found (wf_state_find), without looking it up again. */
+bool wf_action_from_state(const struct wf_def *def, const struct wf_action *a,
+                          const struct wf_state *st);
 
 /* Known gates and roles (for documentation, UIs and tests). */
 size_t wf_gate_count(void);
@@ -202,6 +209,14 @@ const char *wf_role_name_zh(const char *role);
  */
 int wf_check(const struct wf_def *def, const struct wf_facts *facts, const char *action_key,
              const char **to_state, struct sx_err *err) SX_WUR;
+
+/*
+ * wf_check for an action of def already found, in a state already found: st must be
+ * wf_state_find(def, facts->state) (NULL gives "unknown-state"). For listing a case's next
+ * actions without looking each one up by its key.
+ */
+int wf_check_in(const struct wf_def *def, const struct wf_state *st, const struct wf_facts *facts,
+                const struct wf_action *a, const char **to_state, struct sx_err *err) SX_WUR;
 
 /*
  * wf_check for every action, in file order, into out (cap entries; use

@@ -1628,6 +1628,51 @@ int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *are
     return rc;
 }
 
+int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
+                 struct st_party **parties, size_t *n_parties, struct st_user **officers,
+                 size_t *n_officers, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    size_t np = 0, no = 0, ip = 0, io = 0;
+    int seen_case = 0;
+    int rc;
+    p_int(&p, id);
+    rc = run(db, ST_CASE_PAGE, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < rows.nrows; i++) {
+        const char *part = st_cell(&rows, i, 0);
+        np += part != NULL && part[0] == '1';
+        no += part != NULL && part[0] == '2';
+    }
+    *parties = alloc_array(arena, np, sizeof(**parties));
+    *officers = alloc_array(arena, no, sizeof(**officers));
+    if ((np > 0 && *parties == NULL) || (no > 0 && *officers == NULL))
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        const char *part = st_cell(&rows, i, 0);
+        struct rd d = {.r = &rows, .row = i, .col = 2}; /* after part and its sort key */
+        if (part != NULL && part[0] == '0' && !seen_case) {
+            read_case(&d, c);
+            seen_case = 1;
+        } else if (part != NULL && part[0] == '1') {
+            read_party_el(&d, &(*parties)[ip++]);
+        } else if (part != NULL && part[0] == '2') {
+            read_user_el(&d, &(*officers)[io++]);
+        } else {
+            d.bad = 1;
+        }
+        if (d.bad)
+            return fail_bad_result(err, ST_CASE_PAGE);
+    }
+    if (!seen_case)
+        return fail_notfound(err, "案件", id);
+    *n_parties = np;
+    *n_officers = no;
+    return 0;
+}
+
 /* ---- records ---- */
 
 static void read_record(struct rd *d, struct st_record *r)

@@ -417,6 +417,15 @@ int st_case_officer_add(struct st_db *db, int64_t case_id, int64_t user_id,
 int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *arena,
                          struct st_user **out, size_t *n, struct sx_err *err) SX_WUR;
 
+/*
+ * A case with its parties and officers, as st_case_get + st_party_list + st_case_officer_list
+ * would give them, read by one statement (one round trip; one consistent view without a
+ * transaction). SX_E_NOTFOUND when there is no such case. Everything lives in arena.
+ */
+int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
+                 struct st_party **parties, size_t *n_parties, struct st_user **officers,
+                 size_t *n_officers, struct sx_err *err) SX_WUR;
+
 /* ---- records (append-only, hash-chained per case) ---- */
 
 struct st_record {

@@ -196,6 +196,21 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_OFFICER_LIST] = {
         "SELECT " USER_COLS_NOPW("u.") " FROM case_officers o JOIN users u ON u.id = o.user_id "
         "WHERE o.case_id = $1 ORDER BY u.id", "i"},
+    /* the case page in one round trip: part 0 the case, 1 its parties, 2 its officers; a
+     * UNION needs one type per column, so numbers travel as text (as libpq returns them) */
+    [ST_CASE_PAGE] = {
+        "SELECT 0, id, id::text, org_id::text, kind, number, number_year::text, "
+        "number_seq::text, state, source, cause, summary, fine_fen::text, confiscation_fen::text, "
+        "fund_recovery_fen::text, payment_refusal_fen::text, flags, created_at, created_by::text, "
+        "head_hash, record_count::text FROM cases WHERE id = $1 "
+        "UNION ALL SELECT 1, id, id::text, case_id::text, kind, name, id_number, uscc, legal_rep, "
+        "address, phone, birth_date, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM parties WHERE case_id = $1 "
+        "UNION ALL SELECT 2, u.id, u.id::text, u.org_id::text, u.username, u.display_name, NULL, "
+        "u.roles, u.cert_no, u.cert_valid_from, u.cert_valid_to, u.legal_qualification, u.post, "
+        "u.disabled::text, u.created_at, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1 "
+        "ORDER BY 1, 2", "i"},
 
     [ST_RECORD_INSERT] = {
         "INSERT INTO records (case_id, seq, type, at, recorded_at, actor_id, corrects, body, "

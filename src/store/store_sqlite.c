@@ -188,6 +188,14 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_OFFICER_LIST] = {
         "SELECT " USER_COLS_NOPW("u.") " FROM case_officers o JOIN users u ON u.id = o.user_id "
         "WHERE o.case_id = ?1 ORDER BY u.id", "i"},
+    /* the case page in one statement: part 0 the case, 1 its parties, 2 its officers */
+    [ST_CASE_PAGE] = {
+        "SELECT 0, id, " CASE_COLS("") " FROM cases WHERE id = ?1 "
+        "UNION ALL SELECT 1, id, " PARTY_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        "NULL FROM parties WHERE case_id = ?1 "
+        "UNION ALL SELECT 2, u.id, " USER_COLS_NOPW("u.") ", NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1 "
+        "ORDER BY 1, 2", "i"},
 
     [ST_RECORD_INSERT] = {
         "INSERT INTO records (case_id, seq, type, at, recorded_at, actor_id, corrects, body, "

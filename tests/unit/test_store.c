@@ -812,6 +812,58 @@ static void test_audit_and_rate_limit_counts(void **state)
 
 /* ---- cases, parties, officers ---- */
 
+static void assert_str_same(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* st_case_page gives what st_case_get + st_party_list + st_case_officer_list give. */
+static void check_case_page(struct fx *fx, int64_t id, size_t want_officers)
+{
+    struct st_case a, b;
+    struct st_party *pa = NULL, *pb = NULL;
+    struct st_user *oa = NULL, *ob = NULL;
+    size_t npa = 0, npb = 0, noa = 0, nob = 0;
+    OK(fx, st_case_page(fx->db, id, &fx->a, &a, &pa, &npa, &oa, &noa, &fx->err));
+    OK(fx, st_case_get(fx->db, id, &fx->a, &b, &fx->err));
+    OK(fx, st_party_list(fx->db, id, &fx->a, &pb, &npb, &fx->err));
+    OK(fx, st_case_officer_list(fx->db, id, &fx->a, &ob, &nob, &fx->err));
+    assert_int_equal(a.id, b.id);
+    assert_int_equal(a.org_id, b.org_id);
+    assert_int_equal(a.number_year, b.number_year);
+    assert_int_equal(a.fine_fen, b.fine_fen);
+    assert_int_equal(a.created_by, b.created_by);
+    assert_int_equal(a.record_count, b.record_count);
+    assert_str_same(a.kind, b.kind);
+    assert_str_same(a.number, b.number);
+    assert_str_same(a.state, b.state);
+    assert_str_same(a.cause, b.cause);
+    assert_str_same(a.summary, b.summary);
+    assert_str_same(a.flags, b.flags);
+    assert_str_same(a.head_hash, b.head_hash);
+    assert_int_equal(npa, npb);
+    for (size_t i = 0; i < npa; i++) {
+        assert_int_equal(pa[i].id, pb[i].id);
+        assert_str_same(pa[i].name, pb[i].name);
+        assert_str_same(pa[i].id_number, pb[i].id_number);
+        assert_str_same(pa[i].uscc, pb[i].uscc);
+        assert_str_same(pa[i].birth_date, pb[i].birth_date);
+    }
+    assert_int_equal(noa, want_officers);
+    assert_int_equal(noa, nob);
+    for (size_t i = 0; i < noa; i++) {
+        assert_int_equal(oa[i].id, ob[i].id);
+        assert_int_equal(oa[i].disabled, ob[i].disabled);
+        assert_str_same(oa[i].display_name, ob[i].display_name);
+        assert_str_same(oa[i].cert_no, ob[i].cert_no);
+        assert_str_same(oa[i].cert_valid_to, ob[i].cert_valid_to);
+        assert_null(oa[i].password_hash);
+    }
+}
+
 static void test_cases_roundtrip_and_filters(void **state)
 {
     struct fx *fx = fx_get(state);
@@ -864,6 +916,17 @@ static void test_cases_roundtrip_and_filters(void **state)
     assert_string_equal(officers[0].cert_no, "11010020240001");
     assert_string_equal(officers[1].cert_valid_from, "2024-01-01");
     assert_null(officers[0].password_hash);
+    check_case_page(fx, c1, 2);
+    check_case_page(fx, c3, 0);
+    check_case_page(fx, c4, 0);
+    {
+        struct st_case pc;
+        struct st_party *pp;
+        struct st_user *po;
+        size_t npp, npo;
+        FAILS(fx, st_case_page(fx->db, c4 + 100, &fx->a, &pc, &pp, &npp, &po, &npo, &fx->err),
+              SX_E_NOTFOUND, "not-found");
+    }
 
     OK(fx, st_case_get(fx->db, c1, &fx->a, &c, &fx->err));
     assert_string_equal(c.cause, "涉嫌串换药品");

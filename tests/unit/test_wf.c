@@ -614,6 +614,48 @@ static void test_terminal_states_accept_nothing(void **state)
     assert_int_equal(n_terminal, 4); /* 不予立案, 归档 ×3 */
 }
 
+/*
+ * The bitmask and gate indexes derived at load agree with the file: an action may be taken
+ * from a state exactly when the state is non-terminal and listed in its "from" (or "from" is
+ * "*"), and wf_check_in answers as wf_check does, for every action in every state.
+ */
+static void test_derived_masks_agree_with_definitions(void **state)
+{
+    struct fixture *fx = *state;
+    struct wf_def *defs[] = {fx->penalty, fx->coercion, fx->inspection};
+    size_t n_pairs = 0;
+    for (size_t d = 0; d < 3; d++) {
+        for (size_t s = 0; s < wf_state_count(defs[d]); s++) {
+            const struct wf_state *st = wf_state_at(defs[d], s);
+            for (size_t i = 0; i < wf_action_count(defs[d]); i++) {
+                const struct wf_action *a = wf_action_at(defs[d], i);
+                bool listed = a->from_any;
+                struct wf_facts f = good_facts(st->key, "investigating");
+                struct sx_err e1, e2;
+                const char *t1 = NULL, *t2 = NULL;
+                for (size_t k = 0; k < a->n_from; k++)
+                    listed = listed || strcmp(a->from[k], st->key) == 0;
+                if (wf_action_from_state(defs[d], a, st) != (listed && !st->terminal))
+                    fail_msg("%s: %s from %s", wf_kind(defs[d]), a->key, st->key);
+                assert_int_equal(wf_action_from(defs[d], a, st->key), listed && !st->terminal);
+                sx_err_clear(&e1);
+                sx_err_clear(&e2);
+                assert_int_equal(wf_check(defs[d], &f, a->key, &t1, &e1),
+                                 wf_check_in(defs[d], st, &f, a, &t2, &e2));
+                assert_string_equal(e1.type, e2.type);
+                assert_ptr_equal(t1, t2);
+                for (size_t g = 0; g < a->n_gates; g++)
+                    assert_string_equal(wf_gate_name(a->gate_index[g]), a->gates[g]);
+                n_pairs++;
+            }
+        }
+    }
+    assert_true(n_pairs > 1000);
+    /* a state of another definition is never "from" */
+    assert_false(wf_action_from_state(fx->penalty, wf_action_at(fx->penalty, 0),
+                                      wf_state_at(fx->coercion, 0)));
+}
+
 static void test_unknown_action_and_state(void **state)
 {
     struct fixture *fx = *state;
@@ -942,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_suspend_resume),
         cmocka_unit_test(test_replay_inconsistent),
         cmocka_unit_test(test_allowed_actions),
+        cmocka_unit_test(test_derived_masks_agree_with_definitions),
         cmocka_unit_test(test_definition_rows),
         cmocka_unit_test(test_catalog_consistency_rows),
     };

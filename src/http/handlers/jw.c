@@ -2,6 +2,7 @@
 #include "jw.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 void jw_init(struct jw *w, struct sx_buf *b)
 {
@@ -11,19 +12,52 @@ void jw_init(struct jw *w, struct sx_buf *b)
     w->first[0] = 1;
 }
 
+/*
+ * ,"key": in one append. Keys are the program's own member names; one that would need
+ * escaping (never, today) takes the general path.
+ */
+static int put_key(struct sx_buf *b, int comma, const char *key)
+{
+    size_t n = 0;
+    char *p;
+    int rc;
+    while (key[n] != '\0') {
+        unsigned char c = (unsigned char)key[n++];
+        if (c < 0x20 || c == '"' || c == '\\') {
+            rc = comma ? sx_buf_putc(b, ',') : 0;
+            if (rc == 0)
+                rc = sx_buf_put_json_str(b, key);
+            return rc != 0 ? rc : sx_buf_putc(b, ':');
+        }
+    }
+    rc = sx_buf_reserve(b, n + 4);
+    if (rc != 0 || b->cap < b->len + n + 4 + 1)
+        return rc != 0 ? rc : SX_E_TOOBIG;
+    p = b->data + b->len;
+    if (comma)
+        *p++ = ',';
+    *p++ = '"';
+    memcpy(p, key, n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+    return 0;
+}
+
 /* Comma and key before a value at the current depth. */
 static void prefix(struct jw *w, const char *key)
 {
+    int comma;
     if (w->rc != 0)
         return;
-    if (!w->first[w->depth])
-        w->rc = sx_buf_putc(w->b, ',');
+    comma = !w->first[w->depth];
     w->first[w->depth] = 0;
-    if (w->rc == 0 && key != NULL) {
-        w->rc = sx_buf_put_json_str(w->b, key);
-        if (w->rc == 0)
-            w->rc = sx_buf_putc(w->b, ':');
-    }
+    if (key != NULL)
+        w->rc = put_key(w->b, comma, key);
+    else if (comma)
+        w->rc = sx_buf_putc(w->b, ',');
 }
 
 static void open_nested(struct jw *w, const char *key, char c)
@@ -74,9 +108,19 @@ void jw_str(struct jw *w, const char *key, const char *v)
 
 void jw_int(struct jw *w, const char *key, int64_t v)
 {
+    /* digits right to left; no printf: this runs for every number of every page */
+    char tmp[24];
+    char *p = tmp + sizeof(tmp);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
     prefix(w, key);
     if (w->rc == 0)
-        w->rc = sx_buf_printf(w->b, "%" PRId64, v);
+        w->rc = sx_buf_append(w->b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void jw_bool(struct jw *w, const char *key, int v)
