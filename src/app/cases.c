@@ -129,8 +129,10 @@ static int case_not_found(struct sx_err *err, int64_t id)
                    "案件 %lld 不存在，或不在您的办理、监督范围内", (long long)id);
 }
 
-/* Load a case the actor may see (own org, or subtree for heads/supervisors). */
-/* May the actor see case c (read already)? Else the same 404 as a case that does not exist. */
+/*
+ * May the actor see case c (read already)? Own org, or the subtree for heads and supervisors;
+ * anyone else gets the same 404 as for a case that does not exist.
+ */
 static int check_visible(struct app_ctx *ctx, const struct app_principal *actor,
                          const struct st_case *c, struct sx_err *err)
 {
@@ -145,15 +147,6 @@ static int check_visible(struct app_ctx *ctx, const struct app_principal *actor,
             return rc;
     }
     return visible ? 0 : case_not_found(err, case_id);
-}
-
-static int load_visible_case(struct app_ctx *ctx, const struct app_principal *actor,
-                             int64_t case_id, struct st_case *c, struct sx_err *err)
-{
-    int rc = st_case_get(ctx->db, case_id, ctx->arena, c, err);
-    if (rc == SX_E_NOTFOUND)
-        return case_not_found(err, case_id);
-    return rc != 0 ? rc : check_visible(ctx, actor, c, err);
 }
 
 /* ---- parties ---- */
@@ -337,25 +330,18 @@ static int officers_check(struct app_ctx *ctx, int64_t org_id, const int64_t *id
 
 /* ---- appending ---- */
 
-static int append_record(struct app_ctx *ctx, int64_t case_id, const char *type, const char *action,
-                         const char *at, int64_t actor_id, int64_t corrects, const json_t *body,
-                         struct st_record *out, struct sx_err *err)
+/* Append a record: proto without body and recorded_at, which are filled in here. */
+static int append_record(struct app_ctx *ctx, const struct st_record_new *proto,
+                         const json_t *body, struct st_record *out, struct sx_err *err)
 {
     struct sx_buf canon;
     int rc;
     sx_buf_init(&canon, BODY_MAX);
     rc = canon_json(body, &canon, err);
     if (rc == 0) {
-        struct st_record_new in = {
-            .case_id = case_id,
-            .type = type,
-            .action = action,
-            .at = at,
-            .recorded_at = app_now(ctx),
-            .actor_id = actor_id,
-            .corrects = corrects,
-            .body = canon.data,
-        };
+        struct st_record_new in = *proto;
+        in.recorded_at = app_now(ctx);
+        in.body = canon.data;
         rc = st_record_append(ctx->db, &in, ctx->arena, out, err);
     }
     sx_buf_free(&canon);
@@ -470,7 +456,13 @@ int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
         json_object_set_new(body, "summary", json_string(in->summary));
     if (category_bits != 0) /* recorded in the chain and kept in the projection for the scope */
         json_object_set_new(body, "categories", json_deep_copy(in->categories));
-    rc = append_record(ctx, *id, RECORD_OPEN, ACTION_OPEN, at, actor->user_id, 0, body, NULL, err);
+    rc = append_record(ctx,
+                       &(struct st_record_new){.case_id = *id,
+                                               .type = RECORD_OPEN,
+                                               .action = ACTION_OPEN,
+                                               .at = at,
+                                               .actor_id = actor->user_id},
+                       body, NULL, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, "case.create", "case", *id, NULL, err);
     if (rc == 0)
@@ -1068,6 +1060,9 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     struct history h;
     struct st_user *officers = NULL;
     size_t n_officers = 0;
+    struct st_party *parties = NULL;
+    size_t n_parties = 0;
+    struct st_case locked;
     int rc;
 
     memset(&h, 0, sizeof(h));
@@ -1078,9 +1073,16 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     if (rc != 0)
         return rc;
     date = civil_date(ctx, t);
-    rc = load_visible_case(ctx, actor, case_id, &c, err);
+    /* case row locked until commit; its officers come with it (one round trip) */
+    rc = st_case_page_for_update(ctx->db, case_id, ctx->arena, &c, &parties, &n_parties,
+                                 &officers, &n_officers, err);
+    if (rc == SX_E_NOTFOUND)
+        rc = case_not_found(err, case_id);
+    if (rc == 0)
+        rc = check_visible(ctx, actor, &c, err);
     if (rc != 0)
         goto cleanup;
+    locked = c;
     def = def_for_kind(ctx->app, c.kind, err);
     if (def == NULL) {
         rc = err->code;
@@ -1130,10 +1132,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         if (rc == 0)
             json_object_set_new(body, "opinion_no", json_string(opinion_no));
     }
-    if (rc == 0)
-        rc = append_record(ctx, case_id, action->record_type, action->key, at, actor->user_id,
-                           corrects, body, &out->record, err);
     if (rc == 0) {
+        /* the projection after this record, written with the record's new chain head */
         const char *before = c.state;
         if (to != NULL)
             c.state = to;
@@ -1141,9 +1141,18 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         history_apply(&h, def, action->record_type, body, before, c.state, ctx->arena);
         history_note_actor(&h, action->record_type, actor->user_id);
         rc = history_store(ctx, &c, &h, err);
-        if (rc == 0)
-            rc = st_case_update_projection(ctx->db, &c, err);
     }
+    if (rc == 0)
+        rc = append_record(ctx,
+                           &(struct st_record_new){.case_id = case_id,
+                                                   .type = action->record_type,
+                                                   .action = action->key,
+                                                   .at = at,
+                                                   .actor_id = actor->user_id,
+                                                   .corrects = corrects,
+                                                   .locked = &locked,
+                                                   .projection = &c},
+                           body, &out->record, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
     if (rc == 0) {

@@ -1628,9 +1628,9 @@ int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *are
     return rc;
 }
 
-int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
-                 struct st_party **parties, size_t *n_parties, struct st_user **officers,
-                 size_t *n_officers, struct sx_err *err)
+static int case_page(struct st_db *db, enum st_stmt stmt, int64_t id, struct sx_arena *arena,
+                     struct st_case *c, struct st_party **parties, size_t *n_parties,
+                     struct st_user **officers, size_t *n_officers, struct sx_err *err)
 {
     struct params p = {.n = 0};
     struct st_rows rows;
@@ -1638,7 +1638,7 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
     int seen_case = 0;
     int rc;
     p_int(&p, id);
-    rc = run(db, ST_CASE_PAGE, &p, arena, &rows, err);
+    rc = run(db, stmt, &p, arena, &rows, err);
     if (rc != 0)
         return rc;
     for (size_t i = 0; i < rows.nrows; i++) {
@@ -1664,13 +1664,31 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
             d.bad = 1;
         }
         if (d.bad)
-            return fail_bad_result(err, ST_CASE_PAGE);
+            return fail_bad_result(err, stmt);
     }
     if (!seen_case)
         return fail_notfound(err, "案件", id);
     *n_parties = np;
     *n_officers = no;
     return 0;
+}
+
+int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
+                 struct st_party **parties, size_t *n_parties, struct st_user **officers,
+                 size_t *n_officers, struct sx_err *err)
+{
+    return case_page(db, ST_CASE_PAGE, id, arena, c, parties, n_parties, officers, n_officers,
+                     err);
+}
+
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
+                            struct st_case *c, struct st_party **parties, size_t *n_parties,
+                            struct st_user **officers, size_t *n_officers, struct sx_err *err)
+{
+    int rc = need_write_tx(db, "st_case_page_for_update", err);
+    return rc != 0 ? rc
+                   : case_page(db, ST_CASE_PAGE_LOCK, id, arena, c, parties, n_parties, officers,
+                               n_officers, err);
 }
 
 /* ---- records ---- */
@@ -1699,6 +1717,40 @@ static void read_record_el(struct rd *d, void *el)
 static const char zero_hash[ST_HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+/*
+ * The case's chain head and record count: from in->locked when the caller read the case under
+ * its row lock in this transaction, else read here under a fresh lock (PostgreSQL FOR UPDATE).
+ */
+static int chain_head(struct st_db *db, const struct st_record_new *in, struct sx_arena *tmp,
+                      char head[ST_HASH_HEX_LEN + 1], int64_t *count, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    const char *h;
+    int rc;
+    if (in->locked != NULL) {
+        if (in->locked->id != in->case_id || in->locked->head_hash == NULL ||
+            strlen(in->locked->head_hash) != ST_HASH_HEX_LEN || in->locked->record_count < 0)
+            return SX_FAIL(err, SX_E_INTERNAL, "bad-locked-case", "内部错误：案件链头无效", "",
+                           "", "案件 %" PRId64, in->case_id);
+        memcpy(head, in->locked->head_hash, ST_HASH_HEX_LEN + 1);
+        *count = in->locked->record_count;
+        return 0;
+    }
+    p_int(&p, in->case_id);
+    rc = run(db, ST_CASE_LOCK_HEAD, &p, tmp, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, "案件", in->case_id);
+    h = rows.ncols == 2 ? st_cell(&rows, 0, 0) : NULL;
+    if (h == NULL || strlen(h) != ST_HASH_HEX_LEN || parse_i64(st_cell(&rows, 0, 1), count) != 0 ||
+        *count < 0)
+        return fail_bad_result(err, ST_CASE_LOCK_HEAD);
+    memcpy(head, h, ST_HASH_HEX_LEN + 1);
+    return 0;
+}
+
 int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx_arena *arena,
                      struct st_record *out, struct sx_err *err)
 {
@@ -1723,25 +1775,16 @@ int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx
         rc = need_ts(in->recorded_at, "recorded_at", err);
     if (rc == 0 && in->body == NULL)
         rc = need_text(in->body, "body", err);
+    if (rc == 0 && in->projection != NULL)
+        rc = need_text(in->projection->state, "state", err);
+    if (rc == 0 && in->projection != NULL)
+        rc = check_amounts(in->projection, err);
     if (rc != 0)
         goto cleanup;
 
-    /* Lock the case row (PostgreSQL FOR UPDATE) and read its chain head. */
-    p_int(&p, in->case_id);
-    rc = run(db, ST_CASE_LOCK_HEAD, &p, &tmp, &rows, err);
+    rc = chain_head(db, in, &tmp, head, &count, err);
     if (rc != 0)
         goto cleanup;
-    if (rows.nrows == 0) {
-        rc = fail_notfound(err, "案件", in->case_id);
-        goto cleanup;
-    }
-    if (rows.ncols != 2 || st_cell(&rows, 0, 0) == NULL ||
-        strlen(st_cell(&rows, 0, 0)) != ST_HASH_HEX_LEN ||
-        parse_i64(st_cell(&rows, 0, 1), &count) != 0 || count < 0) {
-        rc = fail_bad_result(err, ST_CASE_LOCK_HEAD);
-        goto cleanup;
-    }
-    memcpy(head, st_cell(&rows, 0, 0), sizeof(head));
 
     /* A correction must point at an earlier record of the same case. */
     if (in->corrects != 0) {
@@ -1803,7 +1846,20 @@ int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx
     p_int(&p, count + 1);
     p_int(&p, in->case_id);
     p_int(&p, count);
-    rc = run_void(db, ST_CASE_SET_HEAD, &p, &changes, err);
+    if (in->projection != NULL) {
+        const struct st_case *c = in->projection;
+        p_text(&p, c->state);
+        p_number(&p, c);
+        p_text(&p, c->cause);
+        p_text(&p, c->summary);
+        p_text(&p, c->flags);
+        p_int(&p, c->fine_fen);
+        p_int(&p, c->confiscation_fen);
+        p_int(&p, c->fund_recovery_fen);
+        p_int(&p, c->payment_refusal_fen);
+    }
+    rc = run_void(db, in->projection != NULL ? ST_CASE_SET_HEAD_PROJECTION : ST_CASE_SET_HEAD, &p,
+                  &changes, err);
     if (rc != 0)
         goto cleanup;
     if (changes != 1) {

@@ -426,6 +426,16 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
                  struct st_party **parties, size_t *n_parties, struct st_user **officers,
                  size_t *n_officers, struct sx_err *err) SX_WUR;
 
+/*
+ * st_case_page inside the caller's write transaction, locking the case row until commit
+ * (PostgreSQL FOR UPDATE; SQLite's IMMEDIATE transaction holds the write lock already): what a
+ * workflow step reads first. SX_E_INTERNAL outside a write transaction.
+ */
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
+                            struct st_case *c, struct st_party **parties, size_t *n_parties,
+                            struct st_user **officers, size_t *n_officers,
+                            struct sx_err *err) SX_WUR;
+
 /* ---- records (append-only, hash-chained per case) ---- */
 
 struct st_record {
@@ -452,6 +462,14 @@ struct st_record_new {
     int64_t actor_id;
     int64_t corrects; /* 0: none */
     const char *body; /* canonical JSON (the caller canonicalises) */
+    /*
+     * Optional, to save round trips in a workflow step: the chain head as read under the
+     * case's row lock earlier in this transaction (st_case_page_for_update), so it is not
+     * locked and read again; and the case's new projection (st_case_update_projection's
+     * columns), written by the same statement that moves the head.
+     */
+    const struct st_case *locked; /* NULL: lock and read the head here */
+    const struct st_case *projection;
 };
 
 /*

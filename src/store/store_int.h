@@ -80,6 +80,8 @@
     X(OFFICER_ADD, 0)                                                                              \
     X(OFFICER_LIST, 0)                                                                             \
     X(CASE_PAGE, 0)                                                                                \
+    X(CASE_PAGE_LOCK, 0)                                                                           \
+    X(CASE_SET_HEAD_PROJECTION, 0)                                                                 \
     X(RECORD_INSERT, 0)                                                                            \
     X(RECORD_GET, 0)                                                                               \
     X(RECORD_CASE_OF, 0)                                                                           \

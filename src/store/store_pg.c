@@ -180,6 +180,12 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_CASE_SET_HEAD] = {
         "UPDATE cases SET head_hash = $1, record_count = $2 WHERE id = $3 AND record_count = $4",
         "tiii"},
+    [ST_CASE_SET_HEAD_PROJECTION] = {
+        "UPDATE cases SET head_hash = $1, record_count = $2, state = $5, number = $6, "
+        "number_year = $7, number_seq = $8, cause = $9, summary = $10, "
+        "flags = coalesce($11, '{}'), fine_fen = $12, confiscation_fen = $13, "
+        "fund_recovery_fen = $14, payment_refusal_fen = $15 "
+        "WHERE id = $3 AND record_count = $4", "tiiittiitttiiii"},
     [ST_CASE_ITER] = {
         "SELECT id, head_hash, record_count FROM cases WHERE id > $1 ORDER BY id LIMIT $2", "ii"},
     /* one range of case ids (inclusive), keyset-paged from $1: verify's parallel scans */
@@ -203,6 +209,21 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "number_seq::text, state, source, cause, summary, fine_fen::text, confiscation_fen::text, "
         "fund_recovery_fen::text, payment_refusal_fen::text, flags, created_at, created_by::text, "
         "head_hash, record_count::text FROM cases WHERE id = $1 "
+        "UNION ALL SELECT 1, id, id::text, case_id::text, kind, name, id_number, uscc, legal_rep, "
+        "address, phone, birth_date, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM parties WHERE case_id = $1 "
+        "UNION ALL SELECT 2, u.id, u.id::text, u.org_id::text, u.username, u.display_name, NULL, "
+        "u.roles, u.cert_no, u.cert_valid_from, u.cert_valid_to, u.legal_qualification, u.post, "
+        "u.disabled::text, u.created_at, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1 "
+        "ORDER BY 1, 2", "i"},
+    /* the same, locking the case row first (a CTE with FOR UPDATE is materialised) */
+    [ST_CASE_PAGE_LOCK] = {
+        "WITH c AS MATERIALIZED (SELECT * FROM cases WHERE id = $1 FOR UPDATE) "
+        "SELECT 0, id, id::text, org_id::text, kind, number, number_year::text, "
+        "number_seq::text, state, source, cause, summary, fine_fen::text, confiscation_fen::text, "
+        "fund_recovery_fen::text, payment_refusal_fen::text, flags, created_at, created_by::text, "
+        "head_hash, record_count::text FROM c "
         "UNION ALL SELECT 1, id, id::text, case_id::text, kind, name, id_number, uscc, legal_rep, "
         "address, phone, birth_date, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
         "FROM parties WHERE case_id = $1 "

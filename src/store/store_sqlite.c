@@ -172,6 +172,12 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_CASE_SET_HEAD] = {
         "UPDATE cases SET head_hash = ?1, record_count = ?2 WHERE id = ?3 AND record_count = ?4",
         "tiii"},
+    [ST_CASE_SET_HEAD_PROJECTION] = {
+        "UPDATE cases SET head_hash = ?1, record_count = ?2, state = ?5, number = ?6, "
+        "number_year = ?7, number_seq = ?8, cause = ?9, summary = ?10, "
+        "flags = coalesce(?11, '{}'), fine_fen = ?12, confiscation_fen = ?13, "
+        "fund_recovery_fen = ?14, payment_refusal_fen = ?15 "
+        "WHERE id = ?3 AND record_count = ?4", "tiiittiitttiiii"},
     [ST_CASE_ITER] = {
         "SELECT id, head_hash, record_count FROM cases WHERE id > ?1 ORDER BY id LIMIT ?2", "ii"},
     /* one range of case ids (inclusive), keyset-paged from ?1: verify's parallel scans */
@@ -190,6 +196,14 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "WHERE o.case_id = ?1 ORDER BY u.id", "i"},
     /* the case page in one statement: part 0 the case, 1 its parties, 2 its officers */
     [ST_CASE_PAGE] = {
+        "SELECT 0, id, " CASE_COLS("") " FROM cases WHERE id = ?1 "
+        "UNION ALL SELECT 1, id, " PARTY_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        "NULL FROM parties WHERE case_id = ?1 "
+        "UNION ALL SELECT 2, u.id, " USER_COLS_NOPW("u.") ", NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1 "
+        "ORDER BY 1, 2", "i"},
+    /* inside BEGIN IMMEDIATE the write lock is held already */
+    [ST_CASE_PAGE_LOCK] = {
         "SELECT 0, id, " CASE_COLS("") " FROM cases WHERE id = ?1 "
         "UNION ALL SELECT 1, id, " PARTY_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
         "NULL FROM parties WHERE case_id = ?1 "

@@ -1092,6 +1092,59 @@ static void test_record_append_chain(void **state)
     assert_int_equal(verify_chain(fx, c1, &n), 0);
     assert_int_equal(n, 3);
 
+    /* a workflow step: the case read under its lock, then the record and the projection */
+    {
+        struct st_case locked, proj;
+        struct st_party *pp;
+        struct st_user *po;
+        size_t npp, npo;
+        struct st_record r4;
+        struct st_record_new in = {.action = "file",
+                                   .case_id = c1,
+                                   .type = "filing",
+                                   .at = T0,
+                                   .recorded_at = T0,
+                                   .actor_id = u,
+                                   .body = "{}"};
+        FAILS(fx, st_case_page_for_update(fx->db, c1, &fx->a, &locked, &pp, &npp, &po, &npo,
+                                          &fx->err),
+              SX_E_INTERNAL, "tx-required");
+        OK(fx, st_begin(fx->db, &fx->err));
+        OK(fx, st_case_page_for_update(fx->db, c1, &fx->a, &locked, &pp, &npp, &po, &npo,
+                                       &fx->err));
+        assert_string_equal(locked.head_hash, r3.hash);
+        proj = locked;
+        proj.state = "filed";
+        proj.flags = "{\"wf\":{}}";
+        proj.fine_fen = 500000;
+        in.locked = &locked;
+        in.projection = &proj;
+        in.locked = &(struct st_case){.id = c2, .head_hash = r3.hash};
+        FAILS(fx, st_record_append(fx->db, &in, &fx->a, &r4, &fx->err), SX_E_INTERNAL,
+              "bad-locked-case");
+        in.locked = &locked;
+        OK(fx, st_record_append(fx->db, &in, &fx->a, &r4, &fx->err));
+        /* a stale locked head (the case moved on) is refused (seq taken, or the head moved) */
+        assert_int_not_equal(st_record_append(fx->db, &in, &fx->a, &r4, &fx->err), 0);
+        OK(fx, st_rollback(fx->db, &fx->err));
+        OK(fx, st_begin(fx->db, &fx->err));
+        OK(fx, st_case_page_for_update(fx->db, c1, &fx->a, &locked, &pp, &npp, &po, &npo,
+                                       &fx->err));
+        in.locked = &locked;
+        OK(fx, st_record_append(fx->db, &in, &fx->a, &r4, &fx->err));
+        OK(fx, st_commit(fx->db, &fx->err));
+        assert_int_equal(r4.seq, 4);
+        assert_string_equal(r4.prev_hash, r3.hash);
+        OK(fx, st_case_get(fx->db, c1, &fx->a, &c, &fx->err));
+        assert_int_equal(c.record_count, 4);
+        assert_string_equal(c.head_hash, r4.hash);
+        assert_string_equal(c.state, "filed");
+        assert_string_equal(c.flags, "{\"wf\":{}}");
+        assert_int_equal(c.fine_fen, 500000);
+        assert_int_equal(verify_chain(fx, c1, &n), 0);
+        assert_int_equal(n, 4);
+    }
+
     /* refusals: outside a transaction, in a read transaction, bad references, bad body */
     {
         struct st_record_new in = {.action = "note",
