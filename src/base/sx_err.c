@@ -28,19 +28,27 @@ static void trim_partial_utf8(char *s)
         return;
     lead--;
     c = (unsigned char)s[lead];
-    need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    need = c < 0x80             ? 1
+           : (c & 0xe0) == 0xc0 ? 2
+           : (c & 0xf0) == 0xe0 ? 3
+           : (c & 0xf8) == 0xf0 ? 4
+                                : 0;
     if (need == 0 || lead + need > n)
         s[lead] = '\0';
 }
 
+/* No printf here: gates fill errors in loops (a case page lists every blocked action). */
 static void copy_str(char *dst, size_t cap, const char *src)
 {
-    if (src == NULL) {
-        dst[0] = '\0';
+    size_t n = src != NULL ? strnlen(src, cap) : 0;
+    if (n >= cap) {
+        memcpy(dst, src, cap - 1);
+        dst[cap - 1] = '\0';
+        trim_partial_utf8(dst);
         return;
     }
-    if ((size_t)snprintf(dst, cap, "%s", src) >= cap)
-        trim_partial_utf8(dst);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 int sx_err_set(struct sx_err *err, const char *func, int code, const char *type, const char *title,

@@ -153,6 +153,15 @@ static void test_err_truncates_on_utf8_boundary(void **state)
     assert_int_equal(strlen(e.detail) % 3, 0);
     assert_true(strlen(e.detail) > 500);
     assert_int_equal(strlen(e.title) % 3, 0);
+    /* shifted by one ASCII byte, the cut of the 256-byte title falls inside a character */
+    text[0] = 'a';
+    memmove(text + 1, text + 3, n - 2);
+    SX_FAIL(&e, SX_E_INVALID, "t", text, "来源", "字段", NULL);
+    assert_int_equal((strlen(e.title) - 1) % 3, 0);
+    assert_true(strlen(e.title) >= 250 && strlen(e.title) < sizeof(e.title));
+    assert_string_equal(e.source, "来源");
+    assert_string_equal(e.field, "字段");
+    assert_string_equal(e.detail, "");
     assert_string_equal(sx_clip(small, sizeof(small), "ab医保局"), "ab医");
     assert_string_equal(sx_clip(small, sizeof(small), NULL), "");
 }
