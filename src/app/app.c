@@ -288,8 +288,57 @@ int app_ctx_open(const struct app *app, const char *db_url, struct app_ctx *ctx,
     return st_open(db_url, &ctx->db, err);
 }
 
+#define FLAGS_SLOTS 256 /* direct-mapped by case id; a miss costs one parse */
+
+struct app_flags_slot {
+    int64_t case_id;
+    char *text;
+    json_t *parsed;
+};
+
+json_t *app_case_flags(struct app_ctx *ctx, int64_t case_id, const char *text)
+{
+    struct app_flags_slot *slot;
+    json_t *parsed;
+    if (text == NULL)
+        return NULL;
+    if (ctx->flags_cache == NULL)
+        ctx->flags_cache = calloc(FLAGS_SLOTS, sizeof(*ctx->flags_cache));
+    slot = ctx->flags_cache != NULL ? &ctx->flags_cache[(uint64_t)case_id % FLAGS_SLOTS] : NULL;
+    if (slot != NULL && slot->parsed != NULL && slot->case_id == case_id &&
+        strcmp(slot->text, text) == 0)
+        return json_incref(slot->parsed);
+    parsed = json_loads(text, 0, NULL);
+    if (!json_is_object(parsed)) {
+        json_decref(parsed);
+        return NULL;
+    }
+    if (slot != NULL) {
+        char *copy = strdup(text);
+        if (copy != NULL) {
+            free(slot->text);
+            json_decref(slot->parsed);
+            slot->case_id = case_id;
+            slot->text = copy;
+            slot->parsed = json_incref(parsed);
+        }
+    }
+    return parsed;
+}
+
+static void flags_cache_free(struct app_flags_slot *slots)
+{
+    for (size_t i = 0; slots != NULL && i < FLAGS_SLOTS; i++) {
+        free(slots[i].text);
+        json_decref(slots[i].parsed);
+    }
+    free(slots);
+}
+
 void app_ctx_close(struct app_ctx *ctx)
 {
+    flags_cache_free(ctx->flags_cache);
+    ctx->flags_cache = NULL;
     st_close(ctx->db);
     ctx->db = NULL;
     sx_arena_free(&ctx->own_arena);

@@ -75,6 +75,8 @@ struct app_ctx {
     struct sx_arena own_arena;
     /* "now" override for tests and demo generation; NULL = the clock */
     const char *fixed_now;
+    /* parsed cases.flags by case, see app_case_flags (owned; freed by app_ctx_close) */
+    struct app_flags_slot *flags_cache;
 };
 
 /*
@@ -87,6 +89,14 @@ void app_close(struct app *app);
 int app_ctx_open(const struct app *app, const char *db_url, struct app_ctx *ctx,
                  struct sx_err *err) SX_WUR;
 void app_ctx_close(struct app_ctx *ctx);
+
+/*
+ * A case's projected flags (cases.flags text) parsed: a new reference the caller decrefs and
+ * must not modify, or NULL when the text is not a JSON object. Remembered per context (one per
+ * thread) by case id and compared by text, so a case page does not parse the same flags on
+ * every view; a changed text is parsed again.
+ */
+json_t *app_case_flags(struct app_ctx *ctx, int64_t case_id, const char *text);
 
 /* Current UTC time "YYYY-MM-DDTHH:MM:SSZ" (ctx->fixed_now if set), in ctx->arena. */
 const char *app_now(struct app_ctx *ctx);

@@ -512,7 +512,7 @@ static int load_history(struct app_ctx *ctx, const struct st_case *c, struct his
     memset(h, 0, sizeof(*h));
     if (c->flags == NULL || c->flags[0] == '\0')
         return 0;
-    flags = json_loads(c->flags, 0, NULL);
+    flags = app_case_flags(ctx, c->id, c->flags);
     if (flags == NULL)
         return SX_FAIL(err, SX_E_INTERNAL, "case-flags-unreadable", "案件状态数据无法读取", NULL,
                        NULL, "案件 %lld", (long long)c->id);
