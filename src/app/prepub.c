@@ -521,7 +521,7 @@ int app_prepub_plan_status(struct app_ctx *ctx, int64_t org_id, int year, const 
     if (year == 0)
         year = (int)strtol(today, NULL, 10);
     rc = st_prepub_version_list(ctx->db, org_id, 1, ctx->arena, &vs, &n, err);
-    /* the earliest publication of a version whose plan is for year */
+    /* the earliest publication (on or before today) of a version whose plan is for year */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         json_t *c = NULL;
         char d[11];
@@ -530,7 +530,8 @@ int app_prepub_plan_status(struct app_ctx *ctx, int64_t org_id, int year, const 
         json_t *plan = json_object_get(json_object_get(c, "sections"), "inspection_plan");
         if (json_integer_value(json_object_get(plan, "year")) == year) {
             cst_date(vs[i].published_at, d);
-            if (first == NULL || strcmp(d, first) < 0) {
+            /* as of today: a publication after today had not happened yet */
+            if (strcmp(d, today) <= 0 && (first == NULL || strcmp(d, first) < 0)) {
                 memcpy(firstbuf, d, sizeof(firstbuf));
                 first = firstbuf;
             }
