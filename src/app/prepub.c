@@ -12,6 +12,7 @@
 #include "core/canon.h"
 #include "core/draw.h"
 #include "core/flowchart.h"
+#include "core/ids.h"
 #include "core/wf.h"
 #include "ledger/crypto.h"
 #include "store/store.h"
@@ -830,5 +831,81 @@ int app_draw_verify(struct app_ctx *ctx, int64_t draw_id, json_t **out, struct s
     }
     json_decref(result);
     json_decref(pool_json);
+    return rc;
+}
+
+/* ---- demo ---- */
+
+int app_prepub_demo_org(struct app_ctx *ctx, int64_t org_id, const struct app_principal *head,
+                        int n, struct sx_err *err)
+{
+    struct st_org o;
+    struct st_user *u = NULL;
+    size_t nu = 0;
+    json_t *sec = NULL, *photos, *targets = NULL;
+    int64_t vid = 0, ver = 0, pool_id = 0, draw_id = 0;
+    const char *today = app_today(ctx);
+    int year = (int)strtol(today, NULL, 10);
+    int rc = st_org_get(ctx->db, org_id, ctx->arena, &o, err);
+    if (rc == 0)
+        rc = st_user_list_by_role(ctx->db, org_id, "officer", ctx->arena, &u, &nu, err);
+    if (rc != 0)
+        return rc;
+    photos = json_object();
+    for (size_t i = 0; i < nu; i++)
+        json_object_set_new(
+            photos, sx_arena_printf(ctx->arena, "%lld", (long long)u[i].id),
+            json_string(sx_arena_printf(ctx->arena, "demo-photos/%s.jpg", u[i].username)));
+    sec = json_pack(
+        "{s[{ss ss ss} {ss ss ss}] s[{ss ss} {ss ss} {ss ss}] s[{ss ss}] "
+        "s[{ss ss ss ss ss ss ss}] s[{ss ss} {ss ss}] s[{ss ss}] s[{ss ss}] ss "
+        "s{si ss ss} so}",
+        "powers", "name", "对定点医药机构违法使用医疗保障基金行为的行政处罚", "kind", "行政处罚",
+        "basis", "《医疗保障基金使用监督管理条例》第三十八条至第四十一条", "name",
+        "医疗保障基金使用监督检查", "kind", "行政检查", "basis",
+        "《医疗保障基金使用监督管理条例》第二十七条", "procedures", "kind", "penalty",
+        "description", "行政处罚一般程序", "kind", "inspection", "description", "行政检查", "kind",
+        "coercion", "description", "行政强制", "service_guides", "title", "行政处罚听证申请指南",
+        "content", "当事人可自收到行政处罚告知书之日起五个工作日内提出听证申请。",
+        "inspection_items", "subject", o.name, "basis",
+        "《医疗保障基金使用监督管理条例》第二十七条", "object", "定点医药机构", "content",
+        "医疗保障基金使用情况", "ratio", "不低于 5%", "method", "双随机、一公开", "frequency",
+        "每年至少一次", "remedies", "title", "行政复议", "content",
+        "自知道该行政行为之日起六十日内依法申请行政复议。", "title", "行政诉讼", "content",
+        "自知道或者应当知道作出行政行为之日起六个月内依法提起行政诉讼。", "discretion", "title",
+        "医疗保障行政处罚裁量基准", "content", "依据违法情节、危害后果和改正情况分档裁量。",
+        "hearing_standards", "title", "听证标准", "content",
+        "较大数额罚款、没收较大数额违法所得等，当事人可要求听证。", "report_hotline",
+        o.supervise_phone != NULL ? o.supervise_phone : "12393", "inspection_plan", "year", year,
+        "title", sx_arena_printf(ctx->arena, "%d年度医疗保障基金监督检查计划", year), "content",
+        "按照双随机、一公开要求，对辖区定点医药机构开展监督检查。", "officer_photos", photos);
+    if (sec == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "demo prepub");
+    rc = app_prepub_draft(ctx, NULL, org_id, sec, &vid, &ver, err);
+    if (rc == 0)
+        rc = app_prepub_approve(ctx, head, vid, err);
+    if (rc == 0)
+        rc = app_prepub_publish(ctx, NULL, vid, err);
+    targets = json_array();
+    for (int i = 0; rc == 0 && i < 6; i++) {
+        char first17[18], code[IDS_BUFSZ];
+        snprintf(first17, sizeof(first17), "91530100MA%03u%04u", (unsigned)n % 1000u,
+                 (unsigned)(i + 1) % 10000u);
+        rc = ids_uscc_make(first17, code, err);
+        if (rc == 0)
+            json_array_append_new(targets,
+                                  json_pack("{ss ss}", "name",
+                                            sx_arena_printf(ctx->arena, "%s辖区某某大药房第%d分店",
+                                                            o.short_name, i + 1),
+                                            "uscc", code));
+    }
+    if (rc == 0)
+        rc = app_pool_publish(ctx, NULL, org_id, targets, &pool_id, err);
+    if (rc == 0)
+        rc = app_draw_run(ctx, head, org_id,
+                          sx_arena_printf(ctx->arena, "%d年度定点医药机构双随机抽查", year), 2, 2,
+                          pool_id, &draw_id, err);
+    json_decref(targets);
+    json_decref(sec);
     return rc;
 }

@@ -116,4 +116,13 @@ int app_draw_portal_list(struct app_ctx *ctx, int64_t org_id, int64_t after_id, 
  */
 int app_draw_verify(struct app_ctx *ctx, int64_t draw_id, json_t **out, struct sx_err *err) SX_WUR;
 
+/*
+ * Demo data (called by app/demo.c for each demo org, after its cases): a published
+ * pre-publicity version (drafted and published by the operator, approved by head), a pool of
+ * six synthetic pharmacies and one draw of two targets by head. n is the org's index, which
+ * makes the synthetic USCCs unique.
+ */
+int app_prepub_demo_org(struct app_ctx *ctx, int64_t org_id, const struct app_principal *head,
+                        int n, struct sx_err *err) SX_WUR;
+
 #endif
