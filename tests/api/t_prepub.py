@@ -70,7 +70,8 @@ def run(T, port, args, cli):
     off.login("km.off1")
     prepub_flow(T, port, pub, head, off, anon)
     flowchart(T, port, off)
-    draws(T, port, pub, off, anon)
+    draws(T, port, pub, off, anon, cli)
+    append_only(T, args)
 
 
 def prepub_flow(T, port, pub, head, off, anon):
@@ -211,7 +212,7 @@ def flowchart(T, port, off):
     tap(T.is_problem(st, body, ctype, 404), "unknown flowchart kind: 404 problem", body)
 
 
-def draws(T, port, pub, off, anon):
+def draws(T, port, pub, off, anon, cli):
     tap, km = T.tap, T.FIX["city"]
     targets = [{"name": f"昆明某某大药房连锁有限公司第{i}分店", "uscc": uscc(f"91530100MA6K000{i}0")}
                for i in range(1, 8)]
@@ -284,8 +285,36 @@ def draws(T, port, pub, off, anon):
     st, lst, _ = anon.request("GET", f"/api/v1/portal/draws?org_id={km}")
     tap(st == 200 and [x["id"] for x in lst["items"]][-2:] == [d["id"], d2["id"]],
         "portal lists the org's draws", lst)
+    rc, out, err = cli.run("draw", "verify", str(d2["id"]))
+    tap(rc == 0 and "复算一致" in out, "sanxiang draw verify re-runs the draw: exit 0", out + err)
+    rc, out, err = cli.run("draw", "verify", "999999")
+    tap(rc == 3 and out == "" and len(err.strip().splitlines()) == 1,
+        "sanxiang draw verify of an unknown draw: exit 3, one line", err)
     st, body, ctype = anon.request("GET", "/api/v1/portal/draws/999999")
     tap(T.is_problem(st, body, ctype, 404), "unknown draw: 404 problem", body)
     st, body, ctype = anon.request("POST", f"/api/v1/prepub/orgs/{km}/draws",
                                    {"title": "x", "k": 1, "m": 1})
     tap(T.is_problem(st, body, ctype, 401), "drawing needs a login", body)
+
+
+def append_only(T, args):
+    """Versions, events, pools and draws are never changed in place: the database refuses."""
+    import sqlite3
+    import subprocess
+    for table, col in (("prepub_versions", "content"), ("prepub_events", "event"),
+                       ("draw_pools", "content"), ("draws", "result")):
+        sql = f"UPDATE {table} SET {col} = {col}"
+        if args.store == "sqlite":
+            con = sqlite3.connect(args.db)
+            try:
+                con.execute(sql)
+                con.commit()
+                refused, msg = False, "accepted"
+            except sqlite3.DatabaseError as e:
+                refused, msg = "append-only" in str(e), str(e)
+            con.close()
+        else:
+            p = subprocess.run(["psql", "-X", "-q", args.db, "-c", sql], capture_output=True,
+                               text=True)
+            refused, msg = p.returncode != 0 and "append-only" in p.stderr, p.stderr
+        T.tap(refused, f"UPDATE {table} is refused by the database (append-only)", msg)
