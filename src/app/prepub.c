@@ -694,9 +694,9 @@ int app_draw_run(struct app_ctx *ctx, const struct app_principal *actor, int64_t
     const char *head = NULL, *text = NULL, *ignored_hash = NULL;
     int rc = require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN,
                               "组织双随机抽取", err);
-    if (rc == 0 && (title == NULL || title[0] == '\0' || strlen(title) > 200))
+    if (rc == 0 && (title == NULL || title[0] == '\0' || strlen(title) > 400))
         rc = SX_FAIL(err, SX_E_INVALID, "draw-bad-title", "抽取名称无效", DRAW_SOURCE, "title",
-                     "抽取名称不能为空，且不超过 200 字节");
+                     "抽取名称不能为空，且不超过 400 字节");
     if (rc != 0)
         return rc;
     rc = st_begin(ctx->db, err);
