@@ -472,41 +472,177 @@ int app_prepub_portal_history(struct app_ctx *ctx, int64_t org_id, json_t **out,
     return rc;
 }
 
-int app_prepub_portal_index(struct app_ctx *ctx, json_t **out, struct sx_err *err)
+/* Call fn for every org (id order), stopping at the first error. */
+static int each_org(struct app_ctx *ctx,
+                    int (*fn)(void *arg, const struct st_org *o, struct sx_err *err), void *arg,
+                    struct sx_err *err)
 {
-    struct st_org *orgs = NULL;
-    size_t n = 0;
-    int more = 1, rc = 0;
     int64_t after = 0;
-    json_t *items = json_array();
+    int more = 1, rc = 0;
     while (rc == 0 && more) {
+        struct st_org *orgs = NULL;
+        size_t n = 0;
         rc = st_org_list(ctx->db, after, ST_LIST_MAX, ctx->arena, &orgs, &n, &more, err);
         for (size_t i = 0; rc == 0 && i < n; i++) {
-            struct st_prepub_version v;
-            struct sx_err e;
             after = orgs[i].id;
-            int r = st_prepub_version_current(ctx->db, orgs[i].id, ctx->arena, &v, &e);
-            if (r == SX_E_NOTFOUND)
-                continue;
-            if (r != 0) {
-                *err = e;
-                rc = r;
-                break;
-            }
-            json_array_append_new(items,
-                                  json_pack("{sI ss ss sI ss}", "org_id", (json_int_t)orgs[i].id,
-                                            "code", orgs[i].code, "name", orgs[i].name, "version",
-                                            (json_int_t)v.version, "published_at", v.published_at));
+            rc = fn(arg, &orgs[i], err);
         }
         if (n == 0)
             break;
     }
+    return rc;
+}
+
+struct portal_index {
+    struct app_ctx *ctx;
+    json_t *items;
+};
+
+static int portal_index_org(void *arg, const struct st_org *o, struct sx_err *err)
+{
+    struct portal_index *p = arg;
+    struct st_prepub_version v;
+    struct sx_err e;
+    int rc = st_prepub_version_current(p->ctx->db, o->id, p->ctx->arena, &v, &e);
+    if (rc == SX_E_NOTFOUND)
+        return 0;
     if (rc != 0) {
-        json_decref(items);
+        *err = e;
         return rc;
     }
-    *out = json_pack("{so}", "items", items);
+    json_array_append_new(p->items,
+                          json_pack("{sI ss ss sI ss}", "org_id", (json_int_t)o->id, "code",
+                                    o->code, "name", o->name, "version", (json_int_t)v.version,
+                                    "published_at", v.published_at));
     return 0;
+}
+
+int app_prepub_portal_index(struct app_ctx *ctx, json_t **out, struct sx_err *err)
+{
+    struct portal_index p = {ctx, json_array()};
+    int rc = each_org(ctx, portal_index_org, &p, err);
+    if (rc != 0) {
+        json_decref(p.items);
+        return rc;
+    }
+    *out = json_pack("{so}", "items", p.items);
+    return *out != NULL ? 0 : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "index");
+}
+
+struct officer_search {
+    struct app_ctx *ctx;
+    const char *q;
+    const char *today;
+    json_t *items;
+    int truncated;
+};
+
+static int officer_search_org(void *arg, const struct st_org *o, struct sx_err *err)
+{
+    struct officer_search *s = arg;
+    struct st_prepub_version v;
+    struct sx_err e;
+    json_t *content = NULL, *off;
+    size_t i;
+    int rc = st_prepub_version_current(s->ctx->db, o->id, s->ctx->arena, &v, &e);
+    if (rc == SX_E_NOTFOUND)
+        return 0;
+    if (rc != 0) {
+        *err = e;
+        return rc;
+    }
+    rc = parse_json(v.content, &content, err);
+    if (rc != 0)
+        return rc;
+    json_array_foreach(json_object_get(content, "officers"), i, off)
+    {
+        const char *name = json_string_value(json_object_get(off, "name"));
+        const char *cert = json_string_value(json_object_get(off, "cert_no"));
+        if (!prepub_cert_valid(cert, json_string_value(json_object_get(off, "cert_valid_from")),
+                               json_string_value(json_object_get(off, "cert_valid_to")), s->today))
+            continue; /* also guarantees cert != NULL below */
+        if (s->q != NULL && s->q[0] != '\0' && (name == NULL || strstr(name, s->q) == NULL) &&
+            strstr(cert, s->q) == NULL)
+            continue;
+        if (json_array_size(s->items) >= APP_PREPUB_OFFICERS_MAX) {
+            s->truncated = 1;
+            break;
+        }
+        json_t *c = json_deep_copy(off);
+        json_object_del(c, "cert_valid_from");
+        json_object_set_new(c, "org_id", json_integer(o->id));
+        json_object_set_new(c, "version", json_integer(v.version));
+        json_array_append_new(s->items, c);
+    }
+    json_decref(content);
+    return 0;
+}
+
+int app_prepub_portal_officers(struct app_ctx *ctx, const char *q, json_t **out, struct sx_err *err)
+{
+    struct officer_search s = {ctx, q, app_today(ctx), NULL, 0};
+    int rc;
+    if (q != NULL && strlen(q) > 64)
+        return SX_FAIL(err, SX_E_INVALID, "query-too-long", "查询条件过长", "", "q",
+                       "查询条件不超过 64 字节");
+    s.items = json_array();
+    rc = each_org(ctx, officer_search_org, &s, err);
+    if (rc != 0) {
+        json_decref(s.items);
+        return rc;
+    }
+    *out = json_pack("{so sb ss}", "items", s.items, "truncated", s.truncated, "as_of", s.today);
+    return *out != NULL ? 0 : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "officers");
+}
+
+struct plan_overview {
+    struct app_ctx *ctx;
+    const struct app_principal *actor;
+    int year;
+    const char *today;
+    json_t *items;
+    int overdue;
+};
+
+static int plan_overview_org(void *arg, const struct st_org *o, struct sx_err *err)
+{
+    struct plan_overview *p = arg;
+    struct prepub_plan_status ps;
+    int rc;
+    if (p->actor != NULL && p->actor->org_id != o->id &&
+        (p->actor->roles & (APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR)) == 0)
+        return 0;
+    rc = app_prepub_plan_status(p->ctx, o->id, p->year, p->today, &ps, err);
+    if (rc != 0)
+        return rc;
+    p->overdue += ps.state == PREPUB_PLAN_OVERDUE;
+    json_array_append_new(p->items, json_pack("{sI ss ss ss}", "org_id", (json_int_t)o->id, "name",
+                                              o->name, "state", prepub_plan_state_name(ps.state),
+                                              "state_zh", prepub_plan_state_zh(ps.state)));
+    return 0;
+}
+
+int app_prepub_plan_overview(struct app_ctx *ctx, const struct app_principal *actor, int year,
+                             const char *today, json_t **out, struct sx_err *err)
+{
+    struct plan_overview p = {ctx, actor, year, today != NULL ? today : app_today(ctx), NULL, 0};
+    struct prepub_plan_status ps;
+    int rc;
+    if (p.year == 0)
+        p.year = (int)strtol(p.today, NULL, 10);
+    /* checks year and today once, and gives the due date */
+    rc = prepub_plan_status(p.year, NULL, p.today, &ps, err);
+    if (rc != 0)
+        return rc;
+    p.items = json_array();
+    rc = each_org(ctx, plan_overview_org, &p, err);
+    if (rc != 0) {
+        json_decref(p.items);
+        return rc;
+    }
+    *out = json_pack("{si ss si so ss}", "year", p.year, "due", ps.due, "overdue", p.overdue,
+                     "items", p.items, "source", PREPUB_PLAN_SOURCE);
+    return *out != NULL ? 0 : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "plans");
 }
 
 int app_prepub_plan_status(struct app_ctx *ctx, int64_t org_id, int year, const char *today,

@@ -76,6 +76,24 @@ int app_prepub_portal_history(struct app_ctx *ctx, int64_t org_id, json_t **out,
 int app_prepub_portal_index(struct app_ctx *ctx, json_t **out, struct sx_err *err) SX_WUR;
 
 /*
+ * Portal officer search (BJ-2.1-4: the officer list is searchable online): officers of every
+ * org's current published version whose credential is valid today, whose name or credential
+ * number contains q (NULL or "": all), at most APP_PREPUB_OFFICERS_MAX. *out {"items": [...],
+ * "truncated": bool}. SX_E_INVALID for q longer than 64 bytes.
+ */
+#define APP_PREPUB_OFFICERS_MAX 500
+int app_prepub_portal_officers(struct app_ctx *ctx, const char *q, json_t **out,
+                               struct sx_err *err) SX_WUR;
+
+/*
+ * The annual inspection plan status of every org the actor oversees (admin and supervisor: all
+ * orgs; others: their own) for year (0: this year) on today (NULL: today): *out {"year", "due",
+ * "overdue": count, "items": [{org_id, name, state, state_zh}]} (BJ-2.1-8).
+ */
+int app_prepub_plan_overview(struct app_ctx *ctx, const struct app_principal *actor, int year,
+                             const char *today, json_t **out, struct sx_err *err) SX_WUR;
+
+/*
  * The annual inspection plan status of org_id for year (0: today's year) on today (NULL:
  * today), from its published versions (BJ-2.1-8).
  */

@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -181,6 +182,18 @@ def prepub_flow(T, port, pub, head, off, anon):
         st, old, _ = anon.request("GET", f"/api/v1/portal/prepub/orgs/{km}/versions/1")
         tap(st == 200 and old["sections"]["report_hotline"] == "0871-12393",
             "version 1 is still readable as published", old)
+        st, found, _ = anon.request("GET", "/api/v1/portal/prepub/officers?q=" +
+                                    urllib.parse.quote("张三"))
+        tap(st == 200 and [o["cert_no"] for o in found["items"]] == ["53010001"],
+            "portal officer search by name (北京 二(一)4)", found)
+        st, found, _ = anon.request("GET", "/api/v1/portal/prepub/officers?q=53010003")
+        tap(st == 200 and found["items"] == [], "officer search: an expired credential is not found",
+            found)
+        st, ov, _ = T.Client(port).request("GET", "/api/v1/prepub/plan-overview")
+        tap(st == 401, "plan overview needs a login", st)
+        st, ov, _ = pub.request("GET", f"/api/v1/prepub/plan-overview?year={year + 1}&today={year + 1}-04-01")
+        tap(st == 200 and [i["org_id"] for i in ov["items"]] == [km] and ov["overdue"] == 1,
+            "plan overview: own org only, next year's plan overdue after Q1", ov)
         st, idx, _ = anon.request("GET", "/api/v1/portal/prepub")
         tap(st == 200 and any(i["org_id"] == km and i["version"] == 2 for i in idx["items"]),
             "portal index lists the org's current version", idx)

@@ -126,5 +126,7 @@ int api_portal_draws_list(struct http_req *r, struct sx_err *err);
 int api_portal_draw_get(struct http_req *r, struct sx_err *err);
 int api_portal_draw_verify(struct http_req *r, struct sx_err *err);
 int api_portal_pool_get(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_officers(struct http_req *r, struct sx_err *err);
+int api_prepub_plan_overview(struct http_req *r, struct sx_err *err);
 
 #endif

@@ -281,3 +281,30 @@ int api_portal_pool_get(struct http_req *r, struct sx_err *err)
         return api_done(r, rc, err);
     return send(r, 200, out, err);
 }
+
+int api_portal_prepub_officers(struct http_req *r, struct sx_err *err)
+{
+    json_t *out = NULL;
+    const char *q = NULL;
+    int rc = http_query(r, "q", &q, err);
+    if (rc == 0)
+        rc = app_prepub_portal_officers(api_ctx(r), q, &out, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    return send(r, 200, out, err);
+}
+
+int api_prepub_plan_overview(struct http_req *r, struct sx_err *err)
+{
+    json_t *out = NULL;
+    const char *today = NULL;
+    int64_t year = 0;
+    int rc = http_query_int(r, "year", 2000, 2999, 0, &year, err);
+    if (rc == 0)
+        rc = http_query(r, "today", &today, err);
+    if (rc == 0)
+        rc = app_prepub_plan_overview(api_ctx(r), api_principal(r), (int)year, today, &out, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    return send(r, 200, out, err);
+}

@@ -82,6 +82,10 @@ const struct http_route api_routes[] = {
      "复算双随机抽取", "公示专栏"},
     {"GET", "/api/v1/portal/draw-pools/{id}", api_portal_pool_get, HTTP_AUTH_NONE,
      "双随机名录", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/officers", api_portal_prepub_officers, HTTP_AUTH_NONE,
+     "执法人员查询", "公示专栏"},
+    {"GET", "/api/v1/prepub/plan-overview", api_prepub_plan_overview, STAFF,
+     "各机关年度检查计划公开情况", "事前公开"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
