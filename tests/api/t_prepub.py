@@ -182,6 +182,17 @@ def prepub_flow(T, port, pub, head, off, anon):
         st, old, _ = anon.request("GET", f"/api/v1/portal/prepub/orgs/{km}/versions/1")
         tap(st == 200 and old["sections"]["report_hotline"] == "0871-12393",
             "version 1 is still readable as published", old)
+        # an older draft can no longer be approved once a newer version is out
+        st3, v3, _ = pub.request("POST", f"/api/v1/prepub/orgs/{km}/drafts", {"sections": s2})
+        st4, v4, _ = pub.request("POST", f"/api/v1/prepub/orgs/{km}/drafts", {"sections": s2})
+        head.request("POST", f"/api/v1/prepub/versions/{v4['id']}/approve")
+        pub.request("POST", f"/api/v1/prepub/versions/{v4['id']}/publish")
+        st, body, ctype = head.request("POST", f"/api/v1/prepub/versions/{v3['id']}/approve")
+        tap(st3 == 201 and st4 == 201 and T.is_problem(st, body, ctype, 409) and
+            body.get("type", "").endswith("prepub-stale"),
+            "a version older than the published one cannot be approved (云南 附件1 第十四条)", body)
+        st, cur, _ = anon.request("GET", f"/api/v1/portal/prepub/orgs/{km}")
+        tap(st == 200 and cur.get("version") == 4, "portal shows version 4", cur.get("version"))
         st, found, _ = anon.request("GET", "/api/v1/portal/prepub/officers?q=" +
                                     urllib.parse.quote("张三"))
         tap(st == 200 and [o["cert_no"] for o in found["items"]] == ["53010001"],
@@ -195,7 +206,7 @@ def prepub_flow(T, port, pub, head, off, anon):
         tap(st == 200 and [i["org_id"] for i in ov["items"]] == [km] and ov["overdue"] == 1,
             "plan overview: own org only, next year's plan overdue after Q1", ov)
         st, idx, _ = anon.request("GET", "/api/v1/portal/prepub")
-        tap(st == 200 and any(i["org_id"] == km and i["version"] == 2 for i in idx["items"]),
+        tap(st == 200 and any(i["org_id"] == km and i["version"] == 4 for i in idx["items"]),
             "portal index lists the org's current version", idx)
 
 
