@@ -22,6 +22,7 @@
 
 #include "app/cases.h"
 #include "app/identity.h"
+#include "app/prepub.h"
 #include "core/cal.h"
 #include "core/catalog.h"
 #include "core/ids.h"
@@ -1918,6 +1919,11 @@ static int generate(struct gen *g, const struct app_demo_options *opt, struct sx
         rc = plan_case(g, idx, pick_script(&pick), err);
     if (rc == 0)
         rc = run_cases(g, err);
+    /* prepub: each org's published pre-publicity and one 双随机 draw (issue 4 points 1-2) */
+    for (size_t i = 0; rc == 0 && i < N_ORGS; i++) {
+        rc = app_prepub_demo_org(g->ctx, g->orgs[i].id, &g->orgs[i].head, (int)i, err);
+        sx_arena_reset(&g->work);
+    }
     return rc;
 }
 

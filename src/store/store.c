@@ -2333,3 +2333,306 @@ int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_coun
     *n = rows.nrows;
     return 0;
 }
+
+/* ---- prepub: pre-publicity versions, pools, draws ---- */
+
+static void read_prepub(struct rd *d, struct st_prepub_version *v)
+{
+    v->id = rd_i64(d);
+    v->org_id = rd_i64(d);
+    v->version = rd_i64(d);
+    v->content = rd_text(d);
+    v->content_hash = rd_text(d);
+    v->created_at = rd_text(d);
+    v->created_by = rd_i64(d);
+    v->approved_at = rd_text(d);
+    v->approved_by = rd_i64(d);
+    v->published_at = rd_text(d);
+    v->published_by = rd_i64(d);
+}
+
+static void read_prepub_el(struct rd *d, void *el)
+{
+    read_prepub(d, el);
+}
+
+/* Run s (one row expected) and decode it with read_row into out; what names the row. */
+static int get_one(struct st_db *db, enum st_stmt s, const struct params *p, const char *what,
+                   int64_t id, struct sx_arena *arena, void (*read_row)(struct rd *d, void *el),
+                   void *out, struct sx_err *err)
+{
+    struct st_rows rows;
+    struct rd d;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return fail_notfound(err, what, id);
+    d = (struct rd){.r = &rows};
+    read_row(&d, out);
+    return d.bad ? fail_bad_result(err, s) : 0;
+}
+
+/* Run s (all rows) and decode them into an arena array. */
+static int get_all(struct st_db *db, enum st_stmt s, const struct params *p,
+                   struct sx_arena *arena, size_t elsize, void (*read_row)(struct rd *d, void *el),
+                   void **out, size_t *n, struct sx_err *err)
+{
+    struct st_rows rows;
+    char *arr;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, elsize);
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        read_row(&d, arr + i * elsize);
+        if (d.bad)
+            return fail_bad_result(err, s);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+/* Run an INSERT ... RETURNING id, number. */
+static int insert_numbered(struct st_db *db, enum st_stmt s, const struct params *p, int64_t *id,
+                           int64_t *number, struct sx_err *err)
+{
+    struct sx_arena a;
+    struct st_rows rows;
+    int rc;
+    sx_arena_init(&a, 1024);
+    rc = st_exec(db, s, p->v, p->n, &a, &rows, err);
+    if (rc == 0 && (rows.nrows != 1 || rows.ncols != 2 ||
+                    parse_i64(st_cell(&rows, 0, 0), id) != 0 ||
+                    parse_i64(st_cell(&rows, 0, 1), number) != 0))
+        rc = fail_bad_result(err, s);
+    sx_arena_free(&a);
+    return rc;
+}
+
+int st_prepub_version_insert(struct st_db *db, int64_t org_id, const char *content,
+                             const char *content_hash, const char *created_at, int64_t created_by,
+                             int64_t *id, int64_t *version, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(content, "content", err);
+    if (rc == 0)
+        rc = need_ts(created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_text(&p, content);
+    p_text(&p, content_hash);
+    p_text(&p, created_at);
+    p_id(&p, created_by);
+    return insert_numbered(db, ST_PREPUB_VERSION_INSERT, &p, id, version, err);
+}
+
+int st_prepub_version_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                          struct st_prepub_version *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_PREPUB_VERSION_GET, &p, "事前公开版本", id, arena, read_prepub_el, out,
+                   err);
+}
+
+int st_prepub_version_by_number(struct st_db *db, int64_t org_id, int64_t version,
+                                struct sx_arena *arena, struct st_prepub_version *out,
+                                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, org_id);
+    p_int(&p, version);
+    return get_one(db, ST_PREPUB_VERSION_BY_NUMBER, &p, "事前公开版本", version, arena,
+                   read_prepub_el, out, err);
+}
+
+int st_prepub_version_list(struct st_db *db, int64_t org_id, int published,
+                           struct sx_arena *arena, struct st_prepub_version **out, size_t *n,
+                           struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, org_id);
+    p_int(&p, ST_LIST_MAX);
+    *n = 0;
+    rc = get_all(db, published ? ST_PREPUB_PUBLISHED_LIST : ST_PREPUB_VERSION_LIST, &p, arena,
+                 sizeof(struct st_prepub_version), read_prepub_el, &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+int st_prepub_version_current(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                              struct st_prepub_version *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, org_id);
+    return get_one(db, ST_PREPUB_VERSION_CURRENT, &p, "已公开的事前公开信息", 0, arena,
+                   read_prepub_el, out, err);
+}
+
+int st_prepub_event_insert(struct st_db *db, int64_t version_id, const char *event,
+                           const char *at, int64_t actor_id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, version_id);
+    p_text(&p, event);
+    p_text(&p, at);
+    p_id(&p, actor_id);
+    return run_void(db, ST_PREPUB_EVENT_INSERT, &p, NULL, err);
+}
+
+static void read_pool_el(struct rd *d, void *el)
+{
+    struct st_draw_pool *o = el;
+    o->id = rd_i64(d);
+    o->org_id = rd_i64(d);
+    o->seq = rd_i64(d);
+    o->content = rd_text(d);
+    o->content_hash = rd_text(d);
+    o->created_at = rd_text(d);
+    o->created_by = rd_i64(d);
+}
+
+int st_draw_pool_insert(struct st_db *db, const struct st_draw_pool *in, int64_t *id,
+                        int64_t *seq, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(in->content, "content", err);
+    if (rc == 0)
+        rc = need_ts(in->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, in->org_id);
+    p_text(&p, in->content);
+    p_text(&p, in->content_hash);
+    p_text(&p, in->created_at);
+    p_id(&p, in->created_by);
+    return insert_numbered(db, ST_POOL_INSERT, &p, id, seq, err);
+}
+
+int st_draw_pool_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                     struct st_draw_pool *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_POOL_GET, &p, "双随机名录", id, arena, read_pool_el, out, err);
+}
+
+int st_draw_pool_latest(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                        struct st_draw_pool *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, org_id);
+    return get_one(db, ST_POOL_LATEST, &p, "双随机名录", 0, arena, read_pool_el, out, err);
+}
+
+int st_draw_pool_list(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                      struct st_draw_pool **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, org_id);
+    p_int(&p, ST_LIST_MAX);
+    *n = 0;
+    rc = get_all(db, ST_POOL_LIST, &p, arena, sizeof(struct st_draw_pool), read_pool_el, &arr, n,
+                 err);
+    *out = arr;
+    return rc;
+}
+
+static void read_draw_el(struct rd *d, void *el)
+{
+    struct st_draw *o = el;
+    o->id = rd_i64(d);
+    o->org_id = rd_i64(d);
+    o->seq = rd_i64(d);
+    o->pool_id = rd_i64(d);
+    o->title = rd_text(d);
+    o->k = rd_i64(d);
+    o->m = rd_i64(d);
+    o->pool_hash = rd_text(d);
+    o->public_value = rd_text(d);
+    o->public_source = rd_text(d);
+    o->seed = rd_text(d);
+    o->result = rd_text(d);
+    o->created_at = rd_text(d);
+    o->created_by = rd_i64(d);
+}
+
+int st_draw_insert(struct st_db *db, const struct st_draw *in, int64_t *id, int64_t *seq,
+                   struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(in->title, "title", err);
+    if (rc == 0)
+        rc = need_text(in->result, "result", err);
+    if (rc == 0)
+        rc = need_ts(in->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, in->org_id);
+    p_int(&p, in->pool_id);
+    p_text(&p, in->title);
+    p_int(&p, in->k);
+    p_int(&p, in->m);
+    p_text(&p, in->pool_hash);
+    p_text(&p, in->public_value);
+    p_text(&p, in->public_source);
+    p_text(&p, in->seed);
+    p_text(&p, in->result);
+    p_text(&p, in->created_at);
+    p_id(&p, in->created_by);
+    return insert_numbered(db, ST_DRAW_INSERT, &p, id, seq, err);
+}
+
+int st_draw_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_draw *out,
+                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_DRAW_GET, &p, "双随机抽取", id, arena, read_draw_el, out, err);
+}
+
+int st_draw_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
+                 struct sx_arena *arena, struct st_draw **out, size_t *n, int *more,
+                 struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, org_id);
+    rc = list_paged(db, ST_DRAW_LIST, &p, after_id, limit, arena, sizeof(struct st_draw),
+                    read_draw_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *record_id,
+                          const char **hash, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int rc = run(db, ST_RECORD_LATEST_HEAD, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    *record_id = 0;
+    *hash = NULL;
+    if (rows.nrows == 0)
+        return 0;
+    if (rows.ncols != 2 || parse_i64(st_cell(&rows, 0, 0), record_id) != 0 ||
+        st_cell(&rows, 0, 1) == NULL)
+        return fail_bad_result(err, ST_RECORD_LATEST_HEAD);
+    *hash = st_cell(&rows, 0, 1);
+    return 0;
+}

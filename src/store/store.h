@@ -595,4 +595,109 @@ struct st_case_count {
 int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_count **out, size_t *n,
                    struct sx_err *err) SX_WUR;
 
+/* ---- prepub: pre-publicity versions, 双随机 pools and draws (append-only) ---- */
+
+/*
+ * One version of an org's pre-publicity (事前公开). The content never changes; approval and
+ * publication are events of their own (prepub_events), joined in here (HB-1-17, YN-1-14).
+ */
+struct st_prepub_version {
+    int64_t id;
+    int64_t org_id;
+    int64_t version; /* 1, 2, ... per org */
+    const char *content;      /* canonical JSON */
+    const char *content_hash; /* hex SM3 of content */
+    const char *created_at;
+    int64_t created_by;       /* 0: CLI/demo */
+    const char *approved_at;  /* NULL until a head approved it */
+    int64_t approved_by;
+    const char *published_at; /* NULL until published */
+    int64_t published_by;
+};
+
+/*
+ * Insert the next version of org_id (number = highest + 1) with content and its hash; sets
+ * *id and *version. SX_E_CONFLICT when another writer took the number at the same time.
+ */
+int st_prepub_version_insert(struct st_db *db, int64_t org_id, const char *content,
+                             const char *content_hash, const char *created_at, int64_t created_by,
+                             int64_t *id, int64_t *version, struct sx_err *err) SX_WUR;
+
+/* One version by id, or by (org_id, version number). SX_E_NOTFOUND. */
+int st_prepub_version_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                          struct st_prepub_version *out, struct sx_err *err) SX_WUR;
+int st_prepub_version_by_number(struct st_db *db, int64_t org_id, int64_t version,
+                                struct sx_arena *arena, struct st_prepub_version *out,
+                                struct sx_err *err) SX_WUR;
+
+/* The org's versions, newest first, at most ST_LIST_MAX; only published ones if published. */
+int st_prepub_version_list(struct st_db *db, int64_t org_id, int published,
+                           struct sx_arena *arena, struct st_prepub_version **out, size_t *n,
+                           struct sx_err *err) SX_WUR;
+
+/* The most recently published version of the org. SX_E_NOTFOUND when none is. */
+int st_prepub_version_current(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                              struct st_prepub_version *out, struct sx_err *err) SX_WUR;
+
+/* Record event ("approve" | "publish") of a version. SX_E_CONFLICT if it already happened. */
+int st_prepub_event_insert(struct st_db *db, int64_t version_id, const char *event,
+                           const char *at, int64_t actor_id, struct sx_err *err) SX_WUR;
+
+/* A published pool of inspection targets and inspectors (双随机 名录), one version per row. */
+struct st_draw_pool {
+    int64_t id;
+    int64_t org_id;
+    int64_t seq;
+    const char *content;      /* canonical JSON {"targets": [...], "inspectors": [...]} */
+    const char *content_hash; /* hex SM3 of content: the draw's pool_hash */
+    const char *created_at;
+    int64_t created_by;
+};
+
+/* Insert p as the org's next pool (p->id, p->seq ignored); sets *id and *seq. */
+int st_draw_pool_insert(struct st_db *db, const struct st_draw_pool *p, int64_t *id, int64_t *seq,
+                        struct sx_err *err) SX_WUR;
+int st_draw_pool_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                     struct st_draw_pool *out, struct sx_err *err) SX_WUR;
+/* The org's newest pool. SX_E_NOTFOUND when it has none. */
+int st_draw_pool_latest(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                        struct st_draw_pool *out, struct sx_err *err) SX_WUR;
+/* The org's pools, newest first, at most ST_LIST_MAX. */
+int st_draw_pool_list(struct st_db *db, int64_t org_id, struct sx_arena *arena,
+                      struct st_draw_pool **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* A 双随机 draw with everything needed to re-run it. */
+struct st_draw {
+    int64_t id;
+    int64_t org_id;
+    int64_t seq;
+    int64_t pool_id;
+    const char *title;
+    int64_t k, m;
+    const char *pool_hash;
+    const char *public_value;  /* hex, fixed before the draw */
+    const char *public_source; /* where it came from, e.g. "record:42" */
+    const char *seed;          /* hex */
+    const char *result;        /* canonical JSON */
+    const char *created_at;
+    int64_t created_by;
+};
+
+/* Insert d as the org's next draw (d->id, d->seq ignored); sets *id and *seq. */
+int st_draw_insert(struct st_db *db, const struct st_draw *d, int64_t *id, int64_t *seq,
+                   struct sx_err *err) SX_WUR;
+int st_draw_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_draw *out,
+                struct sx_err *err) SX_WUR;
+/* Draws of org_id (0: every org) with id > after_id; paging as st_org_list. */
+int st_draw_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
+                 struct sx_arena *arena, struct st_draw **out, size_t *n, int *more,
+                 struct sx_err *err) SX_WUR;
+
+/*
+ * The newest record of all cases (largest id): *record_id and *hash (arena), or 0 and NULL
+ * when there are no records yet.
+ */
+int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *record_id,
+                          const char **hash, struct sx_err *err) SX_WUR;
+
 #endif

@@ -97,7 +97,23 @@
     X(SETTING_GET, 0)                                                                              \
     X(SETTING_SET, 0)                                                                              \
     X(COUNTS, 0)                                                                                   \
-    X(CASE_COUNTS, 0)
+    X(CASE_COUNTS, 0)                                                                              \
+    /* prepub: pre-publicity versions, draw pools, draws */                                        \
+    X(PREPUB_VERSION_INSERT, 0)                                                                    \
+    X(PREPUB_VERSION_GET, 0)                                                                       \
+    X(PREPUB_VERSION_BY_NUMBER, 0)                                                                 \
+    X(PREPUB_VERSION_LIST, 0)                                                                      \
+    X(PREPUB_VERSION_CURRENT, 0)                                                                   \
+    X(PREPUB_PUBLISHED_LIST, 0)                                                                    \
+    X(PREPUB_EVENT_INSERT, 0)                                                                      \
+    X(POOL_INSERT, 0)                                                                              \
+    X(POOL_GET, 0)                                                                                 \
+    X(POOL_LATEST, 0)                                                                              \
+    X(POOL_LIST, 0)                                                                                \
+    X(DRAW_INSERT, 0)                                                                              \
+    X(DRAW_GET, 0)                                                                                 \
+    X(DRAW_LIST, 0)                                                                                \
+    X(RECORD_LATEST_HEAD, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

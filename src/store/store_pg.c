@@ -49,6 +49,17 @@
 #define RECORD_COLS                                                                                \
     "id, case_id, seq, type, at, recorded_at, actor_id, corrects, body, prev_hash, hash, action"
 
+/* prepub: columns of the pre-publicity, pool and draw statements (store.c reads this order) */
+#define PREPUB_SELECT                                                                              \
+    "SELECT v.id, v.org_id, v.version, v.content, v.content_hash, v.created_at, v.created_by, "    \
+    "a.at, a.actor_id, p.at, p.actor_id FROM prepub_versions v "                                   \
+    "LEFT JOIN prepub_events a ON a.version_id = v.id AND a.event = 'approve' "                    \
+    "LEFT JOIN prepub_events p ON p.version_id = v.id AND p.event = 'publish'"
+#define POOL_COLS "id, org_id, seq, content, content_hash, created_at, created_by"
+#define DRAW_COLS                                                                                  \
+    "id, org_id, seq, pool_id, title, k, m, pool_hash, public_value, public_source, seed, "        \
+    "result, created_at, created_by"
+
 /* clang-format off */
 const struct st_sql st_pg_sql[ST__COUNT] = {
     /* READ COMMITTED: the functions that need serialisation lock their rows */
@@ -273,6 +284,45 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "(SELECT count(*) FROM sessions WHERE expires_at > $1)", "t"},
     [ST_CASE_COUNTS] = {
         "SELECT kind, state, count(*) FROM cases GROUP BY kind, state ORDER BY kind, state", ""},
+    /* prepub: pre-publicity versions (with their approve/publish events), pools, draws */
+    [ST_PREPUB_VERSION_INSERT] = {
+        "INSERT INTO prepub_versions (org_id, version, content, content_hash, created_at, "
+        "created_by) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5 "
+        "FROM prepub_versions WHERE org_id = $1 RETURNING id, version", "ittti"},
+    [ST_PREPUB_VERSION_GET] = {PREPUB_SELECT " WHERE v.id = $1", "i"},
+    [ST_PREPUB_VERSION_BY_NUMBER] = {
+        PREPUB_SELECT " WHERE v.org_id = $1 AND v.version = $2", "ii"},
+    [ST_PREPUB_VERSION_LIST] = {
+        PREPUB_SELECT " WHERE v.org_id = $1 ORDER BY v.version DESC LIMIT $2", "ii"},
+    [ST_PREPUB_VERSION_CURRENT] = {
+        PREPUB_SELECT " WHERE v.org_id = $1 AND p.id IS NOT NULL ORDER BY p.id DESC LIMIT 1",
+        "i"},
+    [ST_PREPUB_PUBLISHED_LIST] = {
+        PREPUB_SELECT " WHERE v.org_id = $1 AND p.id IS NOT NULL ORDER BY v.version DESC "
+        "LIMIT $2", "ii"},
+    [ST_PREPUB_EVENT_INSERT] = {
+        "INSERT INTO prepub_events (version_id, event, at, actor_id) VALUES ($1, $2, $3, $4)",
+        "itti"},
+    [ST_POOL_INSERT] = {
+        "INSERT INTO draw_pools (org_id, seq, content, content_hash, created_at, created_by) "
+        "SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5 FROM draw_pools WHERE org_id = $1 "
+        "RETURNING id, seq", "ittti"},
+    [ST_POOL_GET] = {"SELECT " POOL_COLS " FROM draw_pools WHERE id = $1", "i"},
+    [ST_POOL_LATEST] = {
+        "SELECT " POOL_COLS " FROM draw_pools WHERE org_id = $1 ORDER BY seq DESC LIMIT 1", "i"},
+    [ST_POOL_LIST] = {
+        "SELECT " POOL_COLS " FROM draw_pools WHERE org_id = $1 ORDER BY seq DESC LIMIT $2", "ii"},
+    [ST_DRAW_INSERT] = {
+        "INSERT INTO draws (org_id, seq, pool_id, title, k, m, pool_hash, public_value, "
+        "public_source, seed, result, created_at, created_by) "
+        "SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 "
+        "FROM draws WHERE org_id = $1 RETURNING id, seq", "iitiitttttti"},
+    [ST_DRAW_GET] = {"SELECT " DRAW_COLS " FROM draws WHERE id = $1", "i"},
+    [ST_DRAW_LIST] = {
+        "SELECT " DRAW_COLS " FROM draws WHERE ($1::bigint = 0 OR org_id = $1) AND id > $2 "
+        "ORDER BY id LIMIT $3", "iii"},
+    /* the newest record of any case: a public value fixed before a draw */
+    [ST_RECORD_LATEST_HEAD] = {"SELECT id, hash FROM records ORDER BY id DESC LIMIT 1", ""},
 };
 /* clang-format on */
 

@@ -108,4 +108,25 @@ int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
 
+/* prepub: pre-publicity and 双随机 draws (h_prepub.c) */
+int api_prepub_draft(struct http_req *r, struct sx_err *err);
+int api_prepub_versions(struct http_req *r, struct sx_err *err);
+int api_prepub_plan_status(struct http_req *r, struct sx_err *err);
+int api_prepub_pool_create(struct http_req *r, struct sx_err *err);
+int api_prepub_draw_create(struct http_req *r, struct sx_err *err);
+int api_prepub_version_get(struct http_req *r, struct sx_err *err);
+int api_prepub_approve(struct http_req *r, struct sx_err *err);
+int api_prepub_publish(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_index(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_current(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_history(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_version(struct http_req *r, struct sx_err *err);
+int api_portal_flowchart(struct http_req *r, struct sx_err *err);
+int api_portal_draws_list(struct http_req *r, struct sx_err *err);
+int api_portal_draw_get(struct http_req *r, struct sx_err *err);
+int api_portal_draw_verify(struct http_req *r, struct sx_err *err);
+int api_portal_pool_get(struct http_req *r, struct sx_err *err);
+int api_portal_prepub_officers(struct http_req *r, struct sx_err *err);
+int api_prepub_plan_overview(struct http_req *r, struct sx_err *err);
+
 #endif

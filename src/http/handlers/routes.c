@@ -9,6 +9,9 @@
 #define CASEWORK                                                                                   \
     (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER |                      \
                        APP_ROLE_SUPERVISOR | APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
+/* prepub */
+#define PREPUB_STAFF (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN))
+#define PREPUB_DRAW (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN))
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", http_builtin_healthz, HTTP_AUTH_NONE, "健康检查", "运维"},
@@ -44,6 +47,45 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/deadlines/overdue", api_deadlines_overdue, CASEWORK, "本机关逾期事项", "期限"},
     {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
     {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
+    /* prepub: pre-publicity and 双随机 draws (issue 4 points 1-2) */
+    {"POST", "/api/v1/prepub/orgs/{id}/drafts", api_prepub_draft, PREPUB_STAFF,
+     "起草事前公开信息（新版本）", "事前公开"},
+    {"GET", "/api/v1/prepub/orgs/{id}/versions", api_prepub_versions, STAFF, "事前公开版本列表",
+     "事前公开"},
+    {"GET", "/api/v1/prepub/orgs/{id}/plan-status", api_prepub_plan_status, STAFF,
+     "年度检查计划公开状态", "事前公开"},
+    {"POST", "/api/v1/prepub/orgs/{id}/pools", api_prepub_pool_create, PREPUB_DRAW,
+     "公开双随机名录", "双随机"},
+    {"POST", "/api/v1/prepub/orgs/{id}/draws", api_prepub_draw_create, PREPUB_DRAW,
+     "双随机抽取", "双随机"},
+    {"GET", "/api/v1/prepub/versions/{id}", api_prepub_version_get, STAFF, "事前公开版本详情",
+     "事前公开"},
+    {"POST", "/api/v1/prepub/versions/{id}/approve", api_prepub_approve,
+     STAFF | API_ROLES(APP_ROLE_HEAD), "负责人审批事前公开版本", "事前公开"},
+    {"POST", "/api/v1/prepub/versions/{id}/publish", api_prepub_publish, PREPUB_STAFF,
+     "公开事前公开版本", "事前公开"},
+    {"GET", "/api/v1/portal/prepub", api_portal_prepub_index, HTTP_AUTH_NONE,
+     "已公开事前公开信息的机关", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/orgs/{id}", api_portal_prepub_current, HTTP_AUTH_NONE,
+     "机关现行事前公开信息", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/orgs/{id}/versions", api_portal_prepub_history,
+     HTTP_AUTH_NONE, "事前公开历史版本", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/orgs/{id}/versions/{version}", api_portal_prepub_version,
+     HTTP_AUTH_NONE, "事前公开某一版本", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/flowcharts/{kind}", api_portal_flowchart, HTTP_AUTH_NONE,
+     "执法流程图（SVG）", "公示专栏"},
+    {"GET", "/api/v1/portal/draws", api_portal_draws_list, HTTP_AUTH_NONE, "双随机抽取结果列表",
+     "公示专栏"},
+    {"GET", "/api/v1/portal/draws/{id}", api_portal_draw_get, HTTP_AUTH_NONE, "双随机抽取结果",
+     "公示专栏"},
+    {"GET", "/api/v1/portal/draws/{id}/verify", api_portal_draw_verify, HTTP_AUTH_NONE,
+     "复算双随机抽取", "公示专栏"},
+    {"GET", "/api/v1/portal/draw-pools/{id}", api_portal_pool_get, HTTP_AUTH_NONE,
+     "双随机名录", "公示专栏"},
+    {"GET", "/api/v1/portal/prepub/officers", api_portal_prepub_officers, HTTP_AUTH_NONE,
+     "执法人员查询", "公示专栏"},
+    {"GET", "/api/v1/prepub/plan-overview", api_prepub_plan_overview, STAFF,
+     "各机关年度检查计划公开情况", "事前公开"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -203,8 +203,72 @@ static const char *const m001_init[] = {
 };
 /* clang-format on */
 
+/* Migration 002 (prepub: pre-publicity versions and 双随机 draws, issue 4 points 1-3). Every
+ * table is append-only: a change is a new version or a new event row (YN-1-14, HB-1-17). */
+/* clang-format off */
+#define SQ_NO_CHANGE(t)                                                                            \
+    "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t "\n"                                      \
+    "BEGIN SELECT RAISE(ABORT, 'append-only: " t "'); END;\n"                                      \
+    "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t "\n"                                      \
+    "BEGIN SELECT RAISE(ABORT, 'append-only: " t "'); END;\n"
+static const char *const m002_prepub[] = {
+    "CREATE TABLE prepub_versions (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  version INTEGER NOT NULL CHECK (version >= 1),\n"
+    "  content TEXT NOT NULL,\n"
+    "  content_hash TEXT NOT NULL CHECK (" HEX64_CHECK("content_hash") "),\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB "),\n"
+    "  created_by INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (org_id, version)\n"
+    ");\n" SQ_NO_CHANGE("prepub_versions"),
+
+    "CREATE TABLE prepub_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  version_id INTEGER NOT NULL REFERENCES prepub_versions(id),\n"
+    "  event TEXT NOT NULL CHECK (event IN ('approve', 'publish')),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  actor_id INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (version_id, event)\n"
+    ");\n" SQ_NO_CHANGE("prepub_events"),
+
+    "CREATE TABLE draw_pools (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+    "  content TEXT NOT NULL,\n"
+    "  content_hash TEXT NOT NULL CHECK (" HEX64_CHECK("content_hash") "),\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB "),\n"
+    "  created_by INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (org_id, seq)\n"
+    ");\n" SQ_NO_CHANGE("draw_pools"),
+
+    "CREATE TABLE draws (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),\n"
+    "  pool_id INTEGER NOT NULL REFERENCES draw_pools(id),\n"
+    "  title TEXT NOT NULL,\n"
+    "  k INTEGER NOT NULL CHECK (k >= 1),\n"
+    "  m INTEGER NOT NULL CHECK (m >= 1),\n"
+    "  pool_hash TEXT NOT NULL CHECK (" HEX64_CHECK("pool_hash") "),\n"
+    "  public_value TEXT NOT NULL CHECK (" HEX64_CHECK("public_value") "),\n"
+    "  public_source TEXT NOT NULL,\n"
+    "  seed TEXT NOT NULL CHECK (" HEX64_CHECK("seed") "),\n"
+    "  result TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB "),\n"
+    "  created_by INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (org_id, seq)\n"
+    ");\n"
+    "CREATE INDEX draws_org ON draws(org_id, id);\n" SQ_NO_CHANGE("draws"),
+
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
+    {2, "prepub", m002_prepub}, /* prepub */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
