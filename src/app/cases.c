@@ -1274,17 +1274,6 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->step = *step;
 }
 
-/* The categories the case was opened with (cases.flags "categories"), as vocabulary bits. */
-static unsigned case_categories(const struct st_case *c)
-{
-    unsigned bits = 0;
-    json_t *flags = c->flags != NULL ? json_loads(c->flags, 0, NULL) : NULL;
-    if (flags != NULL && categories_check(json_object_get(flags, "categories"), &bits, NULL) != 0)
-        bits = 0;
-    json_decref(flags);
-    return bits;
-}
-
 static int64_t amount(const json_t *body, const char *key, int64_t fallback)
 {
     const json_t *v = json_object_get(body, key);
@@ -1292,6 +1281,30 @@ static int64_t amount(const json_t *body, const char *key, int64_t fallback)
 }
 
 /* The review scope of the case (its org's preset) on its party, amounts, hearing, categories. */
+bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scope_case *sc)
+{
+    json_t *flags;
+    memset(sc, 0, sizeof(*sc));
+    if (strcmp(c->kind, "penalty") != 0 && strcmp(c->kind, "coercion") != 0)
+        return false;
+    sc->kind = strcmp(c->kind, "penalty") == 0 ? POL_ACT_PENALTY : POL_ACT_COERCION;
+    sc->procedure = POL_PROC_GENERAL;
+    sc->party_type = party_is_org ? POL_PARTY_ORG : POL_PARTY_PERSON;
+    sc->amount_fen[POL_AMOUNT_FINE] = c->fine_fen;
+    sc->amount_fen[POL_AMOUNT_CONFISCATION] = c->confiscation_fen;
+    sc->amount_fen[POL_AMOUNT_FUND_RECOVERY] = c->fund_recovery_fen;
+    sc->amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] = c->payment_refusal_fen;
+    /* hearing and categories as the gate reads them (load_history, case_categories) */
+    flags = c->flags != NULL && c->flags[0] != '\0' ? json_loads(c->flags, 0, NULL) : NULL;
+    sc->hearing = json_is_true(
+        json_object_get(json_object_get(flags, "wf"), "hearing_requested"));
+    if (flags != NULL &&
+        categories_check(json_object_get(flags, "categories"), &sc->categories, NULL) != 0)
+        sc->categories = 0;
+    json_decref(flags);
+    return true;
+}
+
 static int review_scope(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
                         const struct history *h, struct scope_result *res, struct sx_err *err)
 {
@@ -1308,11 +1321,7 @@ static int review_scope(struct app_ctx *ctx, const struct st_case *c, const json
         rc = st_party_list(ctx->db, c->id, ctx->arena, &parties, &n_parties, err);
     if (rc != 0)
         return rc;
-    memset(&sc, 0, sizeof(sc));
-    sc.kind = strcmp(c->kind, "penalty") == 0 ? POL_ACT_PENALTY : POL_ACT_COERCION;
-    sc.procedure = POL_PROC_GENERAL;
-    sc.party_type = n_parties > 0 && strcmp(parties[0].kind, "org") == 0 ? POL_PARTY_ORG
-                                                                          : POL_PARTY_PERSON;
+    (void)app_case_scope_case(c, n_parties > 0 && strcmp(parties[0].kind, "org") == 0, &sc);
     /* the decision's own amounts when it is being made, else what the case holds */
     sc.amount_fen[POL_AMOUNT_FINE] = amount(body, "fine_fen", c->fine_fen);
     sc.amount_fen[POL_AMOUNT_CONFISCATION] = amount(body, "confiscation_fen", c->confiscation_fen);
@@ -1320,7 +1329,6 @@ static int review_scope(struct app_ctx *ctx, const struct st_case *c, const json
     sc.amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] =
         amount(body, "refused_payment_fen", c->payment_refusal_fen);
     sc.hearing = h->hearing_requested;
-    sc.categories = case_categories(c);
     scope_evaluate(pol, &sc, res);
     return 0;
 }

@@ -17,6 +17,7 @@ def run(T, port, args, cli):
     routing(T, port, args, fix)
     categories(T, port, args)
     fine_payment(T, port)
+    dashboard_scope(T, port)
 
 
 def beijing_fixture(T, cli):
@@ -285,3 +286,43 @@ def fine_payment(T, port):
     fp = deadlines().get("fine_payment", {})
     T.tap(st == 201 and fp.get("state") == "met" and fp.get("met_type") == "performance",
           "recording the payment meets it", fp)
+
+
+def dashboard_scope(T, port):
+    """The overdue dashboard (one ranged read of the records) applies each case's review scope as
+    the case page does, the party type included: under the Yunnan preset a 10,000-yuan fine is
+    major for a person (≥ 5,000) but not for an organisation (≥ 100,000) (云南 附件3 第六条 (YN-3-06)),
+    so only the person's case owes review_submit (5 WD after the investigation, YN-3-07)."""
+    o, h = T.Client(port), T.Client(port)
+    o.login("km.off1")
+    h.login("km.head")
+    off = [T.FIX["km.off1"], T.FIX["km.off2"]]
+    parties = {"person": [{"kind": "person", "name": "张某", "id_number": T.PERSON_ID}],
+               "org": [{"kind": "org", "name": "昆明某某医院有限公司", "uscc": T.ORG_USCC,
+                        "legal_rep": "赵六"}]}
+    cids = {}
+    for who, party in parties.items():
+        st, body, _ = o.request("POST", "/api/v1/cases", {
+            "kind": "penalty", "source": "report", "cause": "分解住院骗取医保基金",
+            "parties": party, "officers": off})
+        cid = body["id"]
+        ok = T.run_flow(o, h, cid, [(h, "file", None, "filed"),
+                                    (o, "inquire", {"officers": off}, "investigating"),
+                                    (o, "end_investigation", None, "investigation_ended"),
+                                    (o, "submit_review", None, "reviewing"),
+                                    (o, "prior_notice", {"period_days": 5, "proposed_fine_fen": 1000000},
+                                     "notified")], D)
+        if not T.tap(ok, f"a 10,000-yuan case against a {who} reaches 事先告知"):
+            return
+        cids[who] = cid
+    st, res, _ = h.request("GET", "/api/v1/deadlines/overdue")
+    keys = {(d["case"]["id"], d["key"]) for d in res.get("items", [])}
+    T.tap(st == 200 and (cids["person"], "review_submit") in keys
+          and (cids["org"], "review_submit") not in keys,
+          "dashboard: review_submit overdue for the person's case only (party type from the case)",
+          sorted(k for k in keys if k[0] in cids.values()))
+    for who, cid in cids.items():
+        st, res, _ = h.request("GET", f"/api/v1/cases/{cid}/deadlines")
+        page = {d["key"] for d in res.get("items", []) if d["state"] == "overdue" and d["who"] != "party"}
+        scan = {k for c_, k in keys if c_ == cid}
+        T.tap(st == 200 and page == scan, f"dashboard and case page agree ({who})", (page, scan))

@@ -1520,6 +1520,85 @@ static bool terminal(const struct st_case *c)
     return strcmp(c->state, "archived") == 0 || strcmp(c->state, "not_filed") == 0;
 }
 
+/* One overdue item as (case, key, due, trigger), for comparing the scan with case-by-case views. */
+struct item_key {
+    int64_t case_id;
+    int key;
+    int32_t due;
+    int64_t from_seq;
+};
+
+static int item_key_cmp(const void *a, const void *b)
+{
+    const struct item_key *x = a, *y = b;
+    if (x->case_id != y->case_id)
+        return (x->case_id > y->case_id) - (x->case_id < y->case_id);
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    if (x->from_seq != y->from_seq)
+        return (x->from_seq > y->from_seq) - (x->from_seq < y->from_seq);
+    return (x->due > y->due) - (x->due < y->due);
+}
+
+/*
+ * The overdue scan over the orgs org_ids (one ranged record read, app/deadlines.c) gives
+ * exactly the overdue items that app_deadline_case_on gives case by case for the live cases
+ * of those orgs — same cases, keys, due dates and triggers.
+ */
+static void check_scan_matches_cases(struct demo_db *db, const int64_t *org_ids, size_t n_orgs)
+{
+    struct st_case_filter f;
+    struct st_case *cases = NULL;
+    size_t n_cases = 0, n_want = 0, cap = 1024;
+    int more = 0;
+    struct sx_err err;
+    struct app_deadline_list list;
+    struct item_key *want = malloc(cap * sizeof(*want));
+    struct item_key *got;
+    assert_non_null(want);
+    memset(&f, 0, sizeof(f));
+    f.org_ids = org_ids;
+    f.n_org_ids = n_orgs;
+    f.limit = ST_LIST_MAX;
+    assert_int_equal(st_case_list(db->ctx.db, &f, db->ctx.arena, &cases, &n_cases, &more, &err), 0);
+    assert_int_equal(more, 0);
+    for (size_t i = 0; i < n_cases; i++) {
+        if (terminal(&cases[i]))
+            continue;
+        assert_int_equal(app_deadline_case_on(&db->ctx, cases[i].id, APP_TODAY, &list, &err), 0);
+        for (size_t k = 0; k < list.n; k++) {
+            const struct dl_deadline *d = &list.items[k].d;
+            if (d->state != DL_OVERDUE || d->who == DL_ACT_PARTY)
+                continue;
+            if (n_want == cap) {
+                cap *= 2;
+                want = realloc(want, cap * sizeof(*want));
+                assert_non_null(want);
+            }
+            want[n_want++] = (struct item_key){cases[i].id, d->key, d->due, d->from_seq};
+        }
+    }
+    assert_int_equal(app_deadline_overdue(&db->ctx, org_ids, n_orgs, APP_TODAY, &list, &err), 0);
+    assert_int_equal(list.n, n_want);
+    got = malloc((list.n + 1) * sizeof(*got));
+    assert_non_null(got);
+    for (size_t k = 0; k < list.n; k++)
+        got[k] = (struct item_key){list.items[k].case_id, list.items[k].d.key, list.items[k].d.due,
+                                   list.items[k].d.from_seq};
+    qsort(want, n_want, sizeof(*want), item_key_cmp);
+    qsort(got, list.n, sizeof(*got), item_key_cmp);
+    for (size_t k = 0; k < n_want; k++) {
+        if (item_key_cmp(&want[k], &got[k]) != 0)
+            fail_msg(
+                "overdue item %zu: case %lld key %d from %lld in the case view, case %lld key %d "
+                "from %lld in the scan",
+                k, (long long)want[k].case_id, want[k].key, (long long)want[k].from_seq,
+                (long long)got[k].case_id, got[k].key, (long long)got[k].from_seq);
+    }
+    free(got);
+    free(want);
+}
+
 static void test_app_demo(void **state)
 {
     struct demo_db db;
@@ -1592,6 +1671,11 @@ static void test_app_demo(void **state)
     assert_non_null(json_object_get(json_array_get(json_object_get(j, "items"), 0), "case"));
     json_decref(j);
 
+    /* item for item, for every org and for one org alone (its cases scattered among others') */
+    check_scan_matches_cases(&db, org_ids, n_orgs);
+    for (size_t i = 0; i < n_orgs; i++)
+        check_scan_matches_cases(&db, &org_ids[i], 1);
+
     /* a cap on the items truncates */
     {
         struct app_deadline_query q = {.org_ids = org_ids,
@@ -1657,6 +1741,8 @@ static void test_app_demo(void **state)
         assert_non_null(d);
         assert_int_equal(d->days, 5); /* 云南 附件3 第十二条 (YN-3-12) */
         assert_non_null(strstr(d->source, "YN-3-12"));
+        /* the scan follows the preset too, its party-type thresholds included (YN-3-06) */
+        check_scan_matches_cases(&db, &org.id, 1);
     }
 
     /* an empty scope matches nothing; errors */
