@@ -347,7 +347,7 @@ struct stream {
     struct scase *cases;
     size_t n_cases, next; /* next: the first case not yet reached by the stream */
     struct scase *cur;    /* the case whose records are streaming; NULL: skip */
-    bool party_org;
+    const char *opening;  /* its opening record's body (scratch), parsed only when needed */
     struct sx_arena *scratch;
     struct dl_record *recs;
     size_t n_recs, cap_recs;
@@ -361,6 +361,17 @@ static void stream_release(struct stream *st)
         json_decref(st->bodies[i]);
     st->n_bodies = 0;
     st->n_recs = 0;
+}
+
+/* The first party's type from the opening record's body (parties as registered). */
+static bool opening_party_org(const char *body)
+{
+    json_t *b = json_loads(body != NULL ? body : "", 0, NULL);
+    const char *kind = json_string_value(
+        json_object_get(json_array_get(json_object_get(b, "parties"), 0), "kind"));
+    bool org = kind != NULL && strcmp(kind, "org") == 0;
+    json_decref(b);
+    return org;
 }
 
 /* Run the engine over the gathered records of st->cur and keep the wanted items. */
@@ -377,10 +388,17 @@ static int stream_finish(struct stream *st, struct sx_err *err)
     memset(&dc, 0, sizeof(dc));
     dc.kind = c->kind;
     if (c->scope) {
-        struct scope_result sr;
-        c->sc.party_type = st->party_org ? POL_PARTY_ORG : POL_PARTY_PERSON;
-        scope_evaluate(c->pol, &c->sc, &sr);
-        dc.review_required = sr.required != 0;
+        /* the party's type only matters when the scope's answer depends on it */
+        struct scope_result as_person, as_org;
+        c->sc.party_type = POL_PARTY_PERSON;
+        scope_evaluate(c->pol, &c->sc, &as_person);
+        c->sc.party_type = POL_PARTY_ORG;
+        scope_evaluate(c->pol, &c->sc, &as_org);
+        if (as_person.required == as_org.required)
+            dc.review_required = as_person.required != 0;
+        else
+            dc.review_required =
+                (opening_party_org(st->opening) ? as_org : as_person).required != 0;
     }
     dc.records = st->recs;
     dc.n_records = st->n_recs;
@@ -404,17 +422,6 @@ static int stream_finish(struct stream *st, struct sx_err *err)
     return rc;
 }
 
-/* The first party's type from the opening record's body (parties as registered). */
-static bool opening_party_org(const char *body)
-{
-    json_t *b = json_loads(body != NULL ? body : "", 0, NULL);
-    const char *kind = json_string_value(
-        json_object_get(json_array_get(json_object_get(b, "parties"), 0), "kind"));
-    bool org = kind != NULL && strcmp(kind, "org") == 0;
-    json_decref(b);
-    return org;
-}
-
 static int stream_row(void *ctx, const struct st_record *rec, struct sx_err *err)
 {
     struct stream *st = ctx;
@@ -429,15 +436,18 @@ static int stream_row(void *ctx, const struct st_record *rec, struct sx_err *err
         if (st->next == st->n_cases || st->cases[st->next].id != rec->case_id)
             return 0; /* a case out of scope between two in scope */
         st->cur = &st->cases[st->next++];
-        st->party_org = false;
+        st->opening = NULL;
         sx_arena_reset(st->scratch);
         st->recs = NULL;
         st->cap_recs = 0;
     }
     if (!dl_record_relevant(rec->type, rec->action))
         return 0;
-    if (strcmp(rec->action, ACTION_OPEN) == 0)
-        st->party_org = opening_party_org(rec->body);
+    if (strcmp(rec->action, ACTION_OPEN) == 0 && rec->body != NULL) {
+        st->opening = sx_arena_strdup(st->scratch, rec->body);
+        if (st->opening == NULL)
+            return fail_nomem(err);
+    }
     if (st->n_recs == st->cap_recs) {
         size_t cap = st->cap_recs == 0 ? 32 : st->cap_recs * 2;
         struct dl_record *recs = sx_arena_alloc(st->scratch, cap * sizeof(*recs));
@@ -471,6 +481,24 @@ static int stream_row(void *ctx, const struct st_record *rec, struct sx_err *err
     }
     st->n_recs++;
     return 0;
+}
+
+/* The record types whose bodies the engine reads, as a JSON array for st_record_scan_brief. */
+static int engine_types(struct app_ctx *ctx, const char **out, struct sx_err *err)
+{
+    json_t *a = json_array();
+    char *text;
+    for (size_t i = 0; a != NULL && dl_record_type_at(i) != NULL; i++) {
+        if (json_array_append_new(a, json_string(dl_record_type_at(i))) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    text = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    *out = text != NULL ? sx_arena_strdup(ctx->arena, text) : NULL;
+    free(text);
+    return *out != NULL ? 0 : fail_nomem(err);
 }
 
 /* Pass 1: the live cases in scope, in id order, with their rules and review-scope facts. */
@@ -547,6 +575,7 @@ int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
     struct sx_arena page, scratch;
     struct scan s;
     struct stream st;
+    const char *types = NULL;
     int32_t today;
     bool opened = false;
     int rc;
@@ -579,12 +608,14 @@ int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
     st.ctx = ctx;
     st.today = today;
     st.scratch = &scratch;
+    rc = engine_types(ctx, &types, err);
     for (size_t i = 0; rc == 0 && i < st.n_cases;) {
         size_t j = i;
         while (j + 1 < st.n_cases && st.cases[j + 1].id - st.cases[j].id <= SCAN_GAP)
             j++;
         st.next = i;
-        rc = st_record_scan(ctx->db, st.cases[i].id, st.cases[j].id, stream_row, &st, err);
+        rc = st_record_scan_brief(ctx->db, st.cases[i].id, st.cases[j].id, types, stream_row, &st,
+                                  err);
         if (rc == 0)
             rc = stream_finish(&st, err);
         i = j + 1;

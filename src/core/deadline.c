@@ -120,6 +120,13 @@ static const struct rtype_def *rtype_find(const char *type, const char *action)
     return d;
 }
 
+const char *dl_record_type_at(size_t i)
+{
+    if (i == 0)
+        return "case_opening";
+    return i - 1 < N_RTYPES ? rtypes[i - 1].name : NULL;
+}
+
 bool dl_record_relevant(const char *type, const char *action)
 {
     return rtype_find(type, action) != NULL;

@@ -216,6 +216,13 @@ int dl_compute(const struct dl_rules *rules, const struct cal_calendar *cal,
  */
 bool dl_record_relevant(const char *type, const char *action);
 
+/*
+ * The record types whose bodies the engine reads (the i-th, NULL past the end),
+ * "case_opening" first: a store may read the other records without their
+ * bodies (app/deadlines.c).
+ */
+const char *dl_record_type_at(size_t i);
+
 /* "open" | "met" | "overdue" | "lapsed" and their zh-CN names. */
 const char *dl_state_name(enum dl_state s);
 const char *dl_state_name_zh(enum dl_state s);

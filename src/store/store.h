@@ -503,6 +503,17 @@ int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
                  struct sx_err *err) SX_WUR;
 
+/*
+ * For the deadline scans (issue 3): st_record_scan's rows with only case_id, seq, type, action
+ * and at, and body only for the record types named in types (a JSON array of strings, e.g.
+ * ["decision","service_direct"]; NULL for the others). The other fields of rec are 0/NULL.
+ * Reading five columns and only the bodies the caller will parse keeps a province-wide scan
+ * cheap (transcripts and evidence bodies stay in the database). As st_record_scan otherwise.
+ */
+int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
+                         int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),
+                         void *ctx, struct sx_err *err) SX_WUR;
+
 /* ---- calendar (working days) ---- */
 
 struct st_cal_day {

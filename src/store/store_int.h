@@ -94,7 +94,9 @@
     X(SETTING_GET, 0)                                                                              \
     X(SETTING_SET, 0)                                                                              \
     X(COUNTS, 0)                                                                                   \
-    X(CASE_COUNTS, 0)
+    X(CASE_COUNTS, 0)                                                                              \
+    /* deadline scans (issue 3): records of a case range, bodies of the types asked for only */    \
+    X(RECORD_BRIEF_RANGE, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };
