@@ -1473,8 +1473,13 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     out->next = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*out->next));
     if (out->next == NULL)
         return fail_nomem(err);
+    /* the assigned reviewer of another org: the review steps as within the case's org */
+    struct wf_facts review_facts = facts;
+    if (actor->org_id != out->c.org_id && assigned_reviewer(&out->c, actor))
+        review_facts.actor_org = out->c.org_id;
     for (size_t i = 0; i < cap; i++) {
         const struct wf_action *a = wf_action_at(def, i);
+        const struct wf_facts *fx = is_review_type(a->record_type) ? &review_facts : &facts;
         const char *to = NULL;
         struct sx_err blocked;
         /* actions the state does not allow at all are not "next"; gate refusals are shown */
@@ -1483,7 +1488,7 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
         struct app_next *x = &out->next[out->n_next++];
         x->key = a->key;
         x->name_zh = a->name_zh;
-        x->allowed = wf_check(def, &facts, a->key, &to, &blocked) == 0;
+        x->allowed = wf_check(def, fx, a->key, &to, &blocked) == 0;
         if (!x->allowed) {
             x->blocked_title = sx_arena_strdup(ctx->arena, blocked.title);
             x->blocked_source = sx_arena_strdup(ctx->arena, blocked.source);

@@ -155,6 +155,9 @@ def routing(T, port, args, fix):
 
     st, res, _ = zd.request("GET", f"/api/v1/cases/{corps_case}")
     T.tap(st == 200 and res.get("id") == corps_case, "the assigned 执法总队 reviewer sees that case", res)
+    nxt = {n["action"]: n for n in res.get("next_actions", [])}
+    T.tap(nxt.get("legal_review", {}).get("allowed") is True and nxt.get("note", {}).get("allowed") is False,
+          "… where 法制审核意见 is their next action, and nothing else is", nxt)
     st, res, _ = zd.request("GET", f"/api/v1/cases/{corps_case}/records")
     T.tap(st == 200, "… and its records", str(res)[:300])
     st, res, ctype = zd.request("GET", f"/api/v1/cases/{muni_case}")
