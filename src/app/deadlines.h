@@ -6,8 +6,9 @@
  * calendar year or a changed policy applies at once.
  *
  * Scans (my deadlines, an org's overdue items) read the case rows in scope
- * (st_case_list pages) and then all their records in one ranged read
- * (st_record_scan from the first to the last case in scope; split only where
+ * (st_case_list pages) and then their records in one ranged read
+ * (st_record_scan_brief, only the record types the engine reads, from the
+ * first to the last case in scope; split only where
  * the scope skips more than 64 cases in a row), running the engine on each
  * case as its records stream by: no query per case. The first party's type
  * for the review scope comes from the opening record; the other scope facts

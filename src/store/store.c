@@ -2013,7 +2013,7 @@ int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
     return range_scan(db, &sc, err);
 }
 
-/* st_record_scan_brief: five columns and the body (NULL unless its type was asked for). */
+/* st_record_scan_brief: six columns of the rows of the types asked for. */
 static int record_brief_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
 {
     struct st_record r;

@@ -504,11 +504,11 @@ int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  struct sx_err *err) SX_WUR;
 
 /*
- * For the deadline scans (issue 3): st_record_scan's rows with only case_id, seq, type, action
- * and at, and body only for the record types named in types (a JSON array of strings, e.g.
- * ["decision","service_direct"]; NULL for the others). The other fields of rec are 0/NULL.
- * Reading five columns and only the bodies the caller will parse keeps a province-wide scan
- * cheap (transcripts and evidence bodies stay in the database). As st_record_scan otherwise.
+ * For the deadline scans (issue 3): st_record_scan's rows of the record types named in types
+ * only (a JSON array of strings, e.g. ["decision","service_direct"]), with case_id, seq, type,
+ * action, at and body; the other fields of rec are 0/NULL. The rows the caller does not read
+ * (transcripts, evidence, notes) never leave the database, which keeps a province-wide scan
+ * cheap. As st_record_scan otherwise.
  */
 int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
                          int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),

@@ -237,11 +237,11 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "(SELECT count(*) FROM sessions WHERE expires_at > $1)", "t"},
     [ST_CASE_COUNTS] = {
         "SELECT kind, state, count(*) FROM cases GROUP BY kind, state ORDER BY kind, state", ""},
-    /* deadline scans: RECORD_RANGE's rows, five columns, the body only for the types in $5 */
+    /* deadline scans: RECORD_RANGE's rows of the types in $5 only, six columns */
     [ST_RECORD_BRIEF_RANGE] = {
-        "SELECT case_id, seq, type, action, at, "
-        "CASE WHEN type = ANY (ARRAY(SELECT json_array_elements_text($5::json))) THEN body END "
+        "SELECT case_id, seq, type, action, at, body "
         "FROM records WHERE (case_id, seq) >= ($1, $2) AND case_id <= $3 "
+        "AND type = ANY (ARRAY(SELECT json_array_elements_text($5::json))) "
         "ORDER BY case_id, seq LIMIT $4", "iiiit"},
 };
 /* clang-format on */

@@ -229,11 +229,11 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "(SELECT count(*) FROM sessions WHERE expires_at > ?1)", "t"},
     [ST_CASE_COUNTS] = {
         "SELECT kind, state, count(*) FROM cases GROUP BY kind, state ORDER BY kind, state", ""},
-    /* deadline scans: RECORD_RANGE's rows, five columns, the body only for the types in ?5 */
+    /* deadline scans: RECORD_RANGE's rows of the types in ?5 only, six columns */
     [ST_RECORD_BRIEF_RANGE] = {
-        "SELECT case_id, seq, type, action, at, "
-        "CASE WHEN type IN (SELECT value FROM json_each(?5)) THEN body END "
+        "SELECT case_id, seq, type, action, at, body "
         "FROM records WHERE (case_id, seq) >= (?1, ?2) AND case_id <= ?3 "
+        "AND type IN (SELECT value FROM json_each(?5)) "
         "ORDER BY case_id, seq LIMIT ?4", "iiiit"},
 };
 /* clang-format on */
