@@ -18,7 +18,8 @@
 #
 # BUILD is a release build of the project (`make bench` passes `build`); run as root or as a
 # user who may run PostgreSQL's initdb. Needs wrk, nginx, openssl, python3, curl and
-# PostgreSQL 15 (scripts/install-deps.sh --bench installs them). Takes about 2½ minutes.
+# PostgreSQL 15 (scripts/install-deps.sh --bench installs them). Takes about 10 minutes (most of
+# it loading 100,000 cases into PostgreSQL for 4).
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_RECORDS (default 1000000),
 # BENCH_KEEP=1 keeps the work directory. The summary is also written to BUILD/bench-results.md.
 set -euo pipefail
