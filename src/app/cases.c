@@ -1280,7 +1280,6 @@ static int64_t amount(const json_t *body, const char *key, int64_t fallback)
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : fallback;
 }
 
-/* The review scope of the case (its org's preset) on its party, amounts, hearing, categories. */
 bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scope_case *sc)
 {
     json_t *flags;
@@ -1294,7 +1293,7 @@ bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scop
     sc->amount_fen[POL_AMOUNT_CONFISCATION] = c->confiscation_fen;
     sc->amount_fen[POL_AMOUNT_FUND_RECOVERY] = c->fund_recovery_fen;
     sc->amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] = c->payment_refusal_fen;
-    /* hearing and categories as the gate reads them (load_history, case_categories) */
+    /* hearing and categories as the gate reads them (load_history; categories_check) */
     flags = c->flags != NULL && c->flags[0] != '\0' ? json_loads(c->flags, 0, NULL) : NULL;
     sc->hearing = json_is_true(
         json_object_get(json_object_get(flags, "wf"), "hearing_requested"));
@@ -1305,6 +1304,7 @@ bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scop
     return true;
 }
 
+/* The review scope of the case under its org's preset: its first party, amounts, hearing. */
 static int review_scope(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
                         const struct history *h, struct scope_result *res, struct sx_err *err)
 {
