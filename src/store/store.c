@@ -2024,6 +2024,7 @@ struct range_scan {
     int (*record_fn)(void *ctx, const struct st_record *rec, struct sx_err *err);
     int (*case_fn)(void *ctx, const struct st_case_head *c, struct sx_err *err);
     void *ctx;
+    const char *types; /* RECORD_BRIEF_RANGE: the JSON array of types whose bodies are read */
 };
 
 /* Widest row a ranged scan reads (RECORD_COLS). */
@@ -2032,10 +2033,12 @@ struct range_scan {
 static void range_params(const struct range_scan *sc, struct params *p, int64_t limit)
 {
     p_int(p, sc->key[0]);
-    if (sc->s == ST_RECORD_RANGE)
+    if (sc->s == ST_RECORD_RANGE || sc->s == ST_RECORD_BRIEF_RANGE)
         p_int(p, sc->key[1]);
     p_int(p, sc->last);
     p_int(p, limit);
+    if (sc->s == ST_RECORD_BRIEF_RANGE)
+        p_text(p, sc->types);
 }
 
 static int range_stream_row(void *p, const struct st_cell *cells, size_t ncols, struct sx_err *err)
@@ -2108,6 +2111,45 @@ int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                             .row = record_scan_row,
                             .record_fn = fn,
                             .ctx = ctx};
+    return range_scan(db, &sc, err);
+}
+
+/* st_record_scan_brief: six columns of the rows of the types asked for. */
+static int record_brief_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
+{
+    struct st_record r;
+    memset(&r, 0, sizeof(r));
+    r.case_id = rd_i64(d);
+    r.seq = rd_i64(d);
+    r.type = rd_text(d);
+    r.action = rd_text(d);
+    r.at = rd_text(d);
+    r.body = rd_text(d);
+    if (d->bad)
+        return fail_bad_result(err, sc->s);
+    if (r.seq < INT64_MAX) {
+        sc->key[0] = r.case_id;
+        sc->key[1] = r.seq + 1;
+    } else if (r.case_id < INT64_MAX) {
+        sc->key[0] = r.case_id + 1;
+        sc->key[1] = INT64_MIN;
+    } else {
+        sc->done = 1;
+    }
+    return sc->record_fn(sc->ctx, &r, err);
+}
+
+int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
+                         int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),
+                         void *ctx, struct sx_err *err)
+{
+    struct range_scan sc = {.s = ST_RECORD_BRIEF_RANGE,
+                            .key = {first_case, INT64_MIN},
+                            .last = last_case,
+                            .row = record_brief_row,
+                            .record_fn = fn,
+                            .ctx = ctx,
+                            .types = types != NULL ? types : "[]"};
     return range_scan(db, &sc, err);
 }
 

@@ -530,6 +530,17 @@ int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
                  struct sx_err *err) SX_WUR;
 
+/*
+ * For the deadline scans (issue 3): st_record_scan's rows of the record types named in types
+ * only (a JSON array of strings, e.g. ["decision","service_direct"]), with case_id, seq, type,
+ * action, at and body; the other fields of rec are 0/NULL. The rows the caller does not read
+ * (transcripts, evidence, notes) never leave the database, which keeps a province-wide scan
+ * cheap. As st_record_scan otherwise.
+ */
+int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
+                         int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),
+                         void *ctx, struct sx_err *err) SX_WUR;
+
 /* ---- calendar (working days) ---- */
 
 struct st_cal_day {

@@ -113,7 +113,9 @@
     X(DRAW_INSERT, 0)                                                                              \
     X(DRAW_GET, 0)                                                                                 \
     X(DRAW_LIST, 0)                                                                                \
-    X(RECORD_LATEST_HEAD, 0)
+    X(RECORD_LATEST_HEAD, 0)                                                                       \
+    /* deadline scans (issue 3): records of a case range, bodies of the types asked for only */    \
+    X(RECORD_BRIEF_RANGE, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

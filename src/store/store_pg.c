@@ -323,6 +323,12 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "ORDER BY id LIMIT $3", "iii"},
     /* the newest record of any case: a public value fixed before a draw */
     [ST_RECORD_LATEST_HEAD] = {"SELECT id, hash FROM records ORDER BY id DESC LIMIT 1", ""},
+    /* deadline scans: RECORD_RANGE's rows of the types in $5 only, six columns */
+    [ST_RECORD_BRIEF_RANGE] = {
+        "SELECT case_id, seq, type, action, at, body "
+        "FROM records WHERE (case_id, seq) >= ($1, $2) AND case_id <= $3 "
+        "AND type = ANY (ARRAY(SELECT json_array_elements_text($5::json))) "
+        "ORDER BY case_id, seq LIMIT $4", "iiiit"},
 };
 /* clang-format on */
 

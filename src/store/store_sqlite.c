@@ -301,6 +301,12 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "ORDER BY id LIMIT ?3", "iii"},
     /* the newest record of any case: a public value fixed before a draw */
     [ST_RECORD_LATEST_HEAD] = {"SELECT id, hash FROM records ORDER BY id DESC LIMIT 1", ""},
+    /* deadline scans: RECORD_RANGE's rows of the types in ?5 only, six columns */
+    [ST_RECORD_BRIEF_RANGE] = {
+        "SELECT case_id, seq, type, action, at, body "
+        "FROM records WHERE (case_id, seq) >= (?1, ?2) AND case_id <= ?3 "
+        "AND type IN (SELECT value FROM json_each(?5)) "
+        "ORDER BY case_id, seq LIMIT ?4", "iiiit"},
 };
 /* clang-format on */
 
