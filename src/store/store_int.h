@@ -94,7 +94,18 @@
     X(SETTING_GET, 0)                                                                              \
     X(SETTING_SET, 0)                                                                              \
     X(COUNTS, 0)                                                                                   \
-    X(CASE_COUNTS, 0)
+    X(CASE_COUNTS, 0)                                                                              \
+    /* ledger: the global Merkle log */                                                            \
+    X(LEDGER_LOCK, 0)                                                                              \
+    X(LEDGER_HORIZON, 0)                                                                           \
+    X(LEDGER_PENDING, 0)                                                                           \
+    X(LEDGER_LEAF_INSERT, 0)                                                                       \
+    X(LEDGER_LEAF_RANGE, 0)                                                                        \
+    X(LEDGER_LEAF_OF_RECORD, 0)                                                                    \
+    X(LEDGER_CP_INSERT, 0)                                                                         \
+    X(LEDGER_CP_GET, 0)                                                                            \
+    X(LEDGER_CP_LATEST, 0)                                                                         \
+    X(LEDGER_CP_LIST, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };
