@@ -44,6 +44,20 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/deadlines/overdue", api_deadlines_overdue, CASEWORK, "本机关逾期事项", "期限"},
     {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
     {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
+    /* ledger: checkpoints, the key and consistency proofs are public (a log anyone can audit);
+       an inclusion proof names a record, so it needs a login */
+    {"GET", "/api/v1/ledger/checkpoints/latest", api_ledger_checkpoint_latest, HTTP_AUTH_NONE,
+     "最新签名检查点", "全局账本"},
+    {"GET", "/api/v1/ledger/checkpoints/{size}", api_ledger_checkpoint_get, HTTP_AUTH_NONE,
+     "指定大小的签名检查点", "全局账本"},
+    {"POST", "/api/v1/ledger/checkpoints", api_ledger_checkpoint_create, ADMIN, "立即签署检查点",
+     "全局账本"},
+    {"GET", "/api/v1/ledger/public-key", api_ledger_public_key, HTTP_AUTH_NONE, "账本签名公钥",
+     "全局账本"},
+    {"GET", "/api/v1/ledger/proofs/inclusion", api_ledger_inclusion, STAFF, "记录的包含证明",
+     "全局账本"},
+    {"GET", "/api/v1/ledger/proofs/consistency", api_ledger_consistency, HTTP_AUTH_NONE,
+     "两个检查点之间的一致性证明", "全局账本"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
