@@ -42,8 +42,9 @@ int cli_verify(int argc, char **argv)
         rc = app_verify_all(&ctx, &stats, &err);
         if (rc == 0) {
             double mb = (double)stats.bytes_hashed / 1e6;
+            /* one line for both checks: the ledger's summary follows on it */
             printf("哈希链完整: %lld 个案件，%lld 条记录，SM3 计算 %.1f MB，用时 %.2f 秒（%.0f "
-                   "MB/s）\n",
+                   "MB/s）",
                    (long long)stats.cases, (long long)stats.records, mb, stats.seconds,
                    stats.seconds > 0 ? mb / stats.seconds : 0.0);
         } else {
@@ -60,12 +61,14 @@ int cli_verify(int argc, char **argv)
         sx_err_clear(&err);
         rc = app_ledger_verify(&ctx, key_path, &ls, &err);
         if (rc == 0) {
-            printf("全局账本完整: %lld 个叶子，%lld 个签名检查点均可由叶子重算且签名有效",
+            printf("；全局账本完整: %lld 个叶子，%lld 个签名检查点均可由叶子重算且签名有效",
                    (long long)ls.leaves, (long long)ls.checkpoints);
             if (ls.unsequenced > 0)
                 printf("（另有 %lld 条记录尚待排入账本）", (long long)ls.unsequenced);
             printf("\n");
         } else {
+            printf("\n");
+            fflush(stdout);
             rc = cli_report(&err);
             if (err.code == SX_E_TAMPER)
                 rc = CLI_EXIT_CHECK_FAILED;
