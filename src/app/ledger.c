@@ -56,6 +56,15 @@ int app_ledger_key_load(const char *path, int create, struct lg_sm2_key **out, i
         *created = 0;
     if (stat(path, &st) == 0 || errno != ENOENT || !create)
         return lg_sm2_key_load(path, out, err);
+    /* the key's directory (var/ by default for PostgreSQL), one level, like the default DB's */
+    const char *slash = strrchr(path, '/');
+    if (slash != NULL && slash != path) {
+        char dir[4096];
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+        if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+            return SX_FAIL(err, SX_E_IO, "key-dir", "无法创建账本密钥目录", "", "key", "%s：%s",
+                           dir, strerror(errno));
+    }
     rc = lg_sm2_key_generate(&key, err);
     if (rc == 0)
         rc = lg_sm2_key_save(key, 1, path, err);
