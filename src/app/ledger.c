@@ -99,7 +99,13 @@ static int64_t ms_between(const struct timespec *a, const struct timespec *b)
     return (int64_t)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
-/* Move W to the highest max_id that no running transaction can still fill in below. */
+/*
+ * After a pass whose snapshot had xmin_now, and whose anti-join gave a leaf to every record that
+ * snapshot could see: move W to the highest max_id below which no transaction can still add a
+ * record. An id below q[i].max_id was taken before snapshot i; its transaction had its xid a few
+ * microseconds later, so before snapshot j (>= 1 s after i), so below q[j].xmax; if that is
+ * <= xmin_now, the transaction has ended, and its record was visible to this pass.
+ */
 static void seq_advance(struct seq_state *s, int64_t xmin_now)
 {
     size_t best = SIZE_MAX;
@@ -218,8 +224,6 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
             goto cleanup;
     }
     next = h.next_index;
-    if (seq != NULL)
-        seq_advance(seq, h.xmin);
     w = seq != NULL ? seq->w : 0;
     for (;;) {
         struct st_ledger_pending *p = NULL;
@@ -250,8 +254,15 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
         w = p[n - 1].record_id;
     }
     rc = st_commit(db, err);
-    if (rc == 0 && seq != NULL)
+    /*
+     * Only now may W move: every id this pass's snapshot could see has just been given a leaf
+     * (the anti-join ran after the horizon, so it saw at least as much). Moving W before the
+     * anti-join would skip an id that became visible since the last pass.
+     */
+    if (rc == 0 && seq != NULL) {
         seq_push(seq, &h);
+        seq_advance(seq, h.xmin);
+    }
     stats->tree_size = next;
 cleanup:
     if (rc != 0)
@@ -604,12 +615,15 @@ int app_ledger_open(const struct app *app, const char *db_url, const char *key_p
         rc = lg_checkpoint_key_id(lg->key, lg->key_id, err);
     if (rc == 0)
         rc = lg_sm2_key_to_pem(lg->key, 0, &lg->pub_pem, err);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (rc == 0) {
         rc = st_begin_read(lg->ctx.db, err);
         if (rc == 0)
             rc = st_ledger_leaf_scan(lg->ctx.db, 0, load_leaf, lg, err);
         (void)st_rollback(lg->ctx.db, NULL);
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc == 0) {
         sx_err_clear(&ignored);
         if (st_ledger_checkpoint_latest(lg->ctx.db, lg->ctx.arena, &cp, &ignored) == 0)
@@ -625,8 +639,8 @@ int app_ledger_open(const struct app *app, const char *db_url, const char *key_p
         app_ledger_close(lg);
         return rc;
     }
-    sx_log(SX_LOG_INFO, "ledger", "ledger open: %" PRIu64 " leaves, key %.16s",
-           lg_tree_size(lg->tree), lg->key_id);
+    sx_log(SX_LOG_INFO, "ledger", "ledger open: %" PRIu64 " leaves loaded in %.2f s, key %.16s",
+           lg_tree_size(lg->tree), (double)ms_between(&t0, &t1) / 1000.0, lg->key_id);
     *out = lg;
     return 0;
 }

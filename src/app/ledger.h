@@ -15,10 +15,11 @@
  * next_index + 1, ... To keep the anti-join cheap on a large table, it only
  * looks at ids above a watermark W: an id can still appear below the highest
  * visible id M only while the transaction that inserted it is running, so
- * once a later snapshot's xmin has passed the xmax of a snapshot taken at
- * least a second after the one that saw M, every id <= M is visible and W
- * may move to M (PostgreSQL; on SQLite writers are serialised and xmin/xmax
- * are 0, so W trails by a second). A fresh process starts at W = 0.
+ * once a pass's snapshot xmin has passed the xmax of a snapshot taken at
+ * least a second after the one that saw M, every id <= M was visible to that
+ * pass and has its leaf, and W may move to M for the next pass (PostgreSQL;
+ * on SQLite writers are serialised and xmin/xmax are 0, so W trails by a
+ * second). A fresh process starts at W = 0.
  *
  * Memory. The server keeps every leaf hash plus the hashes of all complete
  * subtrees (struct lg_tree, ~64 bytes per leaf: 64 MB per million records),

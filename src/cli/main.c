@@ -26,7 +26,8 @@ static const struct cli_command commands[] = {
     {"review-scope", cli_review_scope, "判断决定是否须经法制审核及由谁审核"},
     {"redact", cli_redact, "公示前去除个人信息"},
     /* ledger */
-    {"ledger", cli_ledger, "全局 Merkle 账本: sync / checkpoint / status / public-key / verify-proof"},
+    {"ledger", cli_ledger,
+     "全局 Merkle 账本: sync / checkpoint / status / public-key / verify-proof"},
 };
 
 static void print_usage(FILE *out)

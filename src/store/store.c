@@ -2434,9 +2434,9 @@ int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
 {
     struct params p = {.n = 0};
     void *arr = NULL;
-    int rc = list_paged(db, ST_LEDGER_CP_LIST, &p, after_size, limit, arena,
-                        sizeof(struct st_ledger_checkpoint), read_checkpoint_el, &arr, n, more,
-                        err);
+    int rc =
+        list_paged(db, ST_LEDGER_CP_LIST, &p, after_size, limit, arena,
+                   sizeof(struct st_ledger_checkpoint), read_checkpoint_el, &arr, n, more, err);
     *out = arr;
     return rc;
 }

@@ -568,7 +568,6 @@ struct st_case_count {
 int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_count **out, size_t *n,
                    struct sx_err *err) SX_WUR;
 
-
 /* ---- ledger: the global Merkle log (DESIGN §5; see app/ledger.h) ---- */
 
 /*
@@ -579,7 +578,7 @@ int st_ledger_lock(struct st_db *db, struct sx_err *err) SX_WUR;
 
 /* What one sequencer pass sees. */
 struct st_ledger_horizon {
-    int64_t xmin;          /* PostgreSQL snapshot xmin/xmax (transaction ids); 0 on SQLite */
+    int64_t xmin; /* PostgreSQL snapshot xmin/xmax (transaction ids); 0 on SQLite */
     int64_t xmax;
     int64_t max_record_id; /* highest record id visible */
     int64_t next_index;    /* the next leaf index (number of leaves when none is missing) */

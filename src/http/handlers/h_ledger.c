@@ -32,11 +32,11 @@ static json_t *checkpoint_json(const struct st_ledger_checkpoint *cp)
     json_t *out = NULL;
     sx_buf_init(&text, 1024);
     if (lg_checkpoint_text(cp->tree_size, cp->root, cp->made_at, &text, NULL) == 0)
-        out = json_pack("{sI ss ss ss ss ss ss ss}", "tree_size", (json_int_t)cp->tree_size, "root",
-                        cp->root, "made_at", cp->made_at, "signature", cp->signature, "key_id",
-                        cp->key_id, "signed_text", text.data, "signature_algorithm",
-                        "SM2-with-SM3, DER, distid " LG_SM2_DEFAULT_ID, "hash",
-                        "SM3, RFC 6962 §2.1");
+        out =
+            json_pack("{sI ss ss ss ss ss ss ss}", "tree_size", (json_int_t)cp->tree_size, "root",
+                      cp->root, "made_at", cp->made_at, "signature", cp->signature, "key_id",
+                      cp->key_id, "signed_text", text.data, "signature_algorithm",
+                      "SM2-with-SM3, DER, distid " LG_SM2_DEFAULT_ID, "hash", "SM3, RFC 6962 §2.1");
     sx_buf_free(&text);
     return out;
 }
