@@ -20,6 +20,9 @@
 #include "sx_log.h"
 
 #define PENDING_BATCH 10000
+/* most leaves one pass (one transaction) gives: keeps SQLite's write lock short (~0.3 s) when a
+   backlog is sequenced, so record appends are not starved; more passes follow at once */
+#define PASS_MAX 50000
 #define HORIZON_KEEP 64
 /* the time a sequence id may be taken before its transaction gets an xid is microseconds;
    one second is the margin the watermark waits (see ledger.h) */
@@ -189,19 +192,23 @@ static int catchup_leaf(void *p, const struct st_ledger_leaf *l, struct sx_err *
 
 /*
  * One pass in one transaction: catch up on leaves [tree_size, next_index) into add (when add is
- * non-NULL) and give every pending record a leaf, appending its hash to add too. seq may be
- * NULL (watermark 0: a full anti-join).
+ * non-NULL) and give the pending records above w a leaf, at most PASS_MAX of them, appending
+ * their hashes to add too; *last gets the last record id given a leaf (w when none). seq (may be
+ * NULL) learns this pass's snapshot only when w is its watermark: only then did the anti-join
+ * cover everything the snapshot could see.
  */
-static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq,
+static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq, int64_t w,
                      uint64_t tree_size, struct leafbuf *add, struct app_ledger_sync_stats *stats,
-                     struct sx_err *err)
+                     int64_t *last, struct sx_err *err)
 {
+    int full = seq != NULL && w == seq->w;
     struct st_ledger_horizon h;
     struct sx_arena a;
     struct lg_hasher hs = lg_hasher_sm3(sm3);
-    int64_t next, w;
+    int64_t next;
     int rc;
     memset(stats, 0, sizeof(*stats));
+    *last = w;
     sx_arena_init(&a, 1 << 20);
     rc = st_begin(db, err);
     if (rc == 0)
@@ -224,8 +231,7 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
             goto cleanup;
     }
     next = h.next_index;
-    w = seq != NULL ? seq->w : 0;
-    for (;;) {
+    while (stats->added < PASS_MAX) {
         struct st_ledger_pending *p = NULL;
         size_t n = 0;
         sx_arena_reset(&a);
@@ -233,6 +239,7 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
         if (rc != 0)
             goto cleanup;
         for (size_t i = 0; i < n; i++) {
+            *last = p[i].record_id;
             uint8_t rh[LG_SM3_LEN], leaf[LG_HASH_LEN];
             char hex[LG_SM3_HEX_LEN + 1];
             rc = lg_hex_decode(p[i].hash, strlen(p[i].hash), rh, LG_SM3_LEN, err);
@@ -259,7 +266,7 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
      * (the anti-join ran after the horizon, so it saw at least as much). Moving W before the
      * anti-join would skip an id that became visible since the last pass.
      */
-    if (rc == 0 && seq != NULL) {
+    if (rc == 0 && full && stats->added < PASS_MAX) {
         seq_push(seq, &h);
         seq_advance(seq, h.xmin);
     }
@@ -274,9 +281,20 @@ cleanup:
 int app_ledger_sync_db(struct app_ctx *ctx, struct app_ledger_sync_stats *stats, struct sx_err *err)
 {
     struct lg_sm3 *sm3 = NULL;
+    struct app_ledger_sync_stats one;
+    int64_t w = 0;
     int rc = lg_sm3_new(&sm3, err);
-    if (rc == 0)
-        rc = sync_pass(ctx->db, sm3, NULL, 0, NULL, stats, err);
+    memset(stats, 0, sizeof(*stats));
+    /* a backlog goes in passes of PASS_MAX, each continuing above the last id given a leaf */
+    while (rc == 0) {
+        rc = sync_pass(ctx->db, sm3, NULL, w, 0, NULL, &one, &w, err);
+        if (rc == 0) {
+            stats->added += one.added;
+            stats->tree_size = one.tree_size;
+        }
+        if (one.added < PASS_MAX)
+            break;
+    }
     lg_sm3_free(sm3);
     return rc;
 }
@@ -460,9 +478,25 @@ static int sync_locked(struct app_ledger *lg, struct app_ledger_sync_stats *stat
                        struct sx_err *err)
 {
     struct leafbuf add = {0};
-    int rc = sync_pass(lg->ctx.db, lg->sm3, &lg->seq, lg_tree_size(lg->tree), &add, stats, err);
-    if (rc == 0)
-        rc = tree_append(lg, &add, err);
+    struct app_ledger_sync_stats one;
+    int64_t w = lg->seq.w;
+    int rc = 0;
+    memset(stats, 0, sizeof(*stats));
+    /* the first pass starts at the watermark; a backlog continues above the last id (a record
+       committed late below it is found by the next regular pass, which starts at W again) */
+    while (rc == 0) {
+        add.n = 0;
+        rc = sync_pass(lg->ctx.db, lg->sm3, &lg->seq, w, lg_tree_size(lg->tree), &add, &one, &w,
+                       err);
+        if (rc == 0)
+            rc = tree_append(lg, &add, err);
+        if (rc == 0) {
+            stats->added += one.added;
+            stats->tree_size = one.tree_size;
+        }
+        if (one.added < PASS_MAX)
+            break;
+    }
     free(add.h);
     return rc;
 }
