@@ -108,7 +108,7 @@ echo "Load average (1, 5, 15 min) $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/l
 echo
 echo "| figure | value |"
 echo "|---|---|"
-echo "| \`sanxiang ledger sync\`: leaves given to $SYNC_ADDED records (one transaction) | $SYNC_S s, $(rate "$SYNC_ADDED" "$SYNC_S") leaves/s |"
+echo "| \`sanxiang ledger sync\`: leaves given to $SYNC_ADDED records (transactions of 50,000) | $SYNC_S s, $(rate "$SYNC_ADDED" "$SYNC_S") leaves/s |"
 echo "| \`sanxiang ledger sync\` with nothing to do (full anti-join, a fresh process) | $IDLE_S s |"
 echo "| \`sanxiang ledger checkpoint\` (root streamed from $RECORDS leaves, SM2 signature) | $CP_S s |"
 echo "| server start: tree rebuilt from ledger_leaves | $LOAD_N leaves in $LOAD_S s, $(rate "$LOAD_N" "$LOAD_S") leaves/s; RSS after start $RSS_MB MB |"
