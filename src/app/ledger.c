@@ -739,6 +739,7 @@ int app_ledger_inclusion(struct app_ledger *lg, struct app_ctx *ctx, int64_t rec
         rc = st_ledger_leaf_of_record(ctx->db, record_id, &idx, err);
     if (rc != 0)
         return rc;
+    int from_cp = size == 0;
     if (size == 0) {
         struct st_ledger_checkpoint cp;
         rc = st_ledger_checkpoint_latest(ctx->db, ctx->arena, &cp, err);
@@ -757,7 +758,8 @@ int app_ledger_inclusion(struct app_ledger *lg, struct app_ctx *ctx, int64_t rec
     }
     pthread_rwlock_rdlock(&lg->tree_lock);
     uint64_t n = lg_tree_size(lg->tree);
-    if ((uint64_t)idx >= n) {
+    if ((uint64_t)idx >= n || (from_cp && (uint64_t)size > n)) {
+        /* another node or the CLI moved on; this node's next pass (within a second) catches up */
         rc = not_in_tree_yet(err, record_id);
     } else if (size <= idx || (uint64_t)size > n) {
         rc = SX_FAIL(err, SX_E_INVALID, "ledger-out-of-range", "账本范围无效", "RFC 6962 §2.1.1",
@@ -817,23 +819,63 @@ int app_ledger_consistency(struct app_ledger *lg, struct sx_arena *arena, int64_
 
 /* ---- verify ---- */
 
+/*
+ * Verify's state: the compact range of the leaves read so far, and the checkpoints read page by
+ * page in size order beside them (one page in memory at a time: a checkpoint a minute is half a
+ * million a year).
+ */
 struct vstate {
+    struct st_db *db;
     struct lg_compact c;
     struct lg_hasher h;
-    struct st_ledger_checkpoint *cps;
-    size_t ncps;
-    size_t next_cp;
-    const struct lg_sm2_key *key;
-    const char *key_id;
+    struct sx_arena cpa; /* the current page of checkpoints */
+    struct st_ledger_checkpoint *page;
+    size_t n, at;    /* page[at..n) not checked yet */
+    int more;        /* pages after this one */
+    int64_t checked; /* checkpoints checked */
+    const char *key_path;
+    struct lg_sm2_key *key; /* loaded at the first checkpoint */
+    char key_id[LG_SM3_HEX_LEN + 1];
 };
+
+/* The next checkpoint not yet checked, or NULL when none is left. */
+static int next_checkpoint(struct vstate *v, const struct st_ledger_checkpoint **out,
+                           struct sx_err *err)
+{
+    *out = NULL;
+    if (v->at == v->n && v->more) {
+        int64_t after = v->n > 0 ? v->page[v->n - 1].tree_size : 0;
+        sx_arena_reset(&v->cpa);
+        v->at = v->n = 0;
+        int rc = st_ledger_checkpoint_list(v->db, after, ST_LIST_MAX, &v->cpa, &v->page, &v->n,
+                                           &v->more, err);
+        if (rc != 0)
+            return rc;
+    }
+    if (v->at < v->n)
+        *out = &v->page[v->at];
+    return 0;
+}
 
 static int check_checkpoints(struct vstate *v, struct sx_err *err)
 {
-    while (v->next_cp < v->ncps && v->cps[v->next_cp].tree_size == (int64_t)v->c.size) {
-        const struct st_ledger_checkpoint *cp = &v->cps[v->next_cp];
+    for (;;) {
+        const struct st_ledger_checkpoint *cp;
         uint8_t root[LG_HASH_LEN];
         char hex[LG_SM3_HEX_LEN + 1];
-        int rc = lg_compact_root(&v->c, &v->h, root, err);
+        int rc = next_checkpoint(v, &cp, err);
+        if (rc != 0)
+            return rc;
+        if (cp == NULL || cp->tree_size != (int64_t)v->c.size)
+            return 0;
+        if (v->key == NULL) {
+            rc = app_ledger_key_load(v->key_path, 0, &v->key, NULL, err);
+            if (rc == 0)
+                rc = lg_checkpoint_key_id(v->key, v->key_id, err);
+            if (rc != 0)
+                return rc;
+        }
+        rc = lg_compact_root(&v->c, &v->h, root, err);
         if (rc != 0)
             return rc;
         lg_hex_encode(root, LG_HASH_LEN, hex);
@@ -851,9 +893,9 @@ static int check_checkpoints(struct vstate *v, struct sx_err *err)
         rc = lg_checkpoint_verify(v->key, cp->tree_size, cp->root, cp->made_at, cp->signature, err);
         if (rc != 0)
             return rc;
-        v->next_cp++;
+        v->at++;
+        v->checked++;
     }
-    return 0;
 }
 
 static int verify_leaf(void *p, const struct st_ledger_leaf *l, struct sx_err *err)
@@ -889,73 +931,41 @@ int app_ledger_verify(struct app_ctx *ctx, const char *key_path,
 {
     struct vstate v;
     struct lg_sm3 *sm3 = NULL;
-    struct lg_sm2_key *key = NULL;
-    char key_id[LG_SM3_HEX_LEN + 1] = "";
     struct sx_arena a;
-    int64_t after = 0;
+    const struct st_ledger_checkpoint *cp = NULL;
     int rc;
     memset(&v, 0, sizeof(v));
     memset(stats, 0, sizeof(*stats));
     sx_arena_init(&a, 1 << 20);
+    sx_arena_init(&v.cpa, 1 << 18);
     lg_compact_init(&v.c);
+    v.db = ctx->db;
+    v.more = 1;
+    v.key_path = key_path;
     rc = lg_sm3_new(&sm3, err);
     if (rc != 0)
         goto cleanup;
     v.h = lg_hasher_sm3(sm3);
     rc = st_begin_read(ctx->db, err);
-    if (rc != 0)
-        goto cleanup;
-    /* every checkpoint, in size order (a few per hour: kept in memory) */
-    for (;;) {
-        struct st_ledger_checkpoint *page = NULL;
-        size_t n = 0;
-        int more = 0;
-        rc = st_ledger_checkpoint_list(ctx->db, after, ST_LIST_MAX, &a, &page, &n, &more, err);
-        if (rc != 0)
-            goto cleanup;
-        if (n > 0) {
-            struct st_ledger_checkpoint *all = sx_arena_alloc(&a, (v.ncps + n) * sizeof(*all));
-            if (all == NULL) {
-                rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "检查点");
-                goto cleanup;
-            }
-            if (v.ncps > 0)
-                memcpy(all, v.cps, v.ncps * sizeof(*all));
-            memcpy(all + v.ncps, page, n * sizeof(*all));
-            v.cps = all;
-            v.ncps += n;
-            after = page[n - 1].tree_size;
-        }
-        if (!more)
-            break;
-    }
-    if (v.ncps > 0) {
-        rc = app_ledger_key_load(key_path, 0, &key, NULL, err);
-        if (rc == 0)
-            rc = lg_checkpoint_key_id(key, key_id, err);
-        if (rc != 0)
-            goto cleanup;
-        v.key = key;
-        v.key_id = key_id;
-    }
-    rc = st_ledger_leaf_scan(ctx->db, 0, verify_leaf, &v, err);
-    if (rc != 0)
-        goto cleanup;
-    if (v.next_cp < v.ncps) {
+    if (rc == 0)
+        rc = check_checkpoints(&v, err); /* a checkpoint of size 0 cannot exist; reads page 1 */
+    if (rc == 0)
+        rc = st_ledger_leaf_scan(ctx->db, 0, verify_leaf, &v, err);
+    if (rc == 0)
+        rc = next_checkpoint(&v, &cp, err);
+    if (rc == 0 && cp != NULL)
         rc = SX_FAIL(err, SX_E_TAMPER, "ledger-leaf-missing", "全局账本缺少叶子", "DESIGN §5",
                      "ledger_leaves",
                      "签名检查点记载树大小为 %" PRId64 "，但账本只有 %" PRIu64 " 个叶子",
-                     v.cps[v.next_cp].tree_size, v.c.size);
-        goto cleanup;
-    }
+                     cp->tree_size, v.c.size);
     /* records still waiting for the sequencer: information, not an error */
-    for (int64_t w = 0;;) {
+    for (int64_t w = 0; rc == 0;) {
         struct st_ledger_pending *p = NULL;
         size_t n = 0;
         sx_arena_reset(&a);
         rc = st_ledger_pending(ctx->db, w, PENDING_BATCH, &a, &p, &n, err);
         if (rc != 0)
-            goto cleanup;
+            break;
         stats->unsequenced += (int64_t)n;
         if (n < PENDING_BATCH)
             break;
@@ -963,11 +973,12 @@ int app_ledger_verify(struct app_ctx *ctx, const char *key_path,
     }
     /* hook: media files' SM3 hashes are checked here once the media feature lands */
     stats->leaves = (int64_t)v.c.size;
-    stats->checkpoints = (int64_t)v.ncps;
+    stats->checkpoints = v.checked;
 cleanup:
     (void)st_rollback(ctx->db, NULL);
-    lg_sm2_key_free(key);
+    lg_sm2_key_free(v.key);
     lg_sm3_free(sm3);
+    sx_arena_free(&v.cpa);
     sx_arena_free(&a);
     return rc;
 }

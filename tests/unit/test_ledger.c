@@ -432,6 +432,122 @@ static void test_late_commit_pg(void **state)
     fx_close(&fx);
 }
 
+/*
+ * More checkpoints than one page of the store (ST_LIST_MAX): verify walks them all beside the
+ * leaves, and names a bad one on a later page by its size.
+ */
+static void test_verify_many_checkpoints(void **state)
+{
+    (void)state;
+    struct fx fx;
+    struct app_ledger_sync_stats st;
+    struct app_ledger_verify_stats vs;
+    struct lg_sm2_key *key = NULL;
+    struct lg_hasher h = lg_hasher_sm3(NULL);
+    struct lg_compact c;
+    const int n = ST_LIST_MAX + 205;
+    fx_open(&fx, 0);
+    OK(&fx, app_ledger_key_load(fx.key, 1, &key, NULL, &fx.err));
+    OK(&fx, st_begin(fx.ctx.db, &fx.err));
+    for (int i = 0; i < n; i++) {
+        append(&fx, fx.ctx.db, i % 4, i, 1);
+        sx_arena_reset(fx.ctx.arena);
+    }
+    OK(&fx, st_commit(fx.ctx.db, &fx.err));
+    OK(&fx, app_ledger_sync_db(&fx.ctx, &st, &fx.err));
+    assert_int_equal(st.added, n);
+    /* a checkpoint at every size, signed here from roots computed from the records */
+    lg_compact_init(&c);
+    char key_id[LG_SM3_HEX_LEN + 1];
+    OK(&fx, lg_checkpoint_key_id(key, key_id, &fx.err));
+    OK(&fx, st_begin(fx.ctx.db, &fx.err));
+    for (int i = 0; i < n; i++) {
+        int64_t idx;
+        struct st_record rec;
+        uint8_t rh[LG_SM3_LEN], leaf[LG_HASH_LEN], root[LG_HASH_LEN];
+        char root_hex[LG_SM3_HEX_LEN + 1], sig[LG_SIG_HEX_MAX + 1];
+        OK(&fx, st_record_get(fx.ctx.db, i + 1, fx.ctx.arena, &rec, &fx.err));
+        OK(&fx, st_ledger_leaf_of_record(fx.ctx.db, rec.id, &idx, &fx.err));
+        assert_int_equal(idx, i);
+        assert_int_equal(lg_hex_decode(rec.hash, 64, rh, LG_SM3_LEN, NULL), 0);
+        assert_int_equal(lg_merkle_leaf_hash(&h, rh, LG_SM3_LEN, leaf, NULL), 0);
+        assert_int_equal(lg_compact_push(&c, &h, leaf, NULL), 0);
+        assert_int_equal(lg_compact_root(&c, &h, root, NULL), 0);
+        lg_hex_encode(root, LG_HASH_LEN, root_hex);
+        const char *at = "2026-11-02T06:00:00Z";
+        OK(&fx, lg_checkpoint_sign(key, i + 1, root_hex, at, sig, &fx.err));
+        if (i + 1 == n - 3) /* one bad signature, on the second page */
+            sig[strlen(sig) - 1] = sig[strlen(sig) - 1] == '0' ? '1' : '0';
+        struct st_ledger_checkpoint cp = {.tree_size = i + 1,
+                                          .root = root_hex,
+                                          .made_at = at,
+                                          .signature = sig,
+                                          .key_id = key_id};
+        OK(&fx, st_ledger_checkpoint_insert(fx.ctx.db, &cp, &fx.err));
+        sx_arena_reset(fx.ctx.arena);
+    }
+    OK(&fx, st_commit(fx.ctx.db, &fx.err));
+    sx_err_clear(&fx.err);
+    assert_int_equal(app_ledger_verify(&fx.ctx, fx.key, &vs, &fx.err), SX_E_TAMPER);
+    assert_string_equal(fx.err.type, "checkpoint-signature-invalid");
+    char want[64];
+    snprintf(want, sizeof(want), "树大小 %d 的检查点", n - 3);
+    if (strstr(fx.err.detail, want) == NULL)
+        fail_msg("want %s in: %s", want, fx.err.detail);
+    lg_sm2_key_free(key);
+    fx_close(&fx);
+}
+
+static void test_verify_many_checkpoints_good(void **state)
+{
+    (void)state;
+    struct fx fx;
+    struct app_ledger_sync_stats st;
+    struct app_ledger_verify_stats vs;
+    struct lg_sm2_key *key = NULL;
+    struct lg_hasher h = lg_hasher_sm3(NULL);
+    struct lg_compact c;
+    const int n = ST_LIST_MAX + 205;
+    char key_id[LG_SM3_HEX_LEN + 1];
+    fx_open(&fx, 0);
+    OK(&fx, app_ledger_key_load(fx.key, 1, &key, NULL, &fx.err));
+    OK(&fx, lg_checkpoint_key_id(key, key_id, &fx.err));
+    OK(&fx, st_begin(fx.ctx.db, &fx.err));
+    for (int i = 0; i < n; i++) {
+        append(&fx, fx.ctx.db, i % 4, i, 1);
+        sx_arena_reset(fx.ctx.arena);
+    }
+    OK(&fx, st_commit(fx.ctx.db, &fx.err));
+    OK(&fx, app_ledger_sync_db(&fx.ctx, &st, &fx.err));
+    lg_compact_init(&c);
+    OK(&fx, st_begin(fx.ctx.db, &fx.err));
+    for (int i = 0; i < n; i++) {
+        struct st_record rec;
+        uint8_t rh[LG_SM3_LEN], leaf[LG_HASH_LEN], root[LG_HASH_LEN];
+        char root_hex[LG_SM3_HEX_LEN + 1], sig[LG_SIG_HEX_MAX + 1];
+        OK(&fx, st_record_get(fx.ctx.db, i + 1, fx.ctx.arena, &rec, &fx.err));
+        assert_int_equal(lg_hex_decode(rec.hash, 64, rh, LG_SM3_LEN, NULL), 0);
+        assert_int_equal(lg_merkle_leaf_hash(&h, rh, LG_SM3_LEN, leaf, NULL), 0);
+        assert_int_equal(lg_compact_push(&c, &h, leaf, NULL), 0);
+        assert_int_equal(lg_compact_root(&c, &h, root, NULL), 0);
+        lg_hex_encode(root, LG_HASH_LEN, root_hex);
+        OK(&fx, lg_checkpoint_sign(key, i + 1, root_hex, "2026-11-02T06:00:00Z", sig, &fx.err));
+        struct st_ledger_checkpoint cp = {.tree_size = i + 1,
+                                          .root = root_hex,
+                                          .made_at = "2026-11-02T06:00:00Z",
+                                          .signature = sig,
+                                          .key_id = key_id};
+        OK(&fx, st_ledger_checkpoint_insert(fx.ctx.db, &cp, &fx.err));
+        sx_arena_reset(fx.ctx.arena);
+    }
+    OK(&fx, st_commit(fx.ctx.db, &fx.err));
+    OK(&fx, app_ledger_verify(&fx.ctx, fx.key, &vs, &fx.err));
+    assert_int_equal(vs.leaves, n);
+    assert_int_equal(vs.checkpoints, n);
+    lg_sm2_key_free(key);
+    fx_close(&fx);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -470,6 +586,8 @@ int main(void)
         cmocka_unit_test(test_sync_proofs_sqlite),
         cmocka_unit_test(test_sync_proofs_pg),
         cmocka_unit_test(test_late_commit_pg),
+        cmocka_unit_test(test_verify_many_checkpoints),
+        cmocka_unit_test(test_verify_many_checkpoints_good),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
