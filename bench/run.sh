@@ -12,6 +12,8 @@
 #      Goal: ≥ 1× the bare rate.
 #   3. `sanxiang verify` over 1,000,000 records (gen_records): MB/s hashed beside
 #      `openssl speed -evp sm3` (8192-byte blocks). Goal: ≥ 50 %.
+#   5. (ledger) bench/ledger.sh: `ledger sync` and tree-rebuild rates and inclusion /
+#      consistency proofs per second on the same 1,000,000 records' Merkle tree.
 #   4. Deadlines of 100,000 open cases (deadline_bench): the engine in memory beside a bare loop
 #      over the same rows, then the overdue dashboard read from SQLite and PostgreSQL beside a
 #      bare scan of the same record rows. Goal: < 1 s.
@@ -440,6 +442,12 @@ if [ -x "$BUILD/bench/deadline_bench" ]; then
     "$BUILD/bench/deadline_bench" 100000 3 "${DL_URLS[@]}"
     echo '```'
   } >>"$RESULTS"
+fi
+# 5. ledger (issue 5): sequencing and tree-build rates, inclusion proofs/s on a 1,000,000-leaf
+# tree — over the verify benchmark's database, which it extends with leaves (so it runs last).
+if [ -f "$ROOT/bench/ledger.sh" ]; then
+  log "ledger: bench/ledger.sh over the verify database"
+  bash "$ROOT/bench/ledger.sh" "$BUILD" "$WORK/verify.db" >>"$RESULTS"
 fi
 echo
 cat "$RESULTS"

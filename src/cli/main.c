@@ -25,6 +25,9 @@ static const struct cli_command commands[] = {
     {"policy", cli_policy, "规则预设: check / list / show"},
     {"review-scope", cli_review_scope, "判断决定是否须经法制审核及由谁审核"},
     {"redact", cli_redact, "公示前去除个人信息"},
+    /* ledger */
+    {"ledger", cli_ledger,
+     "全局 Merkle 账本: sync / checkpoint / status / public-key / verify-proof"},
     {"draw", cli_draw, "双随机抽取: verify（复算已公开的抽取）"}, /* prepub */
 };
 

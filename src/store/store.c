@@ -2678,3 +2678,211 @@ int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *rec
     *hash = st_cell(&rows, 0, 1);
     return 0;
 }
+
+/* ---- ledger: the global Merkle log ---- */
+
+int st_ledger_lock(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    if (!st_in_tx(db))
+        return SX_FAIL(err, SX_E_INTERNAL, "tx-none", "内部错误：未开启事务", "", "",
+                       "st_ledger_lock 须在 st_begin 的事务中调用");
+    return run_void(db, ST_LEDGER_LOCK, &p, NULL, err);
+}
+
+int st_ledger_horizon(struct st_db *db, struct st_ledger_horizon *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct sx_arena a;
+    int rc;
+    sx_arena_init(&a, 1024);
+    rc = run(db, ST_LEDGER_HORIZON, &p, &a, &rows, err);
+    if (rc == 0) {
+        struct rd d = {.r = &rows, .row = 0};
+        if (rows.nrows != 1) {
+            rc = fail_bad_result(err, ST_LEDGER_HORIZON);
+        } else {
+            out->xmin = rd_i64(&d);
+            out->xmax = rd_i64(&d);
+            out->max_record_id = rd_i64(&d);
+            out->next_index = rd_i64(&d);
+            if (d.bad)
+                rc = fail_bad_result(err, ST_LEDGER_HORIZON);
+        }
+    }
+    sx_arena_free(&a);
+    return rc;
+}
+
+int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                      struct st_ledger_pending **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_ledger_pending *arr;
+    int rc;
+    if (limit < 1)
+        limit = 1;
+    if (limit > ST_LIST_MAX * 10)
+        limit = ST_LIST_MAX * 10;
+    p_int(&p, after_id);
+    p_int(&p, limit);
+    rc = run(db, ST_LEDGER_PENDING, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        arr[i].record_id = rd_i64(&d);
+        arr[i].hash = rd_text(&d);
+        if (d.bad || arr[i].hash == NULL)
+            return fail_bad_result(err, ST_LEDGER_PENDING);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
+                          struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, idx);
+    p_int(&p, record_id);
+    p_text(&p, leaf_hash);
+    return run_void(db, ST_LEDGER_LEAF_INSERT, &p, NULL, err);
+}
+
+int st_ledger_leaf_scan(struct st_db *db, int64_t from_idx,
+                        int (*fn)(void *ctx, const struct st_ledger_leaf *leaf, struct sx_err *err),
+                        void *ctx, struct sx_err *err)
+{
+    struct sx_arena page;
+    int64_t next = from_idx;
+    int rc = 0;
+    sx_arena_init(&page, 1 << 20);
+    for (;;) {
+        struct params p = {.n = 0};
+        struct st_rows rows;
+        sx_arena_reset(&page);
+        p_int(&p, next);
+        p_int(&p, ST_ITER_PAGE);
+        rc = run(db, ST_LEDGER_LEAF_RANGE, &p, &page, &rows, err);
+        if (rc != 0)
+            break;
+        for (size_t i = 0; rc == 0 && i < rows.nrows; i++) {
+            struct rd d = {.r = &rows, .row = i};
+            struct st_ledger_leaf l;
+            l.idx = rd_i64(&d);
+            l.record_id = rd_i64(&d);
+            l.leaf_hash = rd_text(&d);
+            l.record_hash = rd_text(&d);
+            if (d.bad || l.leaf_hash == NULL || l.idx == INT64_MAX) {
+                rc = fail_bad_result(err, ST_LEDGER_LEAF_RANGE);
+                break;
+            }
+            next = l.idx + 1;
+            rc = fn(ctx, &l, err);
+        }
+        if (rc != 0 || rows.nrows < ST_ITER_PAGE)
+            break;
+    }
+    sx_arena_free(&page);
+    return rc;
+}
+
+int st_ledger_leaf_of_record(struct st_db *db, int64_t record_id, int64_t *idx, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct sx_arena a;
+    int rc;
+    sx_arena_init(&a, 512);
+    p_int(&p, record_id);
+    rc = run(db, ST_LEDGER_LEAF_OF_RECORD, &p, &a, &rows, err);
+    if (rc == 0 && rows.nrows == 0)
+        rc = SX_FAIL(err, SX_E_NOTFOUND, "ledger-leaf-missing", "该记录尚未进入全局账本",
+                     "DESIGN §5", "record", "记录 %" PRId64 " 尚未排入全局 Merkle 账本，请稍后重试",
+                     record_id);
+    if (rc == 0 && parse_i64(st_cell(&rows, 0, 0), idx) != 0)
+        rc = fail_bad_result(err, ST_LEDGER_LEAF_OF_RECORD);
+    sx_arena_free(&a);
+    return rc;
+}
+
+static void read_checkpoint(struct rd *d, struct st_ledger_checkpoint *c)
+{
+    c->tree_size = rd_i64(d);
+    c->root = rd_text(d);
+    c->made_at = rd_text(d);
+    c->signature = rd_text(d);
+    c->key_id = rd_text(d);
+}
+
+static void read_checkpoint_el(struct rd *d, void *el)
+{
+    read_checkpoint(d, el);
+}
+
+int st_ledger_checkpoint_insert(struct st_db *db, const struct st_ledger_checkpoint *cp,
+                                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(cp->made_at, "made_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, cp->tree_size);
+    p_text(&p, cp->root);
+    p_text(&p, cp->made_at);
+    p_text(&p, cp->signature);
+    p_text(&p, cp->key_id);
+    return run_void(db, ST_LEDGER_CP_INSERT, &p, NULL, err);
+}
+
+static int checkpoint_one(struct st_db *db, enum st_stmt s, struct params *p,
+                          struct sx_arena *arena, struct st_ledger_checkpoint *out,
+                          struct sx_err *err)
+{
+    struct st_rows rows;
+    struct rd d;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "checkpoint-missing", "没有该签名检查点", "DESIGN §5",
+                       "size", "全局账本中没有这一大小的签名检查点");
+    d = (struct rd){.r = &rows};
+    read_checkpoint(&d, out);
+    return d.bad ? fail_bad_result(err, s) : 0;
+}
+
+int st_ledger_checkpoint_get(struct st_db *db, int64_t tree_size, struct sx_arena *arena,
+                             struct st_ledger_checkpoint *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, tree_size);
+    return checkpoint_one(db, ST_LEDGER_CP_GET, &p, arena, out, err);
+}
+
+int st_ledger_checkpoint_latest(struct st_db *db, struct sx_arena *arena,
+                                struct st_ledger_checkpoint *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    return checkpoint_one(db, ST_LEDGER_CP_LATEST, &p, arena, out, err);
+}
+
+int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
+                              struct sx_arena *arena, struct st_ledger_checkpoint **out, size_t *n,
+                              int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc =
+        list_paged(db, ST_LEDGER_CP_LIST, &p, after_size, limit, arena,
+                   sizeof(struct st_ledger_checkpoint), read_checkpoint_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}

@@ -711,4 +711,84 @@ int st_draw_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
 int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *record_id,
                           const char **hash, struct sx_err *err) SX_WUR;
 
+/* ---- ledger: the global Merkle log (DESIGN §5; see app/ledger.h) ---- */
+
+/*
+ * Serialise sequencers inside the caller's st_begin transaction (PostgreSQL: a transaction-level
+ * advisory lock; SQLite: BEGIN IMMEDIATE already did). Record appends never take it.
+ */
+int st_ledger_lock(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/* What one sequencer pass sees. */
+struct st_ledger_horizon {
+    int64_t xmin; /* PostgreSQL snapshot xmin/xmax (transaction ids); 0 on SQLite */
+    int64_t xmax;
+    int64_t max_record_id; /* highest record id visible */
+    int64_t next_index;    /* the next leaf index (number of leaves when none is missing) */
+};
+
+int st_ledger_horizon(struct st_db *db, struct st_ledger_horizon *out, struct sx_err *err) SX_WUR;
+
+/* A record with no leaf yet. */
+struct st_ledger_pending {
+    int64_t record_id;
+    const char *hash; /* the record's hash, hex */
+};
+
+/*
+ * Records with id > after_id that have no leaf, in id order, at most limit (1..ST_LIST_MAX * 10).
+ * *out in arena.
+ */
+int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                      struct st_ledger_pending **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* Append leaf idx. SX_E_CONFLICT when the index or the record already has a leaf. */
+int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
+                          struct sx_err *err) SX_WUR;
+
+struct st_ledger_leaf {
+    int64_t idx;
+    int64_t record_id;
+    const char *leaf_hash;
+    const char *record_hash; /* the record's stored hash; NULL when no such record */
+};
+
+/*
+ * Visit the leaves with idx >= from_idx in idx order (keyset pages of ST_ITER_PAGE in a private
+ * arena: leaf is valid only during the call; fn may use db). A non-zero return stops and is
+ * returned.
+ */
+int st_ledger_leaf_scan(struct st_db *db, int64_t from_idx,
+                        int (*fn)(void *ctx, const struct st_ledger_leaf *leaf, struct sx_err *err),
+                        void *ctx, struct sx_err *err) SX_WUR;
+
+/* The leaf index of a record. SX_E_NOTFOUND ("ledger-leaf-missing") when it has none yet. */
+int st_ledger_leaf_of_record(struct st_db *db, int64_t record_id, int64_t *idx,
+                             struct sx_err *err) SX_WUR;
+
+struct st_ledger_checkpoint {
+    int64_t tree_size;
+    const char *root;      /* hex */
+    const char *made_at;   /* ISO 8601 UTC */
+    const char *signature; /* hex of the DER SM2 signature */
+    const char *key_id;    /* hex SM3 of the signing key's DER SubjectPublicKeyInfo */
+};
+
+/* Append a checkpoint. SX_E_CONFLICT when one of that size exists. */
+int st_ledger_checkpoint_insert(struct st_db *db, const struct st_ledger_checkpoint *cp,
+                                struct sx_err *err) SX_WUR;
+
+/* The checkpoint of tree_size. SX_E_NOTFOUND. */
+int st_ledger_checkpoint_get(struct st_db *db, int64_t tree_size, struct sx_arena *arena,
+                             struct st_ledger_checkpoint *out, struct sx_err *err) SX_WUR;
+
+/* The largest checkpoint. SX_E_NOTFOUND when there is none. */
+int st_ledger_checkpoint_latest(struct st_db *db, struct sx_arena *arena,
+                                struct st_ledger_checkpoint *out, struct sx_err *err) SX_WUR;
+
+/* Checkpoints with tree_size > after_size in size order; paging as st_org_list. */
+int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
+                              struct sx_arena *arena, struct st_ledger_checkpoint **out, size_t *n,
+                              int *more, struct sx_err *err) SX_WUR;
+
 #endif

@@ -115,7 +115,18 @@
     X(DRAW_LIST, 0)                                                                                \
     X(RECORD_LATEST_HEAD, 0)                                                                       \
     /* deadline scans (issue 3): records of a case range, bodies of the types asked for only */    \
-    X(RECORD_BRIEF_RANGE, 0)
+    X(RECORD_BRIEF_RANGE, 0)                                                                       \
+    /* ledger: the global Merkle log */                                                            \
+    X(LEDGER_LOCK, 0)                                                                              \
+    X(LEDGER_HORIZON, 0)                                                                           \
+    X(LEDGER_PENDING, 0)                                                                           \
+    X(LEDGER_LEAF_INSERT, 0)                                                                       \
+    X(LEDGER_LEAF_RANGE, 0)                                                                        \
+    X(LEDGER_LEAF_OF_RECORD, 0)                                                                    \
+    X(LEDGER_CP_INSERT, 0)                                                                         \
+    X(LEDGER_CP_GET, 0)                                                                            \
+    X(LEDGER_CP_LATEST, 0)                                                                         \
+    X(LEDGER_CP_LIST, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

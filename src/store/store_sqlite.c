@@ -42,6 +42,7 @@
       "fund_recovery_fen, " p "payment_refusal_fen, " p "flags, " p "created_at, " p               \
       "created_by, " p "head_hash, " p "record_count"
 #define PARTY_COLS "id, case_id, kind, name, id_number, uscc, legal_rep, address, phone, birth_date"
+#define CP_COLS "tree_size, root, made_at, signature, key_id" /* ledger */
 #define RECORD_COLS                                                                                \
     "id, case_id, seq, type, at, recorded_at, actor_id, corrects, body, prev_hash, hash, action"
 
@@ -307,6 +308,31 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "FROM records WHERE (case_id, seq) >= (?1, ?2) AND case_id <= ?3 "
         "AND type IN (SELECT value FROM json_each(?5)) "
         "ORDER BY case_id, seq LIMIT ?4", "iiiit"},
+    /* ledger: the global Merkle log */
+    /* BEGIN IMMEDIATE already serialises sequencers */
+    [ST_LEDGER_LOCK] = {"SELECT 1", ""},
+    [ST_LEDGER_HORIZON] = {"SELECT 0, 0, (SELECT coalesce(max(id), 0) FROM records), "
+        "(SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves)", ""},
+    /* an anti-join, so that a record committed late (PostgreSQL) is not skipped */
+    [ST_LEDGER_PENDING] = {
+        "SELECT r.id, r.hash FROM records r WHERE r.id > ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM ledger_leaves l WHERE l.record_id = r.id) ORDER BY r.id LIMIT ?2", "ii"},
+    [ST_LEDGER_LEAF_INSERT] = {
+        "INSERT INTO ledger_leaves (idx, record_id, leaf_hash) VALUES (?1, ?2, ?3)", "iit"},
+    [ST_LEDGER_LEAF_RANGE] = {
+        "SELECT l.idx, l.record_id, l.leaf_hash, r.hash FROM ledger_leaves l "
+        "LEFT JOIN records r ON r.id = l.record_id WHERE l.idx >= ?1 ORDER BY l.idx LIMIT ?2",
+        "ii"},
+    [ST_LEDGER_LEAF_OF_RECORD] = {"SELECT idx FROM ledger_leaves WHERE record_id = ?1", "i"},
+    [ST_LEDGER_CP_INSERT] = {
+        "INSERT INTO ledger_checkpoints (tree_size, root, made_at, signature, key_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)", "itttt"},
+    [ST_LEDGER_CP_GET] = {"SELECT " CP_COLS " FROM ledger_checkpoints WHERE tree_size = ?1", "i"},
+    [ST_LEDGER_CP_LATEST] = {
+        "SELECT " CP_COLS " FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1", ""},
+    [ST_LEDGER_CP_LIST] = {
+        "SELECT " CP_COLS " FROM ledger_checkpoints WHERE tree_size > ?1 ORDER BY tree_size "
+        "LIMIT ?2", "ii"},
 };
 /* clang-format on */
 

@@ -19,6 +19,7 @@
 
 /* Shared by all workers: the loaded app and where the database is. */
 struct app_writer;
+struct app_ledger;
 struct api_session_cache;
 
 #define API_SESSION_CACHE_SLOTS 256
@@ -30,6 +31,8 @@ struct api_app {
     const char *db_url;
     struct app_writer *writer;          /* group commit for record appends; NULL: write inline */
     struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
+    /* ledger: the global Merkle log (proofs, checkpoints); NULL: the ledger routes answer 503 */
+    struct app_ledger *ledger;
 };
 
 /* The session cache (see api.c): new/free pair; SX_E_NOMEM. */
@@ -107,6 +110,13 @@ int api_deadlines_mine(struct http_req *r, struct sx_err *err);
 int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
+/* ledger */
+int api_ledger_checkpoint_latest(struct http_req *r, struct sx_err *err);
+int api_ledger_checkpoint_get(struct http_req *r, struct sx_err *err);
+int api_ledger_checkpoint_create(struct http_req *r, struct sx_err *err);
+int api_ledger_public_key(struct http_req *r, struct sx_err *err);
+int api_ledger_inclusion(struct http_req *r, struct sx_err *err);
+int api_ledger_consistency(struct http_req *r, struct sx_err *err);
 
 /* prepub: pre-publicity and 双随机 draws (h_prepub.c) */
 int api_prepub_draft(struct http_req *r, struct sx_err *err);

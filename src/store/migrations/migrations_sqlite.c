@@ -266,9 +266,42 @@ static const char *const m002_prepub[] = {
 };
 /* clang-format on */
 
+/* ledger: migration 003, the global Merkle log (DESIGN §5). Leaves and checkpoints are
+ * append-only; a leaf is a record's hash, leaf_hash = SM3(0x00 || record hash). record_id has
+ * no FOREIGN KEY: on PostgreSQL it would make TRUNCATE records fail before the append-only
+ * trigger can refuse it; `sanxiang verify` checks that every leaf's record exists instead. */
+/* clang-format off */
+static const char *const m003_ledger[] = {
+    "CREATE TABLE ledger_leaves (\n"
+    "  idx INTEGER PRIMARY KEY CHECK (idx >= 0),\n"
+    "  record_id INTEGER NOT NULL UNIQUE,\n"
+    "  leaf_hash TEXT NOT NULL CHECK (" HEX64_CHECK("leaf_hash") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_leaves_no_update BEFORE UPDATE ON ledger_leaves\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_leaves'); END;\n"
+    "CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_leaves'); END;\n",
+
+    "CREATE TABLE ledger_checkpoints (\n"
+    "  tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 1),\n"
+    "  root TEXT NOT NULL CHECK (" HEX64_CHECK("root") "),\n"
+    "  made_at TEXT NOT NULL CHECK (made_at GLOB " TS_GLOB "),\n"
+    "  signature TEXT NOT NULL CHECK (length(signature) BETWEEN 2 AND 160),\n"
+    "  key_id TEXT NOT NULL CHECK (" HEX64_CHECK("key_id") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n"
+    "CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n",
+
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
+    {3, "ledger", m003_ledger}, /* ledger */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
