@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MM(x) ((x) * 72.0 / 25.4)
+#define MM(x) ((x)*72.0 / 25.4)
 #define PAGE_W 595.276 /* A4 in points */
 #define PAGE_H 841.890
 #define MARGIN_TOP MM(37)

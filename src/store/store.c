@@ -1677,13 +1677,12 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
                  struct st_party **parties, size_t *n_parties, struct st_user **officers,
                  size_t *n_officers, struct sx_err *err)
 {
-    return case_page(db, ST_CASE_PAGE, id, arena, c, parties, n_parties, officers, n_officers,
-                     err);
+    return case_page(db, ST_CASE_PAGE, id, arena, c, parties, n_parties, officers, n_officers, err);
 }
 
-int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
-                            struct st_case *c, struct st_party **parties, size_t *n_parties,
-                            struct st_user **officers, size_t *n_officers, struct sx_err *err)
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
+                            struct st_party **parties, size_t *n_parties, struct st_user **officers,
+                            size_t *n_officers, struct sx_err *err)
 {
     int rc = need_write_tx(db, "st_case_page_for_update", err);
     return rc != 0 ? rc
@@ -1731,8 +1730,8 @@ static int chain_head(struct st_db *db, const struct st_record_new *in, struct s
     if (in->locked != NULL) {
         if (in->locked->id != in->case_id || in->locked->head_hash == NULL ||
             strlen(in->locked->head_hash) != ST_HASH_HEX_LEN || in->locked->record_count < 0)
-            return SX_FAIL(err, SX_E_INTERNAL, "bad-locked-case", "内部错误：案件链头无效", "",
-                           "", "案件 %" PRId64, in->case_id);
+            return SX_FAIL(err, SX_E_INTERNAL, "bad-locked-case", "内部错误：案件链头无效", "", "",
+                           "案件 %" PRId64, in->case_id);
         memcpy(head, in->locked->head_hash, ST_HASH_HEX_LEN + 1);
         *count = in->locked->record_count;
         return 0;
@@ -2331,5 +2330,63 @@ int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_coun
     }
     *out = arr;
     *n = rows.nrows;
+    return 0;
+}
+
+/* ---- document PDFs (issue 5 point 4) ---- */
+
+static int need_hex64(const char *v, const char *field, struct sx_err *err)
+{
+    size_t n = v != NULL ? strlen(v) : 0;
+    int ok = n == ST_HASH_HEX_LEN;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f');
+    if (ok)
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "invalid-hash", "哈希值格式无效", "", field,
+                   "%s 须为 64 位小写十六进制", field);
+}
+
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc == 0)
+        rc = need_text(content_b64, "content", err);
+    if (rc == 0)
+        rc = need_ts(now, "now", err);
+    if (rc == 0 && size <= 0)
+        rc = SX_FAIL(err, SX_E_INVALID, "invalid-size", "文件大小无效", "", "size",
+                     "文件大小须为正数");
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    p_int(&p, size);
+    p_text(&p, content_b64);
+    p_text(&p, now);
+    return run_void(db, ST_DOC_BLOB_PUT, &p, NULL, err);
+}
+
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    rc = run(db, ST_DOC_BLOB_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "document-missing", "文书文件不存在", "", "sm3",
+                       "没有 SM3 为 %s 的文书文件", sm3_hex);
+    struct rd d = {.r = &rows, .row = 0};
+    *size = rd_i64(&d);
+    *content_b64 = rd_text(&d);
+    if (d.bad || *content_b64 == NULL)
+        return fail_bad_result(err, ST_DOC_BLOB_GET);
     return 0;
 }

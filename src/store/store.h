@@ -431,10 +431,9 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
  * (PostgreSQL FOR UPDATE; SQLite's IMMEDIATE transaction holds the write lock already): what a
  * workflow step reads first. SX_E_INTERNAL outside a write transaction.
  */
-int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
-                            struct st_case *c, struct st_party **parties, size_t *n_parties,
-                            struct st_user **officers, size_t *n_officers,
-                            struct sx_err *err) SX_WUR;
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
+                            struct st_party **parties, size_t *n_parties, struct st_user **officers,
+                            size_t *n_officers, struct sx_err *err) SX_WUR;
 
 /* ---- records (append-only, hash-chained per case) ---- */
 
@@ -594,5 +593,20 @@ struct st_case_count {
 /* Number of cases per (kind, state), ordered by kind then state. */
 int st_case_counts(struct st_db *db, struct sx_arena *arena, struct st_case_count **out, size_t *n,
                    struct sx_err *err) SX_WUR;
+
+/* ---- document PDFs (issue 5 point 4): content-addressed, append-only ---- */
+
+/*
+ * Keep a document's bytes, base64-encoded (content_b64), under sm3_hex (64 lowercase hex chars,
+ * the SM3 of the raw bytes; size their count) at time now. Storing bytes already stored is a
+ * no-op (same SM3, same bytes). Call inside the transaction that appends the document_issued
+ * record, so the record never points at bytes that are not there. SX_E_INVALID on a bad hash.
+ */
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err) SX_WUR;
+
+/* The base64 bytes and size stored under sm3_hex (in arena). SX_E_NOTFOUND. */
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err) SX_WUR;
 
 #endif

@@ -97,7 +97,10 @@
     X(SETTING_GET, 0)                                                                              \
     X(SETTING_SET, 0)                                                                              \
     X(COUNTS, 0)                                                                                   \
-    X(CASE_COUNTS, 0)
+    X(CASE_COUNTS, 0)                                                                             \
+    /* documents (issue 5 point 4) */                                                              \
+    X(DOC_BLOB_PUT, 0)                                                                             \
+    X(DOC_BLOB_GET, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

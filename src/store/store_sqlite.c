@@ -251,6 +251,11 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "(SELECT count(*) FROM sessions WHERE expires_at > ?1)", "t"},
     [ST_CASE_COUNTS] = {
         "SELECT kind, state, count(*) FROM cases GROUP BY kind, state ORDER BY kind, state", ""},
+    /* documents (issue 5 point 4): content-addressed PDFs */
+    [ST_DOC_BLOB_PUT] = {
+        "INSERT INTO document_blobs (sm3, size, content, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (sm3) DO NOTHING", "titt"},
+    [ST_DOC_BLOB_GET] = {"SELECT size, content FROM document_blobs WHERE sm3 = ?1", "t"},
 };
 /* clang-format on */
 

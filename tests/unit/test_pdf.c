@@ -35,8 +35,10 @@ static void render(const struct tpl_block *blocks, size_t n, struct sx_buf *out,
 }
 
 static const struct tpl_block one_page[] = {
-    {TPL_TITLE, "昆明市医疗保障局"},       {TPL_TITLE, "行政处罚决定书"},
-    {TPL_CENTER, "昆医保罚决〔2026〕1号"}, {TPL_BLANK, ""},
+    {TPL_TITLE, "昆明市医疗保障局"},
+    {TPL_TITLE, "行政处罚决定书"},
+    {TPL_CENTER, "昆医保罚决〔2026〕1号"},
+    {TPL_BLANK, ""},
     {TPL_LEFT, "当事人：昆明某某医院有限公司"},
     {TPL_HEADING, "一、违法事实"},
     {TPL_BODY, "经查，当事人于2026年1月至6月期间虚构医疗服务，骗取医保基金。\n第二行。"},
