@@ -1677,12 +1677,13 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
                  struct st_party **parties, size_t *n_parties, struct st_user **officers,
                  size_t *n_officers, struct sx_err *err)
 {
-    return case_page(db, ST_CASE_PAGE, id, arena, c, parties, n_parties, officers, n_officers, err);
+    return case_page(db, ST_CASE_PAGE, id, arena, c, parties, n_parties, officers, n_officers,
+                     err);
 }
 
-int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
-                            struct st_party **parties, size_t *n_parties, struct st_user **officers,
-                            size_t *n_officers, struct sx_err *err)
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
+                            struct st_case *c, struct st_party **parties, size_t *n_parties,
+                            struct st_user **officers, size_t *n_officers, struct sx_err *err)
 {
     int rc = need_write_tx(db, "st_case_page_for_update", err);
     return rc != 0 ? rc
@@ -1730,8 +1731,8 @@ static int chain_head(struct st_db *db, const struct st_record_new *in, struct s
     if (in->locked != NULL) {
         if (in->locked->id != in->case_id || in->locked->head_hash == NULL ||
             strlen(in->locked->head_hash) != ST_HASH_HEX_LEN || in->locked->record_count < 0)
-            return SX_FAIL(err, SX_E_INTERNAL, "bad-locked-case", "内部错误：案件链头无效", "", "",
-                           "案件 %" PRId64, in->case_id);
+            return SX_FAIL(err, SX_E_INTERNAL, "bad-locked-case", "内部错误：案件链头无效", "",
+                           "", "案件 %" PRId64, in->case_id);
         memcpy(head, in->locked->head_hash, ST_HASH_HEX_LEN + 1);
         *count = in->locked->record_count;
         return 0;

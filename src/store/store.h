@@ -431,9 +431,10 @@ int st_case_page(struct st_db *db, int64_t id, struct sx_arena *arena, struct st
  * (PostgreSQL FOR UPDATE; SQLite's IMMEDIATE transaction holds the write lock already): what a
  * workflow step reads first. SX_E_INTERNAL outside a write transaction.
  */
-int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_case *c,
-                            struct st_party **parties, size_t *n_parties, struct st_user **officers,
-                            size_t *n_officers, struct sx_err *err) SX_WUR;
+int st_case_page_for_update(struct st_db *db, int64_t id, struct sx_arena *arena,
+                            struct st_case *c, struct st_party **parties, size_t *n_parties,
+                            struct st_user **officers, size_t *n_officers,
+                            struct sx_err *err) SX_WUR;
 
 /* ---- records (append-only, hash-chained per case) ---- */
 
