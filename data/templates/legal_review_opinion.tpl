@@ -1,6 +1,6 @@
 # 法制审核意见书 — 云南 附件3 第十条、第十一条; 湖北 附件3 第十二条; 汶上 第十六条.
 title: 法制审核意见书
-number: 法审
+number_from: legal_review_opinion.opinion_no
 needs: legal_review_opinion
 source: 云南 附件3 第十一条; 湖北 附件3 第十二条
 ---

@@ -13,11 +13,12 @@
 #include "sx_log.h"
 
 static const char usage[] =
-    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy]\n"
+    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--keys DIR]\n"
     "  启动 HTTP 服务（/api/v1、/healthz、/metrics）。数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
     "  --threads  事件循环线程数（默认每个 CPU 核一个）\n"
     "  --trust-proxy  位于 nginx 等反向代理之后时，以 X-Forwarded-For 的最后一跳作为客户端地址\n"
+    "  --keys     机构文书签章密钥目录（默认 var/keys；多节点部署须共享）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
 /* The calendar in force is the database's (kept current by `calendar import`). */
@@ -42,6 +43,7 @@ int cli_serve(int argc, char **argv)
     struct sx_err err;
     const char *listen = NULL;
     const char *threads = NULL;
+    const char *keys = NULL; /* documents: org signing keys */
     int trust_proxy = 0;
     int rc;
     argc = cli_take_common(argc, argv, &common);
@@ -50,6 +52,7 @@ int cli_serve(int argc, char **argv)
     const struct cli_opt opts[] = {{"--listen", &listen, NULL},
                                    {"--threads", &threads, NULL},
                                    {"--trust-proxy", NULL, &trust_proxy},
+                                   {"--keys", &keys, NULL},
                                    {NULL, NULL, NULL}};
     int npos = cli_parse_opts(argc, argv, 1, opts, usage);
     if (npos == -2)
@@ -84,6 +87,7 @@ int cli_serve(int argc, char **argv)
         return rc;
     }
     cfg.openapi_path = app->openapi_path;
+    app->keys_dir = keys;
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||

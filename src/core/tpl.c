@@ -584,6 +584,15 @@ static int header(struct loader *l, char *h)
             if (strpbrk(v, "{}") != NULL)
                 return lfail(l, "文号类别字「%s」不能含花括号", v);
             t->info.number_word = v;
+        } else if (strcmp(line, "number_from") == 0) {
+            char *dot = strchr(v, '.');
+            if (dot == NULL || dot[1] == '\0')
+                return lfail(l, "number_from 应为「记录类型.成员」，而不是「%s」", v);
+            *dot = '\0';
+            if (cat_find(l->cat, v) == NULL)
+                return lfail(l, "number_from 中的记录类型「%s」不在记录类型目录中", v);
+            t->info.number_from_type = v;
+            t->info.number_from_member = dot + 1;
         } else if (strcmp(line, "source") == 0) {
             t->info.source = v;
         } else if (strcmp(line, "kinds") == 0) {
@@ -610,9 +619,13 @@ static int header(struct loader *l, char *h)
             t->info.needs = t->needs;
             t->info.n_needs = (size_t)k;
         } else {
-            return lfail(l, "未知的表头「%s」（可用 title, number, kinds, needs, source）", line);
+            return lfail(
+                l, "未知的表头「%s」（可用 title, number, number_from, kinds, needs, source）",
+                line);
         }
     }
+    if (t->info.number_word != NULL && t->info.number_from_type != NULL)
+        return lfail(l, "number 与 number_from 只能有一个");
     if (t->info.title == NULL)
         return lfail(l, "缺少表头 title（文书名称）");
     return 0;

@@ -15,6 +15,8 @@
  *   title: 行政处罚决定书          (required)
  *   number: 罚决                   (optional: the form carries a 文号 whose kind
  *                                   word this is, e.g. 滇医保罚决〔2026〕3号)
+ *   number_from: TYPE.MEMBER       (optional, instead: the 文号 the workflow put in
+ *                                   the latest TYPE record, e.g. opinion_no)
  *   kinds: penalty                 (optional: case kinds it applies to)
  *   needs: decision                (optional: record types that must exist)
  *   source: 湖北 附件2 第二十条     (optional: the provision, cited in errors)
@@ -82,9 +84,16 @@ enum tpl_style {
 
 /* What the header of a template says. Strings live as long as the template. */
 struct tpl_info {
-    const char *key;          /* file stem, snake_case */
-    const char *title;        /* 文书名称 */
-    const char *number_word;  /* kind word of its 文号, NULL: the form has no number */
+    const char *key;         /* file stem, snake_case */
+    const char *title;       /* 文书名称 */
+    const char *number_word; /* kind word of its 文号, NULL: the form has no number */
+    /*
+     * number_from: TYPE.NAME — the form's number is the one the workflow already put in the
+     * latest TYPE record's body member NAME (e.g. legal_review_opinion.opinion_no, issued with
+     * the record), so the document does not get a second number. NULL when not set.
+     */
+    const char *number_from_type;
+    const char *number_from_member;
     const char *source;       /* may be NULL */
     const char *const *kinds; /* case kinds; n_kinds 0 = any */
     size_t n_kinds;

@@ -107,5 +107,11 @@ int api_deadlines_mine(struct http_req *r, struct sx_err *err);
 int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
+/* documents (issue 5 point 4): h_documents.c */
+int api_document_templates(struct http_req *r, struct sx_err *err);
+int api_documents_list(struct http_req *r, struct sx_err *err);
+int api_documents_create(struct http_req *r, struct sx_err *err);
+int api_documents_pdf(struct http_req *r, struct sx_err *err);
+int api_org_public_key(struct http_req *r, struct sx_err *err);
 
 #endif

@@ -44,6 +44,14 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/deadlines/overdue", api_deadlines_overdue, CASEWORK, "本机关逾期事项", "期限"},
     {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
     {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
+    /* documents (issue 5 point 4) */
+    {"GET", "/api/v1/document-templates", api_document_templates, STAFF, "文书模板列表", "文书"},
+    {"GET", "/api/v1/cases/{id}/documents", api_documents_list, CASEWORK, "案件文书列表", "文书"},
+    {"POST", "/api/v1/cases/{id}/documents", api_documents_create, CASEWORK,
+     "制作文书（PDF，机关 SM2 签章，记入案件记录）", "文书"},
+    {"GET", "/api/v1/cases/{id}/documents/{file}", api_documents_pdf, CASEWORK,
+     "文书 PDF（{file} 为 序号.pdf）", "文书"},
+    {"GET", "/api/v1/orgs/{id}/public-key", api_org_public_key, STAFF, "机构签章公钥", "文书"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
