@@ -476,38 +476,37 @@ static int check_template(struct app_ctx *ctx, const struct doc_case *dc, const 
     return 0;
 }
 
-/* The document's number: from the org's counter, or the one already in a record; NULL if none. */
-static int doc_number(struct app_ctx *ctx, const struct doc_case *dc, const struct tpl_info *info,
-                      const char *today, const char **number, struct sx_err *err)
+/* The number the workflow already put in a record (number_from); NULL when the form has none. */
+static int number_from_record(struct app_ctx *ctx, const struct doc_case *dc,
+                              const struct tpl_info *info, const char **number, struct sx_err *err)
 {
     *number = NULL;
-    if (info->number_from_type != NULL) {
-        for (size_t r = dc->n_recs; r-- > 0;) {
-            if (strcmp(dc->recs[r].type, info->number_from_type) != 0)
-                continue;
-            json_t *body = json_loads(dc->recs[r].body, 0, NULL);
-            const char *v = json_string_value(json_object_get(body, info->number_from_member));
-            *number = v != NULL ? sx_arena_strdup(ctx->arena, v) : NULL;
-            json_decref(body);
-            break;
-        }
-        if (*number == NULL)
-            return SX_FAIL(err, SX_E_INVALID, "document-data-missing", "生成文书所需的信息尚未记录",
-                           info->source, "number", "「%s」的编号取自「%s」记录，但本案尚无",
-                           info->title, info->number_from_type);
+    if (info->number_from_type == NULL)
         return 0;
+    for (size_t r = dc->n_recs; r-- > 0;) {
+        if (strcmp(dc->recs[r].type, info->number_from_type) != 0)
+            continue;
+        json_t *body = json_loads(dc->recs[r].body, 0, NULL);
+        const char *v = json_string_value(json_object_get(body, info->number_from_member));
+        *number = v != NULL ? sx_arena_strdup(ctx->arena, v) : NULL;
+        json_decref(body);
+        break;
     }
-    if (info->number_word == NULL)
-        return 0;
+    if (*number == NULL)
+        return SX_FAIL(err, SX_E_INVALID, "document-data-missing", "生成文书所需的信息尚未记录",
+                       info->source, "number", "「%s」的编号取自「%s」记录，但本案尚无",
+                       info->title, info->number_from_type);
+    return 0;
+}
+
+/* Number seq of year for the form: the org's preset pattern with the form's kind word. */
+static int number_format(struct app_ctx *ctx, const struct doc_case *dc,
+                         const struct tpl_info *info, int year, int64_t seq, const char **number,
+                         struct sx_err *err)
+{
     const struct pol_policy *pol = NULL;
-    char counter[TPL_KEY_MAX + 8];
-    int64_t seq = 0;
-    int year = (int)strtol(today, NULL, 10);
     struct sx_buf text;
-    snprintf(counter, sizeof(counter), "doc:%s", info->key);
     int rc = app_policy_for_org(ctx, dc->v.c.org_id, &pol, err);
-    if (rc == 0)
-        rc = st_counter_next(ctx->db, dc->v.c.org_id, year, counter, &seq, err);
     if (rc != 0)
         return rc;
     struct num_fields nf = {
@@ -576,6 +575,9 @@ static int doc_parse(struct sx_arena *a, const struct st_record *r, int64_t inde
     return 0;
 }
 
+/* How often a document is rendered again because another took its number meanwhile. */
+#define ISSUE_ATTEMPTS 5
+
 int app_document_issue(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                        const char *template_key, int64_t from_record, struct app_document *out,
                        struct sx_err *err)
@@ -588,12 +590,14 @@ int app_document_issue(struct app_ctx *ctx, const struct app_principal *actor, i
     char sm3_hex[LG_SM3_HEX_LEN + 1];
     char key_id[65];
     char sig_hex[2 * LG_SM2_SIG_MAX + 1];
+    char counter[TPL_KEY_MAX + 8];
     gchar *b64 = NULL;
     json_t *body = NULL;
+    struct app_step_result res;
     int rc;
     memset(&dc, 0, sizeof(dc));
     sx_buf_init(&pdf, APP_DOC_PDF_MAX);
-    /* read access and the template's preconditions first, outside the transaction */
+    /* read access and the template's preconditions first, outside any transaction */
     rc = load_case(ctx, actor, case_id, &dc, err);
     if (rc == 0)
         rc = check_template(ctx, &dc, template_key, from_record, &t, err);
@@ -604,29 +608,47 @@ int app_document_issue(struct app_ctx *ctx, const struct app_principal *actor, i
     if (rc != 0)
         goto cleanup;
     const struct tpl_info *info = tpl_info(t);
-    rc = st_begin(ctx->db, err);
-    if (rc != 0)
-        goto cleanup;
-    /* the number, the bytes and the record commit together or not at all */
-    rc = doc_number(ctx, &dc, info, app_today(ctx), &number, err);
-    if (rc == 0)
-        rc = render(ctx, &dc, t, number, from_record, &pdf, err);
-    uint8_t h[LG_SM3_LEN];
-    uint8_t sig[LG_SM2_SIG_MAX];
-    size_t sig_len = 0;
-    if (rc == 0)
-        rc = lg_sm3(pdf.data, pdf.len, h, err);
-    if (rc == 0)
-        rc = lg_sm2_sign(key, pdf.data, pdf.len, sig, &sig_len, err);
-    if (rc == 0) {
+    const int counted = info->number_word != NULL;
+    const int year = (int)strtol(app_today(ctx), NULL, 10);
+    snprintf(counter, sizeof(counter), "doc:%s", info->key);
+    rc = number_from_record(ctx, &dc, info, &number, err);
+    /*
+     * Rendering takes ~0.1 s (Noto CJK subsetting), too long to hold the store's write lock
+     * (SQLite serialises every writer behind it). So the document is rendered with the number
+     * after the counter's last, outside the transaction; inside it, st_counter_next must give
+     * that number, or another document took it meanwhile and this one is rendered again. The
+     * number, the bytes and the record still commit together or not at all.
+     */
+    for (int attempt = 0; rc == 0; attempt++) {
+        int64_t seq = 0, got = 0;
+        if (attempt == ISSUE_ATTEMPTS) {
+            rc = SX_FAIL(err, SX_E_CONFLICT, "document-number-busy", "文书编号繁忙，请重试",
+                         info->source, "template", "「%s」连续 %d 次取号冲突", info->title,
+                         ISSUE_ATTEMPTS);
+            break;
+        }
+        if (counted) {
+            rc = st_counter_peek(ctx->db, dc.v.c.org_id, year, counter, &seq, err);
+            if (rc == 0)
+                rc = number_format(ctx, &dc, info, year, ++seq, &number, err);
+        }
+        sx_buf_reset(&pdf);
+        if (rc == 0)
+            rc = render(ctx, &dc, t, number, from_record, &pdf, err);
+        uint8_t h[LG_SM3_LEN];
+        uint8_t sig[LG_SM2_SIG_MAX];
+        size_t sig_len = 0;
+        if (rc == 0)
+            rc = lg_sm3(pdf.data, pdf.len, h, err);
+        if (rc == 0)
+            rc = lg_sm2_sign(key, pdf.data, pdf.len, sig, &sig_len, err);
+        if (rc != 0)
+            break;
         lg_hex_encode(h, sizeof(h), sm3_hex);
         lg_hex_encode(sig, sig_len, sig_hex);
+        g_free(b64);
+        json_decref(body);
         b64 = g_base64_encode((const guchar *)pdf.data, pdf.len);
-        rc = b64 != NULL
-                 ? st_doc_blob_put(ctx->db, sm3_hex, (int64_t)pdf.len, b64, app_now(ctx), err)
-                 : fail_nomem(err);
-    }
-    if (rc == 0) {
         body =
             json_pack("{ss ss ss sI ss ss}", "template", info->key, "title", info->title, "sm3",
                       sm3_hex, "size", (json_int_t)pdf.len, "signature", sig_hex, "key_id", key_id);
@@ -634,20 +656,34 @@ int app_document_issue(struct app_ctx *ctx, const struct app_principal *actor, i
             json_object_set_new(body, "number", json_string(number));
         if (body != NULL && from_record != 0)
             json_object_set_new(body, "from_record", json_integer(from_record));
-        if (body == NULL)
+        if (body == NULL || b64 == NULL) {
             rc = fail_nomem(err);
+            break;
+        }
+        rc = st_begin(ctx->db, err);
+        if (rc != 0)
+            break;
+        if (counted) {
+            rc = st_counter_next(ctx->db, dc.v.c.org_id, year, counter, &got, err);
+            if (rc == 0 && got != seq) {
+                (void)st_rollback(ctx->db, NULL); /* taken meanwhile: render with the next */
+                continue;
+            }
+        }
+        if (rc == 0)
+            rc = st_doc_blob_put(ctx->db, sm3_hex, (int64_t)pdf.len, b64, app_now(ctx), err);
+        if (rc == 0) {
+            struct app_step step = {.action = ACTION_ISSUE, .at = NULL, .body = body};
+            rc = app_case_step_tx(ctx, actor, case_id, &step, &res, err);
+        }
+        if (rc == 0)
+            rc = st_commit(ctx->db, err);
+        if (rc != 0)
+            (void)st_rollback(ctx->db, NULL);
+        break;
     }
-    struct app_step_result res;
-    if (rc == 0) {
-        struct app_step step = {.action = ACTION_ISSUE, .at = NULL, .body = body, .corrects = 0};
-        rc = app_case_step_tx(ctx, actor, case_id, &step, &res, err);
-    }
-    if (rc == 0)
-        rc = st_commit(ctx->db, err);
-    if (rc != 0) {
-        (void)st_rollback(ctx->db, NULL);
+    if (rc != 0)
         goto cleanup;
-    }
     /* its place among the case's documents, counted in the chain as committed */
     struct st_record *recs = NULL;
     size_t n = 0;

@@ -33,7 +33,7 @@ static const struct style_def styles[] = {
     [TPL_CENTER] = {"Noto Serif CJK SC 15", PANGO_ALIGN_CENTER, 0, 6.0},
     [TPL_RIGHT] = {"Noto Serif CJK SC 15", PANGO_ALIGN_RIGHT, 0, 0.0},
     [TPL_LEFT] = {"Noto Serif CJK SC 15", PANGO_ALIGN_LEFT, 0, 0.0},
-    [TPL_HEADING] = {"Noto Sans CJK SC Bold 15", PANGO_ALIGN_LEFT, 0, 2.0},
+    [TPL_HEADING] = {"Noto Serif CJK SC Bold 15", PANGO_ALIGN_LEFT, 0, 2.0},
     [TPL_BLANK] = {"Noto Serif CJK SC 15", PANGO_ALIGN_LEFT, 0, 0.0},
 };
 #define FOOTER_FONT "Noto Serif CJK SC 12"

@@ -2391,3 +2391,16 @@ int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *aren
         return fail_bad_result(err, ST_DOC_BLOB_GET);
     return 0;
 }
+
+int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(kind, "kind", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_text(&p, kind);
+    return run_int(db, ST_COUNTER_PEEK, &p, seq, err);
+}

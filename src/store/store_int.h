@@ -100,7 +100,8 @@
     X(CASE_COUNTS, 0)                                                                             \
     /* documents (issue 5 point 4) */                                                              \
     X(DOC_BLOB_PUT, 0)                                                                             \
-    X(DOC_BLOB_GET, 0)
+    X(DOC_BLOB_GET, 0)                                                                             \
+    X(COUNTER_PEEK, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

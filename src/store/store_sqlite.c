@@ -256,6 +256,9 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "INSERT INTO document_blobs (sm3, size, content, created_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (sm3) DO NOTHING", "titt"},
     [ST_DOC_BLOB_GET] = {"SELECT size, content FROM document_blobs WHERE sm3 = ?1", "t"},
+    [ST_COUNTER_PEEK] = {
+        "SELECT coalesce(max(last_seq), 0) FROM counters WHERE org_id = ?1 AND year = ?2 "
+        "AND kind = ?3", "iit"},
 };
 /* clang-format on */
 

@@ -125,14 +125,33 @@ def _documents(T, port, args, cli):
     st, dec2, _ = h.request("POST", f"/api/v1/cases/{cid}/documents", {"template": "penalty_decision"})
     tap(st == 201 and dec2["number"] == "昆医保罚决〔2026〕2号", "the next one takes the next number", dec2)
 
+    # concurrent issues: the number is checked in the transaction, so none is lost or doubled
+    import threading
+    results = []
+
+    def issue(c):
+        st, body, _ = c.request("POST", f"/api/v1/cases/{cid}/documents", {"template": "prior_notice"})
+        results.append((st, (body or {}).get("number")))
+    clients = [T.Client(port) for _ in range(6)]
+    for c in clients:
+        c.login("km.off1" if len(results) % 2 else "km.off2")
+    ths = [threading.Thread(target=issue, args=(c,)) for c in clients]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join()
+    nums = sorted(n for st, n in results if st == 201)
+    tap(len(nums) == 6 and nums == sorted(f"昆医保罚告〔2026〕{i}号" for i in range(1, 7)),
+        "six 事先告知书 issued at once: numbers 1–6, none lost, none twice", results)
+
     st, body, _ = o.request("GET", f"/api/v1/cases/{cid}/documents")
-    items = (body or {}).get("items", [])
+    items = (body or {}).get("items", [])[:3]
     tap(st == 200 and [d["index"] for d in items] == [1, 2, 3]
         and [d["template"] for d in items] == ["inquiry_transcript", "penalty_decision", "penalty_decision"],
         "the case lists its three documents in order", items)
     st, body, _ = o.request("GET", f"/api/v1/cases/{cid}/records")
     issued = [r for r in body["items"] if r["type"] == "document_issued"]
-    tap(len(issued) == 3 and issued[1]["body"]["sm3"] == dec["sm3"]
+    tap(len(issued) == 9 and issued[1]["body"]["sm3"] == dec["sm3"]
         and issued[1]["body"]["signature"] == dec["signature"] and issued[1]["action"] == "issue_document",
         "each document is a document_issued record in the case chain (SM3, signature, key id)", issued[-1:])
     st, body, _ = o.request("GET", f"/api/v1/cases/{cid}/verify")
@@ -182,7 +201,7 @@ def _documents(T, port, args, cli):
     mode = stat.S_IMODE(os.stat(keyfile).st_mode) if os.path.exists(keyfile) else None
     tap(mode == 0o600, "the org's private key file is mode 0600", oct(mode) if mode else keyfile)
 
-    st, body, ctype = o.request("GET", f"/api/v1/cases/{cid}/documents/9.pdf")
+    st, body, ctype = o.request("GET", f"/api/v1/cases/{cid}/documents/99.pdf")
     tap(T.is_problem(st, body, ctype, 404), "a document that does not exist: 404", body)
     st, body, ctype = o.request("GET", f"/api/v1/cases/{cid}/documents/..%2Fx.pdf")
     tap(st == 404, "a malformed document name: 404", st)
