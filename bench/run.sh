@@ -424,6 +424,15 @@ if [ -x "$BUILD/bench/deadline_bench" ]; then
     echo '```'
   } >>"$RESULTS"
 fi
+# 5. issue 5 point 4: enforcement-document PDFs per second (documents: bench/doc_bench.c).
+if [ -x "$BUILD/bench/doc_bench" ]; then
+  {
+    echo
+    echo "### 5. document PDFs (issue 5), in memory: issue = fill + PDF + SM3 + SM2, beside the PDF alone"
+    echo
+    "$BUILD/bench/doc_bench" "$ROOT" "${BENCH_DOC_SECONDS:-5}" 2
+  } >>"$RESULTS"
+fi
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then
