@@ -29,7 +29,7 @@
 
 static int fail_nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "documents");
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "documents");
 }
 
 /* ---- templates ---- */
@@ -50,14 +50,14 @@ int app_templates_load(struct app *app, struct sx_err *err)
     DIR *d = opendir(dir);
     if (d == NULL)
         return SX_FAIL(err, SX_E_IO, "templates-dir-unreadable", "无法读取文书模板目录", TPL_SOURCE,
-                       NULL, "%s: %s", dir, strerror(errno));
+                       "", "%s: %s", dir, strerror(errno));
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         if (len <= 4 || strcmp(e->d_name + len - 4, ".tpl") != 0)
             continue;
         if (n == MAX_TEMPLATES) {
-            rc = SX_FAIL(err, SX_E_TOOBIG, "too-many-templates", "文书模板过多", TPL_SOURCE, NULL,
+            rc = SX_FAIL(err, SX_E_TOOBIG, "too-many-templates", "文书模板过多", TPL_SOURCE, "",
                          "%s 中的模板超过 %d 个", dir, MAX_TEMPLATES);
             break;
         }
@@ -133,12 +133,12 @@ static int make_dirs(const char *dir, struct sx_err *err)
             continue;
         *p = '\0';
         if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return SX_FAIL(err, SX_E_IO, "keys-dir", "无法创建密钥目录", NULL, NULL, "%s: %s", path,
+            return SX_FAIL(err, SX_E_IO, "keys-dir", "无法创建密钥目录", "", "", "%s: %s", path,
                            strerror(errno));
         *p = '/';
     }
     if (mkdir(path, 0700) != 0 && errno != EEXIST)
-        return SX_FAIL(err, SX_E_IO, "keys-dir", "无法创建密钥目录", NULL, NULL, "%s: %s", path,
+        return SX_FAIL(err, SX_E_IO, "keys-dir", "无法创建密钥目录", "", "", "%s: %s", path,
                        strerror(errno));
     return 0;
 }
@@ -159,7 +159,7 @@ static int org_key(struct app_ctx *ctx, const struct st_org *org, struct lg_sm2_
     int rc;
     *key = NULL;
     if (!code_is_safe(org->code))
-        return SX_FAIL(err, SX_E_INVALID, "org-code-unsafe", "机构代码不能用作密钥文件名", NULL,
+        return SX_FAIL(err, SX_E_INVALID, "org-code-unsafe", "机构代码不能用作密钥文件名", "",
                        "code", "机构代码只能含字母、数字、- 和 _");
     snprintf(path, sizeof(path), "%s/org-%s.pem", dir, org->code);
     if (access(path, F_OK) == 0)
@@ -176,12 +176,12 @@ static int org_key(struct app_ctx *ctx, const struct st_org *org, struct lg_sm2_
              (void *)&pem);
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 || write(fd, pem.data, pem.len) != (ssize_t)pem.len || fsync(fd) != 0) {
-        rc = SX_FAIL(err, SX_E_IO, "key-write", "无法保存机构签章密钥", NULL, NULL, "%s: %s", tmp,
+        rc = SX_FAIL(err, SX_E_IO, "key-write", "无法保存机构签章密钥", "", "", "%s: %s", tmp,
                      strerror(errno));
         goto cleanup;
     }
     if (link(tmp, path) != 0 && errno != EEXIST) {
-        rc = SX_FAIL(err, SX_E_IO, "key-write", "无法保存机构签章密钥", NULL, NULL, "%s: %s", path,
+        rc = SX_FAIL(err, SX_E_IO, "key-write", "无法保存机构签章密钥", "", "", "%s: %s", path,
                      strerror(errno));
         goto cleanup;
     }
@@ -438,6 +438,12 @@ cleanup:
 
 /* ---- issue ---- */
 
+/* The template's provision for errors (never NULL: sx_err copies it). */
+static const char *src_of(const struct tpl_info *info)
+{
+    return info->source != NULL ? info->source : TPL_SOURCE;
+}
+
 static int check_template(struct app_ctx *ctx, const struct doc_case *dc, const char *key,
                           int64_t from_record, const struct tpl_template **out, struct sx_err *err)
 {
@@ -450,7 +456,7 @@ static int check_template(struct app_ctx *ctx, const struct doc_case *dc, const 
     const struct tpl_info *info = tpl_info(t);
     if (!tpl_allows_kind(t, dc->v.c.kind))
         return SX_FAIL(err, SX_E_INVALID, "template-not-for-kind", "该文书不适用于此类案件",
-                       info->source, "template", "「%s」不适用于%s案件", info->title,
+                       src_of(info), "template", "「%s」不适用于%s案件", info->title,
                        kind_name(ctx->app, dc->v.c.kind));
     for (size_t i = 0; i < info->n_needs; i++) {
         int found = 0;
@@ -459,7 +465,7 @@ static int check_template(struct app_ctx *ctx, const struct doc_case *dc, const 
         if (!found) {
             const struct cat_type *ct = cat_find(ctx->app->catalog, info->needs[i]);
             return SX_FAIL(err, SX_E_INVALID, "document-needs-record",
-                           "制作该文书所需的记录尚未完成", info->source, "template",
+                           "制作该文书所需的记录尚未完成", src_of(info), "template",
                            "制作「%s」须先有「%s」记录", info->title,
                            ct != NULL ? ct->name_zh : info->needs[i]);
         }
@@ -494,7 +500,7 @@ static int number_from_record(struct app_ctx *ctx, const struct doc_case *dc,
     }
     if (*number == NULL)
         return SX_FAIL(err, SX_E_INVALID, "document-data-missing", "生成文书所需的信息尚未记录",
-                       info->source, "number", "「%s」的编号取自「%s」记录，但本案尚无",
+                       src_of(info), "number", "「%s」的编号取自「%s」记录，但本案尚无",
                        info->title, info->number_from_type);
     return 0;
 }
@@ -570,7 +576,7 @@ static int doc_parse(struct sx_arena *a, const struct st_record *r, int64_t inde
     d->size = (int64_t)json_integer_value(json_object_get(body, "size"));
     json_decref(body);
     if (d->sm3 == NULL || d->template_key == NULL)
-        return SX_FAIL(err, SX_E_INTERNAL, "document-record-bad", "文书记录不完整", SRC_DOCS, NULL,
+        return SX_FAIL(err, SX_E_INTERNAL, "document-record-bad", "文书记录不完整", SRC_DOCS, "",
                        "记录 %lld", (long long)r->id);
     return 0;
 }
@@ -623,7 +629,7 @@ int app_document_issue(struct app_ctx *ctx, const struct app_principal *actor, i
         int64_t seq = 0, got = 0;
         if (attempt == ISSUE_ATTEMPTS) {
             rc = SX_FAIL(err, SX_E_CONFLICT, "document-number-busy", "文书编号繁忙，请重试",
-                         info->source, "template", "「%s」连续 %d 次取号冲突", info->title,
+                         src_of(info), "template", "「%s」连续 %d 次取号冲突", info->title,
                          ISSUE_ATTEMPTS);
             break;
         }
@@ -739,7 +745,7 @@ int app_document_pdf(struct app_ctx *ctx, const struct app_principal *actor, int
     if (rc != 0)
         return rc;
     if (index < 1 || (size_t)index > n)
-        return SX_FAIL(err, SX_E_NOTFOUND, "document-not-found", "文书不存在", NULL, "n",
+        return SX_FAIL(err, SX_E_NOTFOUND, "document-not-found", "文书不存在", "", "n",
                        "本案没有第 %lld 份文书（共 %zu 份）", (long long)index, n);
     *doc = docs[index - 1];
     rc = st_doc_blob_get(ctx->db, doc->sm3, ctx->arena, &b64, &size, err);
@@ -760,7 +766,7 @@ int app_document_pdf(struct app_ctx *ctx, const struct app_principal *actor, int
     if (rc == 0)
         rc = sx_buf_append(pdf, bytes, len) == 0
                  ? 0
-                 : SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书过大", NULL, NULL, "%zu 字节",
+                 : SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书过大", "", "", "%zu 字节",
                            (size_t)len);
     g_free(bytes);
     return rc;

@@ -153,7 +153,7 @@ static int lfail(struct loader *l, const char *fmt, ...)
 
 static int nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "template");
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "template");
 }
 
 static struct tok *tok_add(struct loader *l, enum tok_kind kind)
@@ -1049,7 +1049,7 @@ static int run(struct filler *f, size_t from, size_t to)
             break;
         }
         if (rc == SX_E_TOOBIG)
-            return SX_FAIL(f->err, SX_E_TOOBIG, "document-too-big", "文书内容过长", NULL, NULL,
+            return SX_FAIL(f->err, SX_E_TOOBIG, "document-too-big", "文书内容过长", "", "",
                            "文书「%s」超过 %d 字节", t->info.title, TPL_OUT_MAX);
         if (rc == SX_E_NOMEM)
             return nomem(f->err);

@@ -119,7 +119,7 @@ int rd_pdf(const struct tpl_doc *doc, const struct rd_meta *meta, struct sx_buf 
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(sink_write, &sink, PAGE_W, PAGE_H);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        rc = SX_FAIL(err, SX_E_INTERNAL, "pdf-render-failed", "文书 PDF 生成失败", NULL, NULL,
+        rc = SX_FAIL(err, SX_E_INTERNAL, "pdf-render-failed", "文书 PDF 生成失败", "", "",
                      "cairo: %s", cairo_status_to_string(cairo_surface_status(surface)));
         goto cleanup;
     }
@@ -155,13 +155,13 @@ int rd_pdf(const struct tpl_doc *doc, const struct rd_meta *meta, struct sx_buf 
     cairo_surface_finish(surface);
     if (sink.rc != 0) {
         rc = sink.rc == SX_E_TOOBIG
-                 ? SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书 PDF 过大", NULL, NULL,
+                 ? SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书 PDF 过大", "", "",
                            "超过 %zu 字节", out->max)
-                 : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "pdf");
+                 : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "pdf");
         goto cleanup;
     }
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        rc = SX_FAIL(err, SX_E_INTERNAL, "pdf-render-failed", "文书 PDF 生成失败", NULL, NULL,
+        rc = SX_FAIL(err, SX_E_INTERNAL, "pdf-render-failed", "文书 PDF 生成失败", "", "",
                      "cairo: %s", cairo_status_to_string(cairo_surface_status(surface)));
         goto cleanup;
     }

@@ -278,6 +278,63 @@ static void test_format_date(void **state)
     assert_null(tpl_format_date("26-1-1", 0, out, sizeof(out)));
 }
 
+/* A value for field f as a record body would hold it (user ids as the app expands them). */
+static json_t *sample(const struct cat_field *f)
+{
+    switch (f->type) {
+    case CAT_F_DATE:
+        return json_string("2026-11-03");
+    case CAT_F_DATETIME:
+        return json_string("2026-11-03T01:00:00Z");
+    case CAT_F_INT:
+    case CAT_F_RECORD_REF:
+        return json_integer(3);
+    case CAT_F_MONEY_FEN:
+        return json_integer(123456);
+    case CAT_F_BOOL:
+        return json_true();
+    case CAT_F_ENUM:
+        return json_string(f->values[0].value);
+    case CAT_F_USER_IDS:
+        return json_pack("[{ss ss}]", "display_name", "张三", "cert_no", "53010001");
+    case CAT_F_STRING_LIST:
+        return json_pack("[ss]", "甲", "乙");
+    case CAT_F_OBJECT: {
+        json_t *o = json_object();
+        for (size_t i = 0; i < f->n_fields; i++)
+            json_object_set_new(o, f->fields[i].name, sample(&f->fields[i]));
+        return o;
+    }
+    default:
+        return json_string(f->label_zh);
+    }
+}
+
+/* A case with one record of every catalogue type, every field set. */
+static json_t *full_model(const struct cat_catalog *cat)
+{
+    json_t *record = json_object();
+    json_t *records = json_object();
+    for (size_t i = 0; i < cat_type_count(cat); i++) {
+        const struct cat_type *t = cat_type_at(cat, i);
+        json_t *body = json_object();
+        for (size_t k = 0; k < t->n_fields; k++)
+            json_object_set_new(body, t->fields[k].name, sample(&t->fields[k]));
+        json_object_set_new(body, "at", json_string("2026-11-03T01:00:00Z"));
+        json_object_set_new(body, "seq", json_integer((json_int_t)i + 2));
+        json_object_set_new(body, "opinion_no", json_string("昆医保法审〔2026〕1号"));
+        json_object_set_new(records, t->key, json_pack("[O]", body));
+        json_object_set_new(record, t->key, body);
+    }
+    return json_pack("{s{ss ss ss ss} s{ss ss} s{ss ss ss} s{ss} s[{ss}] s[{ss ss}] so so}", "doc",
+                     "title", "文书", "number", "昆医保罚决〔2026〕1号", "date", "2026-11-29",
+                     "date_zh", "2026-11-29", "org", "name", "昆明市医疗保障局", "short_name", "昆",
+                     "case", "number", "昆医保罚〔2026〕1号", "cause", "虚构医疗服务", "created_on",
+                     "2026-11-01", "party", "name", "某医院", "parties", "name", "某医院",
+                     "officers", "display_name", "张三", "cert_no", "53010001", "record", record,
+                     "records", records);
+}
+
 /* Every shipped template loads; the brief's fifteen forms are all there. */
 static void test_shipped_templates(void **state)
 {
@@ -302,6 +359,21 @@ static void test_shipped_templates(void **state)
         if (tpl_load(*state, required[r], text, len, &t, &e) != 0)
             fail_msg("%s: %s", path, e.detail);
         assert_non_null(tpl_info(t)->title);
+        /* and fills from a case that has every record: no path runs into nothing */
+        json_t *m = full_model(*state);
+        struct sx_arena arena;
+        struct tpl_doc doc;
+        sx_arena_init(&arena, 16384);
+        if (tpl_fill(t, m, &arena, &doc, &e) != 0)
+            fail_msg("%s: fill: %s", required[r], e.detail);
+        size_t chars = 0;
+        for (size_t b = 0; b < doc.n; b++)
+            chars += strlen(doc.blocks[b].text);
+        if (doc.n < 5 || chars < 100 || doc.blocks[0].style != TPL_TITLE)
+            fail_msg("%s: %zu blocks, %zu bytes, first style %d", required[r], doc.n, chars,
+                     (int)doc.blocks[0].style);
+        sx_arena_free(&arena);
+        json_decref(m);
         tpl_free(t);
         free(text);
         found++;

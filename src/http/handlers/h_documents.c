@@ -37,7 +37,7 @@ int api_documents_create(struct http_req *r, struct sx_err *err)
     if (rc == 0)
         rc = http_body_json(r, issue_fields, &in, err);
     if (rc == 0 && api_get_int(in, "from_record") < 0)
-        rc = SX_FAIL(err, SX_E_INVALID, "invalid-record-id", "记录编号无效", NULL, "from_record",
+        rc = SX_FAIL(err, SX_E_INVALID, "invalid-record-id", "记录编号无效", "", "from_record",
                      "from_record 须为正整数");
     if (rc == 0)
         rc = app_document_issue(api_ctx(r), api_principal(r), id, api_get_str(in, "template"),
@@ -74,7 +74,7 @@ static int parse_file(const char *file, int64_t *n, struct sx_err *err)
         v = v * 10 + (file[i] - '0');
     }
     if (!ok)
-        return SX_FAIL(err, SX_E_NOTFOUND, "document-not-found", "文书不存在", NULL, "file",
+        return SX_FAIL(err, SX_E_NOTFOUND, "document-not-found", "文书不存在", "", "file",
                        "文书地址应为 {序号}.pdf，如 1.pdf");
     *n = v;
     return 0;
@@ -101,7 +101,7 @@ int api_documents_pdf(struct http_req *r, struct sx_err *err)
         if (rc == 0)
             rc = http_add_header(r, "x-sanxiang-signature", d.signature);
         if (rc != 0)
-            rc = SX_FAIL(err, SX_E_INTERNAL, "header", "内部错误", NULL, NULL, "header");
+            rc = SX_FAIL(err, SX_E_INTERNAL, "header", "内部错误", "", "", "header");
     }
     if (rc == 0)
         rc = http_send_raw(r, 200, "application/pdf", pdf.data, pdf.len, err);
@@ -141,7 +141,7 @@ int api_org_public_key(struct http_req *r, struct sx_err *err)
     if (rc == 0)
         rc = app_org_public_key(api_ctx(r), id, &pem, key_id, err);
     if (rc == SX_E_NOTFOUND)
-        rc = SX_FAIL(err, SX_E_NOTFOUND, "org-not-found", "机构不存在", NULL, "id",
+        rc = SX_FAIL(err, SX_E_NOTFOUND, "org-not-found", "机构不存在", "", "id",
                      "机构 %lld 不存在", (long long)id);
     json_t *out = rc == 0
                       ? json_pack("{sI ss ss ss ss}", "org_id", (json_int_t)id, "algorithm", "SM2",
