@@ -431,6 +431,8 @@ if [ -x "$BUILD/bench/doc_bench" ]; then
     echo "### 5. document PDFs (issue 5), in memory: issue = fill + PDF + SM3 + SM2, beside the PDF alone"
     echo
     "$BUILD/bench/doc_bench" "$ROOT" "${BENCH_DOC_SECONDS:-5}" 2
+    echo
+    python3 "$ROOT/bench/doc_api.py" "$SX" "$WORK/doc_api" "${BENCH_DOC_SECONDS:-5}"
   } >>"$RESULTS"
 fi
 echo

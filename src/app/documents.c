@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -792,4 +793,131 @@ int app_document_preview(struct app_ctx *ctx, int64_t case_id, const char *templ
     if (rc == 0)
         rc = render(ctx, &dc, t, "（预览）", 0, pdf, err);
     return rc;
+}
+
+/* ---- the document pool ---- */
+
+struct app_docpool {
+    const struct app *app;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct app_doc_job *head, *tail; /* FIFO */
+    int stopping;
+    unsigned n;
+    pthread_t threads[APP_DOCPOOL_MAX];
+    struct app_ctx ctx[APP_DOCPOOL_MAX];
+};
+
+struct pool_arg {
+    struct app_docpool *p;
+    unsigned i;
+};
+
+static void *pool_main(void *arg)
+{
+    struct app_docpool *p = ((struct pool_arg *)arg)->p;
+    struct app_ctx *ctx = &p->ctx[((struct pool_arg *)arg)->i];
+    free(arg);
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        while (p->head == NULL && !p->stopping)
+            pthread_cond_wait(&p->wake, &p->lock);
+        struct app_doc_job *job = p->head;
+        if (job != NULL) {
+            p->head = job->next;
+            if (p->head == NULL)
+                p->tail = NULL;
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (job == NULL)
+            break; /* stopping and drained */
+        ctx->arena = job->arena;
+        sx_err_clear(&job->err);
+        job->rc = app_document_issue(ctx, &job->actor, job->case_id, job->template_key,
+                                     job->from_record, &job->doc, &job->err);
+        ctx->arena = &ctx->own_arena;
+        sx_arena_reset(&ctx->own_arena);
+        job->done(job);
+    }
+    return NULL;
+}
+
+int app_docpool_start(const struct app *app, const char *db_url, unsigned threads,
+                      struct app_docpool **out, struct sx_err *err)
+{
+    struct app_docpool *p = calloc(1, sizeof(*p));
+    int rc = 0;
+    if (p == NULL)
+        return fail_nomem(err);
+    p->app = app;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    if (threads < 1)
+        threads = 1;
+    if (threads > APP_DOCPOOL_MAX)
+        threads = APP_DOCPOOL_MAX;
+    for (unsigned i = 0; rc == 0 && i < threads; i++) {
+        struct pool_arg *a = malloc(sizeof(*a));
+        rc = a != NULL ? app_ctx_open(app, db_url, &p->ctx[i], err) : fail_nomem(err);
+        if (rc != 0) {
+            free(a);
+            if (a != NULL)
+                app_ctx_close(&p->ctx[i]);
+            break;
+        }
+        a->p = p;
+        a->i = i;
+        if (pthread_create(&p->threads[i], NULL, pool_main, a) != 0) {
+            free(a);
+            app_ctx_close(&p->ctx[i]);
+            rc =
+                SX_FAIL(err, SX_E_INTERNAL, "thread", "无法启动文书线程", "", "", "pthread_create");
+            break;
+        }
+        p->n++;
+    }
+    if (rc != 0) {
+        app_docpool_stop(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void app_docpool_submit(struct app_docpool *p, struct app_doc_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (p->stopping) {
+        pthread_mutex_unlock(&p->lock);
+        job->rc = SX_FAIL(&job->err, SX_E_DB, "shutting-down", "服务正在停止，请稍后重试", "", "",
+                          "文书线程已停止");
+        job->err.status = 503;
+        job->done(job);
+        return;
+    }
+    if (p->tail != NULL)
+        p->tail->next = job;
+    else
+        p->head = job;
+    p->tail = job;
+    pthread_cond_signal(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void app_docpool_stop(struct app_docpool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stopping = 1;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    for (unsigned i = 0; i < p->n; i++) {
+        pthread_join(p->threads[i], NULL);
+        app_ctx_close(&p->ctx[i]);
+    }
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
 }

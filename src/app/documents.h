@@ -99,4 +99,43 @@ int app_document_preview(struct app_ctx *ctx, int64_t case_id, const char *templ
 int app_org_public_key(struct app_ctx *ctx, int64_t org_id, struct sx_buf *pem, char key_id[65],
                        struct sx_err *err) SX_WUR;
 
+/* ---- off the event loops: a small pool of document threads (serve) ---- */
+
+/*
+ * Issuing a document renders a PDF (~0.05–0.1 s of CPU). Done on an HTTP loop
+ * it would stall every other request of that loop, so `serve` hands it to a
+ * pool of threads, each with its own database connection and its own pango
+ * font map (fonts load once per thread). A job runs app_document_issue with
+ * ctx->arena = job->arena, then done(job) is called on the pool thread.
+ * Threading: submit from any thread. A job's memory and arena must stay valid
+ * until done; done may free it. Stop after the HTTP server has stopped.
+ */
+#define APP_DOCPOOL_MAX 8
+
+struct app_docpool;
+
+struct app_doc_job {
+    struct app_principal actor; /* copied by value; its strings must outlive the job */
+    int64_t case_id;
+    const char *template_key;
+    int64_t from_record;
+    struct sx_arena *arena; /* results (doc strings, err) live here */
+    void (*done)(struct app_doc_job *job);
+    void *user;
+    int rc;
+    struct sx_err err;
+    struct app_document doc;
+    struct app_doc_job *next; /* private */
+};
+
+/* Start threads (1..APP_DOCPOOL_MAX) each with a connection to db_url. */
+int app_docpool_start(const struct app *app, const char *db_url, unsigned threads,
+                      struct app_docpool **out, struct sx_err *err) SX_WUR;
+
+/* Queue a job; returns at once. After stop began, the job fails at once (503). */
+void app_docpool_submit(struct app_docpool *p, struct app_doc_job *job);
+
+/* Finish queued jobs, join the threads, close their connections, free p. NULL is fine. */
+void app_docpool_stop(struct app_docpool *p);
+
 #endif

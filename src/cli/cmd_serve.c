@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
+#include "app/documents.h"
 #include "app/calendar.h"
 #include "app/writer.h"
 #include "cli.h"
@@ -88,11 +90,16 @@ int cli_serve(int argc, char **argv)
     }
     cfg.openapi_path = app->openapi_path;
     app->keys_dir = keys;
+    /* documents: PDFs render on their own threads (half the loops' count), not on the loops */
+    long loops = cfg.threads > 0 ? (long)cfg.threads : sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned doc_threads = loops > 1 ? (unsigned)(loops / 2) : 1;
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||
-        app_writer_start(app, common.db, &api.writer, &err) != 0) {
+        app_writer_start(app, common.db, &api.writer, &err) != 0 ||
+        app_docpool_start(app, common.db, doc_threads, &api.docpool, &err) != 0) {
         rc = api.sessions == NULL ? CLI_EXIT_STORE : cli_report(&err);
+        app_writer_stop(api.writer);
         api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
@@ -114,6 +121,7 @@ int cli_serve(int argc, char **argv)
     if (rc != 0)
         rc = cli_report(&err);
     /* the server has answered every deferred request; now the writer can go */
+    app_docpool_stop(api.docpool);
     app_writer_stop(api.writer);
     api_session_cache_free(api.sessions);
     app_close(app);

@@ -19,6 +19,7 @@
 
 /* Shared by all workers: the loaded app and where the database is. */
 struct app_writer;
+struct app_docpool;
 struct api_session_cache;
 
 #define API_SESSION_CACHE_SLOTS 256
@@ -30,6 +31,7 @@ struct api_app {
     const char *db_url;
     struct app_writer *writer;          /* group commit for record appends; NULL: write inline */
     struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
+    struct app_docpool *docpool;        /* documents: PDF rendering off the loops; NULL: inline */
 };
 
 /* The session cache (see api.c): new/free pair; SX_E_NOMEM. */

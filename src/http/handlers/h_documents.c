@@ -28,8 +28,32 @@ static const struct http_field issue_fields[] = {
     {NULL, 0, 0, 0},
 };
 
+/* A document being made on the pool; lives in the deferred request's arena. */
+struct issue_request {
+    struct app_doc_job job;
+    struct http_deferred *deferred;
+};
+
+static int issue_respond(struct http_req *r, void *arg, struct sx_err *err)
+{
+    struct issue_request *ir = arg;
+    if (ir->job.rc != 0) {
+        *err = ir->job.err;
+        return api_done(r, ir->job.rc, err);
+    }
+    return http_send_json(r, 201, document_json(ir->job.case_id, &ir->job.doc), err);
+}
+
+/* On a pool thread, after the document was committed (or refused): back to the request's loop. */
+static void issue_done(struct app_doc_job *job)
+{
+    struct issue_request *ir = (struct issue_request *)job;
+    http_resume(ir->deferred, issue_respond, ir);
+}
+
 int api_documents_create(struct http_req *r, struct sx_err *err)
 {
+    const struct api_app *api = r->app;
     struct app_document d;
     json_t *in = NULL;
     int64_t id = 0;
@@ -39,12 +63,33 @@ int api_documents_create(struct http_req *r, struct sx_err *err)
     if (rc == 0 && api_get_int(in, "from_record") < 0)
         rc = SX_FAIL(err, SX_E_INVALID, "invalid-record-id", "记录编号无效", "", "from_record",
                      "from_record 须为正整数");
-    if (rc == 0)
-        rc = app_document_issue(api_ctx(r), api_principal(r), id, api_get_str(in, "template"),
-                                api_get_int(in, "from_record"), &d, err);
     if (rc != 0)
         return api_done(r, rc, err);
-    return http_send_json(r, 201, document_json(id, &d), err);
+    if (api->docpool == NULL) {
+        rc = app_document_issue(api_ctx(r), api_principal(r), id, api_get_str(in, "template"),
+                                api_get_int(in, "from_record"), &d, err);
+        if (rc != 0)
+            return api_done(r, rc, err);
+        return http_send_json(r, 201, document_json(id, &d), err);
+    }
+    /* rendering takes a while: off this loop, so its other requests are not held up */
+    struct issue_request *ir = sx_arena_alloc(r->arena, sizeof(*ir));
+    struct http_deferred *deferred = NULL;
+    if (ir == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "document");
+    rc = http_defer(r, &deferred, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    /* only now is r->arena the request's own (the loop reuses its arena for the next request) */
+    ir->deferred = deferred;
+    ir->job.actor = *api_principal(r);
+    ir->job.case_id = id;
+    ir->job.template_key = sx_arena_strdup(r->arena, api_get_str(in, "template"));
+    ir->job.from_record = api_get_int(in, "from_record");
+    ir->job.arena = r->arena;
+    ir->job.done = issue_done;
+    app_docpool_submit(api->docpool, &ir->job);
+    return HTTP_DEFERRED;
 }
 
 int api_documents_list(struct http_req *r, struct sx_err *err)
