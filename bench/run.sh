@@ -449,6 +449,17 @@ if [ -f "$ROOT/bench/ledger.sh" ]; then
   log "ledger: bench/ledger.sh over the verify database"
   bash "$ROOT/bench/ledger.sh" "$BUILD" "$WORK/verify.db" >>"$RESULTS"
 fi
+# 5. issue 5 point 4: enforcement-document PDFs per second (documents: bench/doc_bench.c).
+if [ -x "$BUILD/bench/doc_bench" ]; then
+  {
+    echo
+    echo "### 5. document PDFs (issue 5), in memory: issue = fill + PDF + SM3 + SM2, beside the PDF alone"
+    echo
+    "$BUILD/bench/doc_bench" "$ROOT" "${BENCH_DOC_SECONDS:-5}" 2
+    echo
+    python3 "$ROOT/bench/doc_api.py" "$SX" "$WORK/doc_api" "${BENCH_DOC_SECONDS:-5}"
+  } >>"$RESULTS"
+fi
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
+#include "app/documents.h"
 #include "app/calendar.h"
 #include "app/ledger.h"
 #include "app/writer.h"
@@ -15,13 +17,14 @@
 
 static const char usage[] =
     "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--key PEM]\n"
-    "                      [--checkpoint-interval SECONDS]\n"
+    "                      [--checkpoint-interval SECONDS] [--keys DIR]\n"
     "  启动 HTTP 服务（/api/v1、/healthz、/metrics）。数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
     "  --threads  事件循环线程数（默认每个 CPU 核一个）\n"
     "  --trust-proxy  位于 nginx 等反向代理之后时，以 X-Forwarded-For 的最后一跳作为客户端地址\n"
     "  --key      全局账本 SM2 私钥文件（不存在则生成；默认同 sanxiang init）\n"
     "  --checkpoint-interval  树增长后多久签署一次检查点（秒，默认 60）；记录每秒排入账本\n"
+    "  --keys     机构文书签章密钥目录（默认 var/keys；多节点部署须共享）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
 /* The calendar in force is the database's (kept current by `calendar import`). */
@@ -46,6 +49,7 @@ int cli_serve(int argc, char **argv)
     struct sx_err err;
     const char *listen = NULL;
     const char *threads = NULL;
+    const char *keys = NULL; /* documents: org signing keys */
     int trust_proxy = 0;
     const char *key_opt = NULL;
     const char *cp_interval = NULL;
@@ -55,6 +59,7 @@ int cli_serve(int argc, char **argv)
     if (argc < 0)
         return CLI_EXIT_USAGE;
     const struct cli_opt opts[] = {{"--listen", &listen, NULL},
+                                   {"--keys", &keys, NULL},
                                    {"--threads", &threads, NULL},
                                    {"--trust-proxy", NULL, &trust_proxy},
                                    {"--key", &key_opt, NULL},
@@ -102,11 +107,17 @@ int cli_serve(int argc, char **argv)
         return rc;
     }
     cfg.openapi_path = app->openapi_path;
+    app->keys_dir = keys;
+    /* documents: PDFs render on their own threads (half the loops' count), not on the loops */
+    long loops = cfg.threads > 0 ? (long)cfg.threads : sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned doc_threads = loops > 1 ? (unsigned)(loops / 2) : 1;
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||
-        app_writer_start(app, common.db, &api.writer, &err) != 0) {
+        app_writer_start(app, common.db, &api.writer, &err) != 0 ||
+        app_docpool_start(app, common.db, doc_threads, &api.docpool, &err) != 0) {
         rc = api.sessions == NULL ? CLI_EXIT_STORE : cli_report(&err);
+        app_writer_stop(api.writer);
         api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
@@ -117,6 +128,7 @@ int cli_serve(int argc, char **argv)
     sx_err_clear(&err);
     if (app_ledger_open(app, common.db, key_path, 0, checkpoint_s, &api.ledger, &err) != 0) {
         rc = cli_report(&err);
+        app_docpool_stop(api.docpool);
         app_writer_stop(api.writer);
         api_session_cache_free(api.sessions);
         app_close(app);
@@ -139,6 +151,7 @@ int cli_serve(int argc, char **argv)
     if (rc != 0)
         rc = cli_report(&err);
     /* the server has answered every deferred request; now the writer can go */
+    app_docpool_stop(api.docpool);
     app_writer_stop(api.writer);
     app_ledger_close(api.ledger);
     api_session_cache_free(api.sessions);

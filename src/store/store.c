@@ -2886,3 +2886,74 @@ int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
     *out = arr;
     return rc;
 }
+
+/* ---- document PDFs (issue 5 point 4) ---- */
+
+static int need_hex64(const char *v, const char *field, struct sx_err *err)
+{
+    size_t n = v != NULL ? strlen(v) : 0;
+    int ok = n == ST_HASH_HEX_LEN;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f');
+    if (ok)
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "invalid-hash", "哈希值格式无效", "", field,
+                   "%s 须为 64 位小写十六进制", field);
+}
+
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc == 0)
+        rc = need_text(content_b64, "content", err);
+    if (rc == 0)
+        rc = need_ts(now, "now", err);
+    if (rc == 0 && size <= 0)
+        rc = SX_FAIL(err, SX_E_INVALID, "invalid-size", "文件大小无效", "", "size",
+                     "文件大小须为正数");
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    p_int(&p, size);
+    p_text(&p, content_b64);
+    p_text(&p, now);
+    return run_void(db, ST_DOC_BLOB_PUT, &p, NULL, err);
+}
+
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    rc = run(db, ST_DOC_BLOB_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "document-missing", "文书文件不存在", "", "sm3",
+                       "没有 SM3 为 %s 的文书文件", sm3_hex);
+    struct rd d = {.r = &rows, .row = 0};
+    *size = rd_i64(&d);
+    *content_b64 = rd_text(&d);
+    if (d.bad || *content_b64 == NULL)
+        return fail_bad_result(err, ST_DOC_BLOB_GET);
+    return 0;
+}
+
+int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(kind, "kind", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_text(&p, kind);
+    return run_int(db, ST_COUNTER_PEEK, &p, seq, err);
+}

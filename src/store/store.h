@@ -791,4 +791,28 @@ int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
                               struct sx_arena *arena, struct st_ledger_checkpoint **out, size_t *n,
                               int *more, struct sx_err *err) SX_WUR;
 
+/* ---- document PDFs (issue 5 point 4): content-addressed, append-only ---- */
+
+/*
+ * Keep a document's bytes, base64-encoded (content_b64), under sm3_hex (64 lowercase hex chars,
+ * the SM3 of the raw bytes; size their count) at time now. Storing bytes already stored is a
+ * no-op (same SM3, same bytes). Call inside the transaction that appends the document_issued
+ * record, so the record never points at bytes that are not there. SX_E_INVALID on a bad hash.
+ */
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err) SX_WUR;
+
+/*
+ * The last number st_counter_next gave for (org_id, year, kind), 0 if none yet; no lock, no
+ * transaction needed. A document is rendered with the number after it outside any transaction,
+ * then st_counter_next inside one confirms it (or the caller renders again): the write lock is
+ * held for the inserts only, not for the rendering.
+ */
+int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err) SX_WUR;
+
+/* The base64 bytes and size stored under sm3_hex (in arena). SX_E_NOTFOUND. */
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err) SX_WUR;
+
 #endif

@@ -126,7 +126,11 @@
     X(LEDGER_CP_INSERT, 0)                                                                         \
     X(LEDGER_CP_GET, 0)                                                                            \
     X(LEDGER_CP_LATEST, 0)                                                                         \
-    X(LEDGER_CP_LIST, 0)
+    X(LEDGER_CP_LIST, 0)                                                                           \
+    /* documents (issue 5 point 4) */                                                              \
+    X(DOC_BLOB_PUT, 0)                                                                             \
+    X(DOC_BLOB_GET, 0)                                                                             \
+    X(COUNTER_PEEK, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

@@ -251,6 +251,14 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_CAL_YEARS] = {"SELECT year, source, imported_at FROM calendar_years ORDER BY year", ""},
 
     [ST_SETTING_GET] = {"SELECT value FROM settings WHERE key = ?1", "t"},
+    /* documents (issue 5 point 4): content-addressed PDFs */
+    [ST_DOC_BLOB_PUT] = {
+        "INSERT INTO document_blobs (sm3, size, content, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (sm3) DO NOTHING", "titt"},
+    [ST_DOC_BLOB_GET] = {"SELECT size, content FROM document_blobs WHERE sm3 = ?1", "t"},
+    [ST_COUNTER_PEEK] = {
+        "SELECT coalesce(max(last_seq), 0) FROM counters WHERE org_id = ?1 AND year = ?2 "
+        "AND kind = ?3", "iit"},
     [ST_SETTING_SET] = {
         "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",

@@ -44,6 +44,14 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/cases/{id}/verify", api_case_verify, CASEWORK, "校验案件哈希链", "案件"},
     {"GET", "/api/v1/cases/{id}/deadlines", api_case_deadlines, CASEWORK, "案件期限", "期限"},
     {"GET", "/api/v1/deadlines/mine", api_deadlines_mine, CASEWORK, "我的期限", "期限"},
+    /* documents (issue 5 point 4) */
+    {"GET", "/api/v1/document-templates", api_document_templates, STAFF, "文书模板列表", "文书"},
+    {"GET", "/api/v1/cases/{id}/documents", api_documents_list, CASEWORK, "案件文书列表", "文书"},
+    {"POST", "/api/v1/cases/{id}/documents", api_documents_create, CASEWORK,
+     "制作文书（PDF，机关 SM2 签章，记入案件记录）", "文书"},
+    {"GET", "/api/v1/cases/{id}/documents/{file}", api_documents_pdf, CASEWORK,
+     "文书 PDF（{file} 为 序号.pdf）", "文书"},
+    {"GET", "/api/v1/orgs/{id}/public-key", api_org_public_key, STAFF, "机构签章公钥", "文书"},
     /* ledger: checkpoints, the key and consistency proofs are public (a log anyone can audit);
        an inclusion proof names a record, so it needs a login */
     {"GET", "/api/v1/ledger/checkpoints/latest", api_ledger_checkpoint_latest, HTTP_AUTH_NONE,

@@ -310,9 +310,27 @@ static const char *const m003_ledger[] = {
 };
 /* clang-format on */
 
+/* Migration 004 (documents, issue 5 point 4): see migrations_sqlite.c. */
+/* clang-format off */
+static const char *const m004_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "  sm3 TEXT PRIMARY KEY CHECK (" HEX64_CHECK("sm3") "),\n"
+    "  size BIGINT NOT NULL CHECK (size > 0),\n"
+    "  content TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at ~ " TS_RE ")\n"
+    ");\n"
+    "CREATE TRIGGER document_blobs_append_only BEFORE UPDATE OR DELETE ON document_blobs\n"
+    "  FOR EACH ROW EXECUTE FUNCTION sx_append_only();\n"
+    "CREATE TRIGGER document_blobs_no_truncate BEFORE TRUNCATE ON document_blobs\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION sx_append_only();\n",
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_pg_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
     {3, "ledger", m003_ledger}, /* ledger */
+    {4, "documents", m004_documents},
 };
 const size_t st_pg_migrations_n = sizeof(st_pg_migrations) / sizeof(st_pg_migrations[0]);

@@ -298,10 +298,32 @@ static const char *const m003_ledger[] = {
 };
 /* clang-format on */
 
+/*
+ * Migration 004 (documents, issue 5 point 4): the PDF of every issued document, content-addressed
+ * by its SM3 (hex) and kept as base64 text (the store binds text only), append-only like the
+ * records that point at it (document_issued carries the same SM3 and the signature).
+ */
+/* clang-format off */
+static const char *const m004_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "  sm3 TEXT PRIMARY KEY CHECK (" HEX64_CHECK("sm3") "),\n"
+    "  size INTEGER NOT NULL CHECK (size > 0),\n"
+    "  content TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB ")\n"
+    ");\n"
+    "CREATE TRIGGER document_blobs_no_update BEFORE UPDATE ON document_blobs\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: document_blobs'); END;\n"
+    "CREATE TRIGGER document_blobs_no_delete BEFORE DELETE ON document_blobs\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: document_blobs'); END;\n",
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
     {3, "ledger", m003_ledger}, /* ledger */
+    {4, "documents", m004_documents},
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
