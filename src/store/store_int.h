@@ -94,7 +94,21 @@
     X(SETTING_GET, 0)                                                                              \
     X(SETTING_SET, 0)                                                                              \
     X(COUNTS, 0)                                                                                   \
-    X(CASE_COUNTS, 0)
+    X(CASE_COUNTS, 0)                                                                              \
+    /* results publicity (issue 4) */                                                              \
+    X(PUB_INSERT, 0)                                                                               \
+    X(PUB_GET, 0)                                                                                  \
+    X(PUB_UPDATE, 0)                                                                               \
+    X(PUB_LIST, 0)                                                                                 \
+    X(PUB_SEARCH, 0)                                                                               \
+    X(PUB_SEARCH_TEXT, 0)                                                                          \
+    X(PUB_WITHDRAWN, 0)                                                                            \
+    X(PUB_FIND, 0)                                                                                 \
+    X(PUB_BY_CASE, 0)                                                                              \
+    X(CORR_INSERT, 0)                                                                              \
+    X(CORR_GET, 0)                                                                                 \
+    X(CORR_UPDATE, 0)                                                                              \
+    X(CORR_LIST, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };
