@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "core/cal.h"
 #include "core/canon.h"
 #include "core/catalog.h"
@@ -1136,6 +1137,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         if (rc == 0)
             rc = st_case_update_projection(ctx->db, &c, err);
     }
+    if (rc == 0) /* a decision makes its publicity item, in this transaction (issue 4) */
+        rc = app_pub_on_step(ctx, actor, &c, &out->record, body, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
     if (rc == 0) {
