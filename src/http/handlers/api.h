@@ -107,5 +107,21 @@ int api_deadlines_mine(struct http_req *r, struct sx_err *err);
 int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
+/* results publicity (issue 4): h_publicity.c (staff), h_portal.c (public) */
+int api_pub_items_list(struct http_req *r, struct sx_err *err);
+int api_pub_items_get(struct http_req *r, struct sx_err *err);
+int api_pub_items_draft(struct http_req *r, struct sx_err *err);
+int api_pub_items_approve(struct http_req *r, struct sx_err *err);
+int api_pub_items_publish(struct http_req *r, struct sx_err *err);
+int api_pub_items_exempt(struct http_req *r, struct sx_err *err);
+int api_pub_items_withdraw(struct http_req *r, struct sx_err *err);
+int api_pub_corrections_list(struct http_req *r, struct sx_err *err);
+int api_pub_corrections_reply(struct http_req *r, struct sx_err *err);
+int api_portal_results(struct http_req *r, struct sx_err *err);
+int api_portal_result(struct http_req *r, struct sx_err *err);
+int api_portal_withdrawn(struct http_req *r, struct sx_err *err);
+int api_portal_export_json(struct http_req *r, struct sx_err *err);
+int api_portal_export_csv(struct http_req *r, struct sx_err *err);
+int api_portal_correction(struct http_req *r, struct sx_err *err);
 
 #endif
