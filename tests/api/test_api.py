@@ -954,6 +954,7 @@ def main():
         deadlines_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
+        import t_pub; t_pub.run(sys.modules[__name__], port, args, cli)  # results publicity (issue 4)
     finally:
         rc, err = server.stop()
         tap(rc == 0, "server stops cleanly on SIGTERM (no crash, no leak report)",
