@@ -280,8 +280,9 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "i.created_at, i.updated_at FROM publicity_fts f JOIN publicity_items i ON i.id = "
         "f.rowid WHERE publicity_fts MATCH ?2 AND ?1 IS NOT NULL AND i.state = 'published' AND "
         "(?3 IS NULL OR i.org_id = ?3) AND (?4 IS NULL OR i.case_kind = ?4) AND (?5 IS NULL OR "
-        "i.published_on >= ?5) AND (?6 IS NULL OR i.published_on <= ?6) AND (?7 = 0 OR i.id < "
-        "?7) ORDER BY i.id DESC LIMIT ?8",
+        "i.published_on >= ?5) AND (?6 IS NULL OR i.published_on <= ?6) "
+        /* FTS5 hands out rowids in descending order itself, so LIMIT stops early */
+        "AND (?7 = 0 OR f.rowid < ?7) ORDER BY f.rowid DESC LIMIT ?8",
         "ttitttii"},
     [ST_PUB_WITHDRAWN] = {
         "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
