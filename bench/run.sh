@@ -424,6 +424,32 @@ if [ -x "$BUILD/bench/deadline_bench" ]; then
     echo '```'
   } >>"$RESULTS"
 fi
+# 5. issue 4 (results publicity): redaction throughput on 50 MB of decision text, one core;
+# portal search over 200,000 published items on each store (docs/benchmarks.md).
+if [ -x "$BUILD/bench/redact_bench" ]; then
+  {
+    echo
+    echo "### 5. redaction throughput (issue 4), 50 MB of decision text, one core"
+    echo
+    echo '```'
+    "$BUILD/bench/redact_bench" 50 3
+    echo '```'
+  } >>"$RESULTS"
+fi
+if [ -x "$BUILD/bench/pub_search_bench" ]; then
+  {
+    echo
+    echo "### 6. portal search over 200,000 published items (issue 4)"
+    echo
+    echo "SQLite (FTS5 trigram):"
+    echo
+    "$BUILD/bench/pub_search_bench" "$WORK/pub_search.db" 200000
+    echo
+    echo "PostgreSQL 15 (pg_trgm GIN):"
+    echo
+    "$BUILD/bench/pub_search_bench" "$(pg_createdb pub_search)" 200000
+  } >>"$RESULTS"
+fi
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then

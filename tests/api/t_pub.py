@@ -9,6 +9,7 @@ Sources: 湖北 附件1 第十一至十四、十七、十九条 (HB-1-11..14, 17
 """
 import datetime
 import json
+import os
 import re
 import subprocess
 import urllib.parse
@@ -371,6 +372,55 @@ def run(T, port, args, cli):
 
     # the leak crawler: every portal endpoint, every item, hostile parameters
     crawl(T, port, args, anon)
+    crawl_demo(T, args, cli)
+
+
+class _Args:
+    def __init__(self, store, db):
+        self.store, self.db = store, db
+
+
+def crawl_demo(T, args, cli):
+    """The same crawl over `sanxiang demo` data (its published, exempt and withdrawn items)."""
+    if args.store == "sqlite":
+        db = f"{cli.work}/demo.db"
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(db + suffix)
+            except FileNotFoundError:
+                pass
+        drop = None
+    else:
+        u = urllib.parse.urlsplit(args.db)
+        name = u.path.lstrip("/") + "_demo"
+        subprocess.run(["psql", "-q", args.db, "-c", f"DROP DATABASE IF EXISTS {name}", "-c",
+                        f"CREATE DATABASE {name}"], check=True, capture_output=True)
+        db = args.db.replace(u.path, "/" + name, 1)
+        drop = name
+    demo = T.Cli(cli.bin, db, cli.root)
+    demo.work = cli.work
+    try:
+        rc, out, err = demo.run("init")
+        rc2, out2, err2 = demo.run("demo") if rc == 0 else (rc, "", "")
+        if not T.tap(rc == 0 and rc2 == 0, "sanxiang demo fills a database for the crawler", err + err2):
+            return
+        port = T.free_port()
+        server = T.Server(demo, port)
+        try:
+            c = T.Client(port)
+            st, res, _ = c.request("GET", "/api/v1/portal/results?limit=200")
+            st2, wd, _ = c.request("GET", "/api/v1/portal/withdrawn")
+            T.tap(st == 200 and len(res["items"]) >= 20 and st2 == 200 and len(wd["items"]) >= 1,
+                  "the demo's portal is not empty: published results and a withdrawal notice",
+                  (len(res.get("items", [])), wd))
+            crawl(T, port, _Args(args.store, db), c, label="demo data")
+        finally:
+            rc, err = server.stop()
+            T.tap(rc == 0, "the demo server stops cleanly", err[-2000:])
+    finally:
+        if drop:
+            subprocess.run(["psql", "-q", args.db, "-c", f"DROP DATABASE IF EXISTS {drop}"],
+                           capture_output=True)
 
 
 def person_names(args):
