@@ -46,11 +46,12 @@ static uint64_t rnd(void)
 
 #define PICK(a) (a[rnd() % (sizeof(a) / sizeof(a[0]))])
 
-static const char *const cities[] = {"昆明", "曲靖", "玉溪", "保山", "昭通", "丽江", "普洱", "临沧"};
-static const char *const words[] = {"长青", "仁和", "同心", "康宁", "永和", "瑞祥", "惠民",
-                                    "福康", "安泰", "济世", "博爱", "德仁"};
-static const char *const types[] = {"骨科医院有限公司", "大药房", "诊所", "中医医院", "口腔门诊部",
-                                    "医药连锁有限公司", "卫生院"};
+static const char *const cities[] = {"昆明", "曲靖", "玉溪", "保山",
+                                     "昭通", "丽江", "普洱", "临沧"};
+static const char *const words[] = {"长青", "仁和", "同心", "康宁", "永和", "瑞祥",
+                                    "惠民", "福康", "安泰", "济世", "博爱", "德仁"};
+static const char *const types[] = {"骨科医院有限公司", "大药房",           "诊所",  "中医医院",
+                                    "口腔门诊部",       "医药连锁有限公司", "卫生院"};
 static const char *const surnames[] = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "欧阳"};
 static const char *const facts[] = {
     "虚构医疗服务，伪造医疗文书和票据，骗取医保基金",
@@ -230,7 +231,11 @@ int main(int argc, char **argv)
         {"two characters (scan): 药房", {.q = "药房"}, 0, 0, 0},
         {"two characters, rare (scan): 漏洞", {.q = "漏洞"}, 0, 0, 0},
         {"org filter", {.org_id = org_ids[3]}, 0, 0, 0},
-        {"org + date range", {.org_id = org_ids[5], .from = "2025-03-01", .to = "2025-03-31"}, 0, 0, 0},
+        {"org + date range",
+         {.org_id = org_ids[5], .from = "2025-03-01", .to = "2025-03-31"},
+         0,
+         0,
+         0},
         {"text + org + kind", {.q = "串换药品", .org_id = org_ids[2], .kind = "coercion"}, 0, 0, 0},
         {"no filter (newest page)", {.q = NULL}, 0, 0, 0},
     };
@@ -240,7 +245,7 @@ int main(int argc, char **argv)
     double *per = calloc(QUERY_RUNS, sizeof(double));
     double *pk = calloc(total, sizeof(double));
     size_t *order = calloc(total, sizeof(size_t));
-    double (*lat)[QUERY_RUNS] = calloc(nq, sizeof(*lat));
+    double(*lat)[QUERY_RUNS] = calloc(nq, sizeof(*lat));
     int *seen = calloc(nq, sizeof(int));
     if (all == NULL || per == NULL || pk == NULL || order == NULL || lat == NULL || seen == NULL)
         return 1;

@@ -52,7 +52,7 @@ static const char *pick(const char *const *a, size_t n)
 
 #define PICK(a) pick(a, sizeof(a) / sizeof(a[0]))
 
-static const char *const surnames[] = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄",
+static const char *const surnames[] = {"张", "王", "李",   "赵",   "刘",   "陈", "杨", "黄",
                                        "周", "吴", "欧阳", "司马", "诸葛", "段", "普", "和"};
 static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军",
                                     "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英"};
@@ -97,32 +97,36 @@ static void make_doc(struct sx_buf *b, struct doc *d, int seq)
         snprintf(id, sizeof(id), "530102199001011234");
     d->off = b->len;
     put(b, "昆明市医疗保障局\n行政处罚决定书\n昆医保罚〔2026〕%d号\n\n", seq);
-    put(b, "当事人：%s，性别：男，身份证号码：%s，住址：云南省昆明市%s青年路%d号%d栋%d室，"
-           "联系电话：13%09d。\n",
+    put(b,
+        "当事人：%s，性别：男，身份证号码：%s，住址：云南省昆明市%s青年路%d号%d栋%d室，"
+        "联系电话：13%09d。\n",
         d->names[0], id, PICK(places), (int)(rnd() % 400), (int)(rnd() % 30), (int)(rnd() % 999),
         (int)(rnd() % 1000000000));
     put(b, "关联单位：%s，统一社会信用代码：91530100MA6K%06dX，法定代表人：%s。\n", PICK(orgs),
         (int)(rnd() % 1000000), d->legal_rep);
     for (int k = 0; k < 6; k++) {
-        put(b, "%s其中，参保人%s于2025年%d月%d日在该院住院%d天，结算金额%d.%02d元；"
-               "参保人%s同期门诊结算%d元。",
+        put(b,
+            "%s其中，参保人%s于2025年%d月%d日在该院住院%d天，结算金额%d.%02d元；"
+            "参保人%s同期门诊结算%d元。",
             PICK(facts), d->names[1], 1 + (int)(rnd() % 12), 1 + (int)(rnd() % 28),
             (int)(rnd() % 20), (int)(rnd() % 100000), (int)(rnd() % 100), d->names[2],
             (int)(rnd() % 5000));
         if (k == 2)
-            put(b, "违法所得已转入当事人银行账户，开户行：中国农业银行昆明分行，账号：%012" PRIu64
-                   "。",
+            put(b,
+                "违法所得已转入当事人银行账户，开户行：中国农业银行昆明分行，账号：%012" PRIu64
+                "。",
                 (uint64_t)(rnd() % 1000000000000ull));
         if (k == 4)
             put(b, "当事人名下有存款%d万元，房产一套。", (int)(rnd() % 90));
         put(b, "\n");
     }
-    put(b, "上述事实有询问笔录、现场检查笔录、医保结算明细、病历及票据等证据证实。\n"
-           "本机关认为，当事人的行为违反了《医疗保障基金使用监督管理条例》第十九条、第二十条，"
-           "依据该条例第四十条第一款，决定：责令退回医保基金%d.%02d元，并处罚款%d元。\n"
-           "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
-           "或者自收到之日起六个月内依法向人民法院提起行政诉讼。\n"
-           "监督电话：0871-12393；电子邮箱：jubao%d@example.cn\n昆明市医疗保障局\n2026年%d月%d日\n\n",
+    put(b,
+        "上述事实有询问笔录、现场检查笔录、医保结算明细、病历及票据等证据证实。\n"
+        "本机关认为，当事人的行为违反了《医疗保障基金使用监督管理条例》第十九条、第二十条，"
+        "依据该条例第四十条第一款，决定：责令退回医保基金%d.%02d元，并处罚款%d元。\n"
+        "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+        "或者自收到之日起六个月内依法向人民法院提起行政诉讼。\n"
+        "监督电话：0871-12393；电子邮箱：jubao%d@example.cn\n昆明市医疗保障局\n2026年%d月%d日\n\n",
         (int)(rnd() % 100000), (int)(rnd() % 100), (int)(rnd() % 500000), seq,
         1 + (int)(rnd() % 12), 1 + (int)(rnd() % 28));
     d->len = b->len - d->off;
@@ -178,9 +182,8 @@ int main(int argc, char **argv)
             const char *persons[NAMES_PER_DOC + 1];
             for (int k = 0; k < NAMES_PER_DOC; k++)
                 persons[k] = docs[i].names[k];
-            struct red_options o = {.persons = persons,
-                                    .n_persons = NAMES_PER_DOC,
-                                    .legal_rep = docs[i].legal_rep};
+            struct red_options o = {
+                .persons = persons, .n_persons = NAMES_PER_DOC, .legal_rep = docs[i].legal_rep};
             sx_buf_reset(&out);
             if (red_apply(text.data + docs[i].off, docs[i].len, &o, &out, &rep, &err) != 0) {
                 fprintf(stderr, "redact_bench: document %zu: %s: %s\n", i, err.title, err.detail);
@@ -214,8 +217,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < RED_KIND_COUNT; k++)
         printf(" %s %zu", red_kind_slug((enum red_kind)k), removed[k]);
     printf("\n");
-    printf("redact %.1f MB/s (%.3f s), ceiling %.1f MB/s (%.3f s, copy + UTF-8 count), ratio %.3f\n",
-           red, t_red[runs / 2], bare, t_bare[runs / 2], red / bare);
+    printf(
+        "redact %.1f MB/s (%.3f s), ceiling %.1f MB/s (%.3f s, copy + UTF-8 count), ratio %.3f\n",
+        red, t_red[runs / 2], bare, t_bare[runs / 2], red / bare);
     red_report_free(&rep);
     sx_buf_free(&out);
     sx_buf_free(&text);

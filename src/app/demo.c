@@ -2148,12 +2148,13 @@ static int demo_publicity(struct gen *g, struct sx_err *err)
             if (rc == 0 && !withdrawn && k >= 9 && add_wd(g, d3, 8, &w0, err) == 0 &&
                 add_wd(g, d3, 9, &w1, err) == 0 && add_wd(g, d3, 10, &w2, err) == 0 &&
                 demo_at(g, w2, at) == 0) {
-                char c0[CAL_DATE_BUFSZ], c1[CAL_DATE_BUFSZ];
-                json_t *change = json_pack(
-                    "{ss ss ss ss ss ss}", "change_kind", "changed_reconsideration", "authority",
-                    "云南省医疗保障局", "document_no", "云医保复决〔2026〕3号", "change_date",
-                    date_text(w0, c0), "received_on", date_text(w1, c1), "content",
-                    "经行政复议，认定部分违法事实证据不足，变更罚款数额，其余维持。");
+                char c0[CAL_DATE_BUFSZ], c1[CAL_DATE_BUFSZ], docno[64];
+                snprintf(docno, sizeof(docno), "云医保复决〔%d〕3号", cal_date_year(w0));
+                json_t *change =
+                    json_pack("{ss ss ss ss ss ss}", "change_kind", "changed_reconsideration",
+                              "authority", "云南省医疗保障局", "document_no", docno, "change_date",
+                              date_text(w0, c0), "received_on", date_text(w1, c1), "content",
+                              "经行政复议，认定部分违法事实证据不足，变更罚款数额，其余维持。");
                 withdrawn = true;
                 rc = change == NULL ? fail_nomem(err)
                                     : app_pub_withdraw(g->ctx, &o->publisher, di->id, change, err);

@@ -9,6 +9,8 @@
 #define CASEWORK                                                                                   \
     (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER |                      \
                        APP_ROLE_SUPERVISOR | APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
+/* results publicity (issue 4) */
+#define PUBLICITY (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_SUPERVISOR))
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", http_builtin_healthz, HTTP_AUTH_NONE, "健康检查", "运维"},
@@ -45,7 +47,6 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/review-scope", api_review_scope, STAFF, "判断是否须经法制审核", "规则"},
     {"GET", "/api/v1/policies/{name}", api_policy_get, STAFF, "规则预设详情", "规则"},
     /* results publicity (issue 4) */
-#define PUBLICITY (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_SUPERVISOR))
     {"GET", "/api/v1/publicity/items", api_pub_items_list, PUBLICITY, "结果公示事项列表", "公示"},
     {"GET", "/api/v1/publicity/items/{id}", api_pub_items_get, PUBLICITY, "结果公示事项详情",
      "公示"},
@@ -55,8 +56,8 @@ const struct http_route api_routes[] = {
      "负责人审批公示", "公示"},
     {"POST", "/api/v1/publicity/items/{id}/publish", api_pub_items_publish, PUBLICITY,
      "发布公示（发布前检查）", "公示"},
-    {"POST", "/api/v1/publicity/items/{id}/exempt", api_pub_items_exempt, PUBLICITY,
-     "决定不予公示", "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/exempt", api_pub_items_exempt, PUBLICITY, "决定不予公示",
+     "公示"},
     {"POST", "/api/v1/publicity/items/{id}/withdraw", api_pub_items_withdraw, PUBLICITY,
      "撤回已公示的决定", "公示"},
     {"GET", "/api/v1/publicity/corrections", api_pub_corrections_list, PUBLICITY, "更正申请列表",
@@ -71,8 +72,8 @@ const struct http_route api_routes[] = {
      "公示结果开放数据（JSON）", "门户"},
     {"GET", "/api/v1/portal/export.csv", api_portal_export_csv, HTTP_AUTH_NONE,
      "公示结果开放数据（CSV）", "门户"},
-    {"POST", "/api/v1/portal/corrections", api_portal_correction, HTTP_AUTH_NONE,
-     "当事人更正申请", "门户"},
+    {"POST", "/api/v1/portal/corrections", api_portal_correction, HTTP_AUTH_NONE, "当事人更正申请",
+     "门户"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

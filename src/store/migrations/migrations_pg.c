@@ -215,7 +215,7 @@ static const char *const m001_init[] = {
 };
 /* clang-format on */
 
-/* Migration 003 (results publicity, issue 4): the items' projection, correction requests, search. */
+/* Migration 003 (results publicity, issue 4): items, correction requests, search. */
 /* clang-format off */
 /*
  * Record ids here carry no foreign key: records are append-only and never deleted, and on
@@ -290,6 +290,7 @@ static const char *const m003_publicity[] = {
 
 const struct st_migration st_pg_migrations[] = {
     {1, "init", m001_init},
-    {3, "publicity", m003_publicity}, /* results publicity (issue 4) */
+    /* results publicity (issue 4) */
+    {3, "publicity", m003_publicity},
 };
 const size_t st_pg_migrations_n = sizeof(st_pg_migrations) / sizeof(st_pg_migrations[0]);

@@ -203,7 +203,7 @@ static const char *const m001_init[] = {
 };
 /* clang-format on */
 
-/* Migration 003 (results publicity, issue 4): the items' projection, correction requests, search. */
+/* Migration 003 (results publicity, issue 4): items, correction requests, search. */
 /* clang-format off */
 /*
  * Record ids here carry no foreign key: records are append-only and never deleted, and on
@@ -282,7 +282,8 @@ static const char *const m003_publicity[] = {
 
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
-    {3, "publicity", m003_publicity}, /* results publicity (issue 4) */
+    /* results publicity (issue 4) */
+    {3, "publicity", m003_publicity},
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
