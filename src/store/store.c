@@ -2449,7 +2449,8 @@ int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_aren
         /*
          * SQLite: three or more characters go through the FTS5 trigram index as a phrase;
          * shorter ones (a trigram index cannot serve them) scan with instr. PostgreSQL: an
-         * ILIKE pattern, which the pg_trgm GIN index serves from three characters.
+         * ILIKE pattern, which the pg_trgm GIN index serves from three characters (when the
+         * database's LC_CTYPE is a UTF-8 locale: under C, pg_trgm sees no Chinese trigrams).
          */
         if (strcmp(st_backend(db), "sqlite") == 0) {
             if (utf8_chars(text) >= 3) {
@@ -2459,6 +2460,7 @@ int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_aren
                 rc = sx_buf_puts(&pat, text);
             }
         } else {
+            s = ST_PUB_SEARCH_TEXT;
             rc = like_pattern(text, &pat);
         }
         if (rc != 0) {
