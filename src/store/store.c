@@ -2460,7 +2460,6 @@ int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_aren
                 rc = sx_buf_puts(&pat, text);
             }
         } else {
-            s = ST_PUB_SEARCH_TEXT;
             rc = like_pattern(text, &pat);
         }
         if (rc != 0) {
@@ -2475,8 +2474,24 @@ int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_aren
     p_text(&p, q->kind);
     p_text(&p, q->from);
     p_text(&p, q->to);
+    if (text != NULL && strcmp(st_backend(db), "sqlite") != 0) {
+        /*
+         * PostgreSQL's planner cannot tell a common word (a third of all items: walking the
+         * primary key backwards finds a page at once, the trigram index would fetch them all)
+         * from a rare one (the index finds the few at once, the walk reads the whole table).
+         * So look among the newest 2,000 candidates first; a full page there is the answer,
+         * else the index query below gives it. Short words (no trigram) walk the table.
+         */
+        struct params w = p;
+        rc = list_paged(db, ST_PUB_SEARCH_RECENT, &w, q->before_id, q->limit, arena,
+                        sizeof(struct st_pub_item), read_pub_el, &arr, n, more, err);
+        if (rc != 0 || *more)
+            goto done;
+        s = utf8_chars(text) >= 3 ? ST_PUB_SEARCH_TEXT : ST_PUB_SEARCH;
+    }
     rc = list_paged(db, s, &p, q->before_id, q->limit, arena, sizeof(struct st_pub_item),
                     read_pub_el, &arr, n, more, err);
+done:
     *out = arr;
 cleanup:
     sx_buf_free(&pat);

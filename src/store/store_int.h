@@ -102,6 +102,7 @@
     X(PUB_LIST, 0)                                                                                 \
     X(PUB_SEARCH, 0)                                                                               \
     X(PUB_SEARCH_TEXT, 0)                                                                          \
+    X(PUB_SEARCH_RECENT, 0)                                                                        \
     X(PUB_WITHDRAWN, 0)                                                                            \
     X(PUB_FIND, 0)                                                                                 \
     X(PUB_BY_CASE, 0)                                                                              \

@@ -284,6 +284,20 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         /* FTS5 hands out rowids in descending order itself, so LIMIT stops early */
         "AND (?7 = 0 OR f.rowid < ?7) ORDER BY f.rowid DESC LIMIT ?8",
         "ttitttii"},
+    /* the newest 2,000 published items that pass the filters: a page of common words is
+       found here without touching the text index (store.c, st_pub_search) */
+    [ST_PUB_SEARCH_RECENT] = {
+        "SELECT i.id, i.case_id, i.org_id, i.case_kind, i.decision_record_id, i.decision_no, "
+        "i.case_number, i.decided_on, i.deadline_key, i.due_on, i.state, i.form, i.title, "
+        "i.party_label, i.draft_text, i.draft_record_id, i.approval_record_id, i.published_text, "
+        "i.published_on, i.published_record_id, i.override_reason, i.exempt_reason, "
+        "i.exempt_explanation, i.change_json, i.withdrawn_on, i.withdraw_due, i.search_text, "
+        "i.created_at, i.updated_at FROM (SELECT * FROM publicity_items w WHERE w.state = "
+        "'published' AND (?3 IS NULL OR w.org_id = ?3) AND (?4 IS NULL OR w.case_kind = ?4) AND "
+        "(?5 IS NULL OR w.published_on >= ?5) AND (?6 IS NULL OR w.published_on <= ?6) AND (?7 = "
+        "0 OR w.id < ?7) ORDER BY w.id DESC LIMIT 2000) i WHERE (?2 IS NULL OR ?1 IS NULL OR "
+        "instr(i.search_text, ?1) > 0) ORDER BY i.id DESC LIMIT ?8",
+        "ttitttii"},
     [ST_PUB_WITHDRAWN] = {
         "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
         "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
