@@ -18,7 +18,8 @@
 #define TEXT_MAX (1u << 20)
 #define SRC_SCOPE "DESIGN §6 安全（本机关办理本机关事项）"
 
-/* Who files a correction request from the portal, for the audit log. */
+/* Who files a correction request from the portal, and the audit action, for the rate limit. */
+#define CORR_AUDIT "publicity.correction_request"
 static const struct app_principal public_actor = {.username = "public"};
 
 static int fail_nomem(struct sx_err *err)
@@ -166,6 +167,24 @@ static int case_names(struct app_ctx *ctx, int64_t case_id, const json_t *extra,
         *n_out = n;
     }
     return rc;
+}
+
+/*
+ * The further names the current draft was redacted with (its record's extra_persons), so the
+ * gate checks them too. New reference (an empty array when none); NULL when out of memory.
+ */
+static json_t *draft_extra(struct app_ctx *ctx, const struct st_pub_item *it)
+{
+    struct st_record rec;
+    struct sx_err ignore;
+    json_t *extra = NULL;
+    if (it->draft_record_id != 0 &&
+        st_record_get(ctx->db, it->draft_record_id, ctx->arena, &rec, &ignore) == 0) {
+        json_t *b = json_loads(rec.body, 0, NULL);
+        extra = json_incref(json_object_get(b, "extra_persons"));
+        json_decref(b);
+    }
+    return extra != NULL ? extra : json_array();
 }
 
 /* Redact text with the case's names into arena; report (may be NULL) gets the removals. */
@@ -387,12 +406,17 @@ int app_pub_get(struct app_ctx *ctx, const struct app_principal *actor, int64_t 
     if (v->it.draft_text != NULL &&
         (strcmp(v->it.state, "drafted") == 0 || strcmp(v->it.state, "approved") == 0)) {
         struct sx_err gerr;
-        rc = case_names(ctx, v->it.case_id, NULL, &nm, NULL, NULL, err);
-        if (rc != 0)
+        json_t *extra = draft_extra(ctx, &v->it);
+        rc = extra == NULL ? fail_nomem(err)
+                           : case_names(ctx, v->it.case_id, extra, &nm, NULL, NULL, err);
+        if (rc != 0) {
+            json_decref(extra);
             return rc;
+        }
         struct red_options o = {
             .persons = nm.persons, .n_persons = nm.n, .legal_rep = nm.legal_rep};
         rc = red_scan(v->it.draft_text, strlen(v->it.draft_text), &o, &v->gate, &gerr);
+        json_decref(extra); /* its names were needed by red_scan only */
         if (rc == SX_E_GATE)
             rc = 0;
         else if (rc != 0)
@@ -640,6 +664,7 @@ int app_pub_publish(struct app_ctx *ctx, const struct app_principal *actor, int6
     struct red_report rep;
     struct st_record made;
     json_t *body = NULL;
+    json_t *extra = NULL;
     const char *today = app_today(ctx);
     int hits = 0;
     int rc = app_require_role(actor, APP_ROLE_PUBLISHER, "发布公示", err);
@@ -649,7 +674,8 @@ int app_pub_publish(struct app_ctx *ctx, const struct app_principal *actor, int6
     rc = begin_action(ctx, actor, id, PUB_ACT_PUBLISH, &it, err);
     if (rc != 0)
         return rc;
-    rc = case_names(ctx, it.case_id, NULL, &nm, NULL, NULL, err);
+    extra = draft_extra(ctx, &it);
+    rc = extra == NULL ? fail_nomem(err) : case_names(ctx, it.case_id, extra, &nm, NULL, NULL, err);
     if (rc == 0) {
         /* the publish gate: whatever a detector still finds blocks, unless overridden */
         struct red_options o = {
@@ -697,6 +723,7 @@ int app_pub_publish(struct app_ctx *ctx, const struct app_principal *actor, int6
     }
     rc = finish_action(ctx, actor, &it, "publicity.publish", rc, err);
     json_decref(body);
+    json_decref(extra);
     red_report_free(&rep);
     return rc;
 }
@@ -998,6 +1025,17 @@ int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in 
                        blank(in->number) ? "number" : "party_id",
                        "案件编号和当事人证件号码均须填写");
     norm_id(in->party_id, want, sizeof(want));
+    if (in->ip != NULL) {
+        int64_t failures = 0;
+        rc = st_audit_count_failures(ctx->db, CORR_AUDIT, NULL, in->ip, app_time_offset(ctx, -3600),
+                                     &failures, err);
+        if (rc != 0)
+            return rc;
+        if (failures >= APP_PUB_CORR_FAILURES_MAX)
+            return SX_FAIL(err, SX_E_RATE, "correction-rate-limited",
+                           "更正申请核验失败次数过多，请一小时后再试", PUB_SRC_CORRECTION, NULL,
+                           "同一地址一小时内核验失败 %d 次", APP_PUB_CORR_FAILURES_MAX);
+    }
     rc = st_begin(ctx->db, err);
     if (rc != 0)
         return rc;
@@ -1015,11 +1053,14 @@ int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in 
             }
         }
     }
-    /* one answer for every mismatch: nothing about what exists leaks */
-    if (rc == 0 && match == NULL)
-        rc = SX_FAIL(err, SX_E_NOTFOUND, "correction-no-match",
-                     "未找到与所填编号和证件号码相符的公示信息", PUB_SRC_CORRECTION, "number",
-                     "请核对案件编号（或决定书文号）与当事人的身份证号码或统一社会信用代码");
+    /* one answer for every mismatch: nothing about what exists leaks; each one counts */
+    if (rc == 0 && match == NULL) {
+        (void)st_rollback(ctx->db, NULL);
+        app_audit(ctx, NULL, "public", CORR_AUDIT, NULL, "denied", in->ip, "no match");
+        return SX_FAIL(err, SX_E_NOTFOUND, "correction-no-match",
+                       "未找到与所填编号和证件号码相符的公示信息", PUB_SRC_CORRECTION, "number",
+                       "请核对案件编号（或决定书文号）与当事人的身份证号码或统一社会信用代码");
+    }
     /*
      * Answer within publish_other's 20 WD: the same period as 政府信息公开条例 第三十三条 for
      * answering a request, and YN-1-13's for publishing changed information.
@@ -1051,8 +1092,8 @@ int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in 
         rc = st_pub_corr_insert(ctx->db, &c, id, err);
     }
     if (rc == 0)
-        rc = app_audit_in_tx(ctx, &public_actor, "publicity.correction_request",
-                             "publicity_correction", *id, NULL, err);
+        rc = app_audit_in_tx(ctx, &public_actor, CORR_AUDIT, "publicity_correction", *id, in->ip,
+                             err);
     if (rc == 0)
         rc = st_commit(ctx->db, err);
     if (rc != 0)

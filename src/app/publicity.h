@@ -128,12 +128,19 @@ struct app_pub_corr_in {
     const char *party_id; /* the party's resident ID number or USCC */
     const char *content;
     const char *contact; /* may be NULL */
+    const char *ip;      /* the client's address, for the rate limit; may be NULL */
 };
+
+/* Failed correction requests one address may make per hour before SX_E_RATE. */
+#define APP_PUB_CORR_FAILURES_MAX 10
 
 /*
  * File a party's correction request. Any mismatch (no such number, not
  * published, wrong ID) is the same SX_E_NOTFOUND "correction-no-match",
- * which says nothing about what exists. *id and *due_on on success.
+ * which says nothing about what exists, and is audited as denied; after
+ * APP_PUB_CORR_FAILURES_MAX of them from one address within an hour the
+ * address gets SX_E_RATE (so ID numbers cannot be guessed through it).
+ * *id and *due_on on success.
  */
 int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in *in, int64_t *id,
                               const char **due_on, struct sx_err *err) SX_WUR;

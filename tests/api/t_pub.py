@@ -330,6 +330,17 @@ def run(T, port, args, cli):
     st, res, ctype = p.request("POST", f"/api/v1/publicity/corrections/{corr}/reply",
                                {"outcome": "refused", "reply": "x", "remedies": "y", "notified_by": "z"})
     tap(is_problem(st, res, ctype, 409), "a request is answered once", res)
+    # guessing ID numbers through the form: failures from one address are limited
+    codes = []
+    for i in range(12):
+        st, res, _ = anon.request("POST", "/api/v1/portal/corrections",
+                                  {"number": number, "party_id": id_make("530102", "19800315", i + 100),
+                                   "content": "更正"})
+        codes.append(st)
+    st, res, ctype = anon.request("POST", "/api/v1/portal/corrections",
+                                  {"number": number, "party_id": ADULT_ID, "content": "再次申请"})
+    tap(codes[:7] == [404] * 7 and codes[-1] == 429 and is_problem(st, res, ctype, 429),
+        "after 10 failed checks in an hour an address gets 429, even with the right ID", (codes, res))
 
     # withdrawal after reconsideration, with the change published (HB-1-14, YN-1-14)
     change = {"change_kind": "changed_reconsideration", "authority": "昆明市人民政府",

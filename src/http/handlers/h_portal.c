@@ -291,6 +291,7 @@ int api_portal_correction(struct http_req *r, struct sx_err *err)
         in.party_id = api_get_str(b, "party_id");
         in.content = api_get_str(b, "content");
         in.contact = api_get_str(b, "contact");
+        in.ip = http_client_ip(r);
         rc = app_pub_portal_correction(api_ctx(r), &in, &id, &due, err);
     }
     if (rc != 0)
