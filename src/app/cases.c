@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "app/review_route.h"
 #include "core/cal.h"
 #include "core/canon.h"
@@ -1246,6 +1247,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
                                                    .locked = &locked,
                                                    .projection = &c},
                            body, &out->record, err);
+    if (rc == 0) /* a decision makes its publicity item, in this transaction (issue 4) */
+        rc = app_pub_on_step(ctx, actor, &c, &out->record, body, err);
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
     if (rc == 0) {
