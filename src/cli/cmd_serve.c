@@ -13,11 +13,13 @@
 #include "sx_log.h"
 
 static const char usage[] =
-    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy]\n"
-    "  启动 HTTP 服务（/api/v1、/healthz、/metrics）。数据库须已由 sanxiang init 初始化到本版本。\n"
+    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--web DIR]\n"
+    "  启动 HTTP 服务（/api/v1、/healthz、/metrics，公示门户 /，执法工作台 /app/）。\n"
+    "  数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
     "  --threads  事件循环线程数（默认每个 CPU 核一个）\n"
     "  --trust-proxy  位于 nginx 等反向代理之后时，以 X-Forwarded-For 的最后一跳作为客户端地址\n"
+    "  --web      网页界面构建产物目录（默认 <数据根目录>/web/dist；由 make run 构建）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
 /* The calendar in force is the database's (kept current by `calendar import`). */
@@ -42,6 +44,8 @@ int cli_serve(int argc, char **argv)
     struct sx_err err;
     const char *listen = NULL;
     const char *threads = NULL;
+    const char *web = NULL;
+    char web_default[4096];
     int trust_proxy = 0;
     int rc;
     argc = cli_take_common(argc, argv, &common);
@@ -50,6 +54,7 @@ int cli_serve(int argc, char **argv)
     const struct cli_opt opts[] = {{"--listen", &listen, NULL},
                                    {"--threads", &threads, NULL},
                                    {"--trust-proxy", NULL, &trust_proxy},
+                                   {"--web", &web, NULL},
                                    {NULL, NULL, NULL}};
     int npos = cli_parse_opts(argc, argv, 1, opts, usage);
     if (npos == -2)
@@ -84,6 +89,12 @@ int cli_serve(int argc, char **argv)
         return rc;
     }
     cfg.openapi_path = app->openapi_path;
+    if (web == NULL) {
+        int n = snprintf(web_default, sizeof(web_default), "%s/web/dist", cli_root(common.root));
+        if (n > 0 && (size_t)n < sizeof(web_default))
+            web = web_default;
+    }
+    cfg.web_root = web;
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||
@@ -103,7 +114,9 @@ int cli_serve(int argc, char **argv)
         .health = api_health,
         .metrics = api_metrics,
     };
-    printf("三项 Sanxiang 已启动: http://%s/  （数据库 %s；Ctrl-C 停止）\n", cfg.listen, common.db);
+    printf("三项 Sanxiang 已启动: 公示门户 http://%s/ ，执法工作台 http://%s/app/\n"
+           "（数据库 %s；Ctrl-C 停止）\n",
+           cfg.listen, cfg.listen, common.db);
     fflush(stdout);
     sx_err_clear(&err);
     rc = http_serve(&cfg, &happ, &err);
