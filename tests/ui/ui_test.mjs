@@ -5,8 +5,9 @@
 // API has not landed; SPA fallback and login redirect; a keyboard-only login through labelled
 // fields; every demo role logs in and sees its menus; an officer takes a case — a blocked
 // action shows its rule, the API's validation message appears next to its field, an inquiry
-// with two officers is recorded, ending the investigation changes the next actions; the
-// legal-review queue, admin pages and dashboard render; every page loads in < 1 s; no console
+// with two officers is recorded, ending the investigation changes the next actions, the case
+// is submitted for review and legal review is requested; the reviewer finds it in the queue and
+// records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
 // errors anywhere. Screenshots of the main pages go to docs/screenshots/.
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
@@ -108,6 +109,20 @@ async function check(desc, fn) {
     tap(true, desc)
   } catch (e) {
     tap(false, desc, e.stack || e)
+  }
+}
+
+// Submit the open step form; on a problem+json answer, close the dialog and fail with its text.
+async function submitStep(page) {
+  const form = page.locator('[data-test=step-form]')
+  await page.locator('[data-test=step-submit]').click()
+  const problem = page.locator('[data-test=problem]')
+  await Promise.race([form.waitFor({ state: 'hidden' }), problem.waitFor({ state: 'visible' })])
+  if (await problem.isVisible()) {
+    const text = await problem.innerText()
+    await page.getByRole('button', { name: '取消' }).click()
+    await form.waitFor({ state: 'hidden' })
+    throw new Error(`the API refused the step: ${text}`)
   }
 }
 
@@ -268,6 +283,13 @@ async function main() {
     }
   }
   tap(caseId !== null, 'demo data has a case for the officer flow', JSON.stringify(list.items.slice(0, 3)))
+  const caseNumber = list.items.find((c) => c.id === caseId)?.number
+  // the reviewer to name in the request: looked up as the admin, in a context of its own
+  const adminApi = await browser.newContext()
+  await adminApi.request.post(`${BASE}/api/v1/session`, { data: { username: 'admin', password: PASSWORD } })
+  const users = await (await adminApi.request.get(`${BASE}/api/v1/users?limit=200`)).json()
+  const reviewerId = users.items.find((u) => u.username === 'km.reviewer')?.id
+  await adminApi.close()
 
   if (caseId !== null) {
     await check('case page: blocked action shows its rule title and source', async () => {
@@ -309,8 +331,7 @@ async function main() {
       await f.locator('[data-field=rights_told] .el-switch').click()
       await f.getByLabel('询问内容').fill('问：是否知悉医保结算规定？答：知悉。')
       await f.locator('[data-field=party_signed] .el-switch').click()
-      await page.locator('[data-test=step-submit]').click()
-      await page.locator('[data-test=step-form]').waitFor({ state: 'hidden' })
+      await submitStep(page)
       await page.waitForFunction((b) => document.querySelectorAll('[data-test=timeline] .el-timeline-item').length === b + 1, before)
       const last = await page.locator('[data-test=timeline] .el-timeline-item').last().innerText()
       if (!last.includes('询问')) throw new Error(last)
@@ -326,11 +347,40 @@ async function main() {
       await f.getByLabel('法律依据').fill('《医疗保障基金使用监督管理条例》第三十八条')
       await f.getByLabel('处理建议').fill('建议依法处罚')
       await shot(page, 'step-form')
-      await page.locator('[data-test=step-submit]').click()
-      await f.waitFor({ state: 'hidden' })
+      await submitStep(page)
       await page.locator('[data-test=case-state]', { hasText: '调查终结' }).waitFor()
       await page.locator('[data-test=next-actions] [data-action=submit_review]').waitFor()
       if (await page.locator('[data-test=next-actions] [data-action=end_investigation]').count()) throw new Error('end_investigation still offered')
+    })
+    await check('submit for review (承办人意见): the case moves to 审核', async () => {
+      await page.locator('[data-test=next-actions] [data-action=submit_review]').click()
+      const f = page.locator('[data-test=step-form]')
+      await f.waitFor()
+      if ((await f.locator('[data-field=handler] .el-tag').count()) < 1) throw new Error('handler not preselected')
+      await f.locator('#f-dated_on').fill('2026-11-22')
+      await f.locator('#f-dated_on').press('Enter')
+      for (const [id, text] of [['facts', '串换药品违规结算'], ['evidence', '结算数据、询问笔录'], ['basis', '条例第三十八条'], ['discretion', '云南省医疗保障行政处罚裁量基准'], ['proposal', '罚款并追回医保基金']])
+        await f.locator(`#f-${id}`).fill(text)
+      await submitStep(page)
+      await page.locator('[data-test=case-state]', { hasText: '审核' }).waitFor()
+      await page.locator('[data-test=next-actions] [data-action=request_legal_review]').waitFor()
+    })
+    await check('request legal review naming the reviewer', async () => {
+      await page.locator('[data-test=next-actions] [data-action=request_legal_review]').click()
+      const f = page.locator('[data-test=step-form]')
+      await f.waitFor()
+      await f.locator('#f-submitted_on').fill('2026-11-23')
+      await f.locator('#f-submitted_on').press('Enter')
+      await f.locator('#f-reviewer').fill(String(reviewerId))
+      await f.locator('#f-reviewer').press('Enter')
+      for (const k of ['cause_and_party', 'facts', 'law_and_discretion', 'qualification', 'investigation_and_hearing', 'collective_discussion'])
+        await f.locator(`#f-explanation-${k}`).fill(`情况说明：${k}`)
+      await f.locator('#f-draft_decision').fill('拟对当事人作出罚款决定')
+      await f.locator('#f-draft_decision_file').fill('draft-001')
+      await f.locator('#f-evidence_list').fill('询问笔录\n医保结算数据')
+      await submitStep(page)
+      const last = await page.locator('[data-test=timeline] .el-timeline-item').last().innerText()
+      if (!last.includes('法制审核')) throw new Error(last)
     })
     await check('hash chain verifies from the case page', async () => {
       await page.getByRole('button', { name: '校验哈希链' }).click()
@@ -348,10 +398,28 @@ async function main() {
 
   // ---- reviewer, admin ----
   await login(page, 'km.reviewer')
-  await check('legal-review queue renders', async () => {
-    await timedGoto(page, '/app/reviews', '[data-test=review-queue]', 'review queue')
-    await page.waitForTimeout(300)
+  await check('legal-review queue lists the case; the checklist opinion 同意 is recorded', async () => {
+    await timedGoto(page, '/app/reviews', '[data-test=review-queue] .el-table__row', 'review queue')
     await shot(page, 'review-queue')
+    const row = page.locator('[data-test=review-queue] .el-table__row', { hasText: caseNumber || '###' })
+    await row.getByRole('button', { name: '法制审核意见', exact: true }).click()
+    const f = page.locator('[data-test=step-form]')
+    await f.waitFor()
+    if ((await f.locator('[data-field=reviewer] .el-tag').count()) < 1) throw new Error('reviewer not preselected')
+    await f.locator('#f-reviewed_on').fill('2026-11-24')
+    await f.locator('#f-reviewed_on').press('Enter')
+    const items = f.locator('.el-radio[data-value=pass]')
+    const nItems = await items.count()
+    if (nItems !== 10) throw new Error(`${nItems} checklist items, want 10 (云南 附件3)`)
+    for (let i = 0; i < nItems; i++) await items.nth(i).click()
+    await f.locator('[data-field=opinion] .el-select').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '同意' }).first().click()
+    await f.locator('#f-reasons').fill('事实清楚，证据充分，程序合法')
+    await f.locator('#f-copies').fill('承办机构\n法制审核机构\n案卷')
+    await shot(page, 'legal-review-form')
+    await submitStep(page)
+    const last = await page.locator('[data-test=timeline] .el-timeline-item').last().innerText()
+    if (!last.includes('法制审核意见')) throw new Error(last)
   })
   await logout(page)
   await login(page, 'admin')

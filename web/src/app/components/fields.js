@@ -7,7 +7,8 @@ export function emptyModel(fields, defaults = {}) {
   for (const f of fields) {
     if (f.type === 'object') m[f.name] = emptyModel(f.fields || [], {})
     else if (f.type === 'bool') m[f.name] = false
-    else if (f.type === 'user_ids' || f.type === 'string_list') m[f.name] = defaults[f.name] ? [...defaults[f.name]] : []
+    else if (f.type === 'user_ids') m[f.name] = defaults[f.name] ? [...defaults[f.name]] : []
+    else if (f.type === 'string_list') m[f.name] = (defaults[f.name] || []).join('\n') // one item a line
     else m[f.name] = defaults[f.name] ?? (f.type === 'int' || f.type === 'money_fen' ? undefined : '')
   }
   return m
@@ -30,6 +31,11 @@ export function toBody(fields, model) {
     }
     if (f.type === 'bool') {
       out[f.name] = !!v
+      continue
+    }
+    if (f.type === 'string_list') {
+      const items = String(v || '').split('\n').map((x) => x.trim()).filter(Boolean)
+      if (items.length || f.required) out[f.name] = items
       continue
     }
     if (isEmpty(v)) continue
