@@ -22,4 +22,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "构建网页界面（vite build）…" >&2
 npm run --silent build >/dev/null
+# gzip siblings of the text files: `sanxiang serve` sends name.gz to clients that take gzip
+find dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) \
+  -size +1k -exec gzip -9 -k -f {} +
 touch "$stamp"

@@ -241,12 +241,77 @@ cleanup:
     return rc;
 }
 
+int http_static_accepts_gzip(const char *accept_encoding)
+{
+    const char *p = accept_encoding;
+    if (p == NULL)
+        return 0;
+    while ((p = strstr(p, "gzip")) != NULL) {
+        const char *q = p + 4;
+        int token_start = p == accept_encoding || p[-1] == ',' || p[-1] == ' ' || p[-1] == '\t';
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (token_start && (*q == '\0' || *q == ',')) /* "gzip" without a weight */
+            return 1;
+        if (token_start && *q == ';') {
+            /* "gzip;q=0", "gzip; q=0.000" refuse it; any other weight accepts */
+            q++;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
+                q += 2;
+                if (*q == '0') {
+                    q++;
+                    if (*q == '.')
+                        q++;
+                    while (*q == '0')
+                        q++;
+                    if (*q == '\0' || *q == ',' || *q == ' ' || *q == '\t')
+                        return 0;
+                }
+                return 1;
+            }
+        }
+        p += 4;
+    }
+    return 0;
+}
+
+/*
+ * The precompressed sibling rel.gz (scripts/build-web.sh writes them) when the client takes
+ * gzip: 1 and its bytes, 0 when there is none. Errors other than "missing" are errors.
+ */
+static int read_gzip(const char *root, const char *rel, struct http_req *r, char **data,
+                     size_t *len, struct sx_err *err)
+{
+    const char *gz;
+    char *gz_data = NULL;
+    size_t gz_len = 0;
+    int rc;
+    if (!http_static_accepts_gzip(http_header(r, "accept-encoding")))
+        return 0;
+    gz = sx_arena_printf(r->arena, "%s.gz", rel);
+    if (gz == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "静态文件路径");
+    rc = http_static_read(root, gz, r->arena, &gz_data, &gz_len, err);
+    if (rc == SX_E_NOTFOUND) {
+        sx_err_clear(err);
+        return 0; /* keep the plain file */
+    }
+    if (rc != 0)
+        return rc;
+    *data = gz_data;
+    *len = gz_len;
+    return 1;
+}
+
 int http_static_serve(const char *root, struct http_req *r, struct sx_err *err)
 {
     struct http_static_target t;
     const char *rel;
     char *data = NULL;
     size_t len = 0;
+    int gz = 0;
     int rc;
     if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
         SX_FAIL(err, SX_E_INVALID, "method-not-allowed", "该资源不支持此请求方法", "", "",
@@ -265,6 +330,12 @@ int http_static_serve(const char *root, struct http_req *r, struct sx_err *err)
         t.immutable = 0;
         rc = http_static_read(root, rel, r->arena, &data, &len, err);
     }
+    if (rc == 0) {
+        /* the file exists: send its gzip sibling instead when there is one and it is wanted */
+        gz = read_gzip(root, rel, r, &data, &len, err);
+        if (gz < 0)
+            return gz;
+    }
     if (rc == SX_E_NOTFOUND && (rel == portal_shell || rel == app_shell)) {
         sx_err_clear(err);
         return SX_FAIL(err, SX_E_NOTFOUND, "ui-not-built", "网页界面尚未构建", "", "",
@@ -276,7 +347,9 @@ int http_static_serve(const char *root, struct http_req *r, struct sx_err *err)
         return rc;
     /* the send adds nosniff and the request id; it keeps a Cache-Control set here */
     if (http_add_header(r, "cache-control",
-                        t.immutable ? HTTP_STATIC_IMMUTABLE : HTTP_STATIC_NO_CACHE) != 0)
+                        t.immutable ? HTTP_STATIC_IMMUTABLE : HTTP_STATIC_NO_CACHE) != 0 ||
+        http_add_header(r, "vary", "accept-encoding") != 0 ||
+        (gz && http_add_header(r, "content-encoding", "gzip") != 0))
         return SX_FAIL(err, SX_E_INTERNAL, "internal", "服务器内部错误", "", "", "响应头");
     return http_send_raw(r, 200, http_static_mime(rel), data, len, err);
 }

@@ -11,6 +11,10 @@
  * other file (the two index.html shells, favicon) with "no-cache" so that a
  * new build is picked up on the next load.
  *
+ * Compression: when the client accepts gzip and the file has a precompressed sibling
+ * "name.gz" (scripts/build-web.sh writes them for text assets), the sibling is sent with
+ * Content-Encoding: gzip; every answer carries Vary: Accept-Encoding.
+ *
  * SPA fallback: a path that names no file and whose last segment has no dot
  * (a client-side route such as /app/cases/12) gets its app's index.html; a
  * missing file with an extension, or anything under assets/, is a 404.
@@ -72,6 +76,12 @@ const char *http_static_mime(const char *rel);
  */
 int http_static_read(const char *root, const char *rel, struct sx_arena *a, char **data,
                      size_t *len, struct sx_err *err) SX_WUR;
+
+/*
+ * 1 if an Accept-Encoding value takes gzip ("gzip", "gzip;q=0.5", "br, gzip"), 0 if it is
+ * absent, not listed or refused with q=0. ("*" is not honoured: only named gzip.)
+ */
+int http_static_accepts_gzip(const char *accept_encoding);
 
 /*
  * Answer a GET or HEAD for r->path from the dist directory root: the file,

@@ -6,7 +6,8 @@
  * content types, the reader's refusal to follow symlinks out of the tree,
  * and a real server on 127.0.0.1:0 with a web root: Cache-Control per file
  * kind, SPA fallback per app, 404 for missing assets, API precedence,
- * problem+json for refused paths and for a UI that was never built. Rules
+ * problem+json for refused paths and for a UI that was never built,
+ * precompressed gzip siblings only for clients that take gzip. Rules
  * are from issue 6 ("correct caching headers and an SPA fallback") and the
  * ui brief ("no path traversal").
  */
@@ -171,6 +172,8 @@ static void make_tree(void)
     put("dist/assets/app-1a2b.js", "console.log(1)");
     put("dist/assets/app-1a2b.css", "body{}");
     put("dist/favicon.svg", "<svg/>");
+    put("dist/assets/app-1a2b.css.gz", "GZ-CSS"); /* stands in for a gzip sibling */
+    put("dist/index.html.gz", "GZ-PORTAL");
     put("secret.txt", "TOP SECRET");
     /* symlinks inside the tree that lead out of it */
     snprintf(p, sizeof(p), "%s/assets/leak.js", dist);
@@ -280,7 +283,8 @@ static const char *header(const struct resp *r, const char *name, char *out, siz
     return NULL;
 }
 
-static void request(unsigned port, const char *method, const char *path, struct resp *r)
+static void request_h(unsigned port, const char *method, const char *path, const char *extra,
+                      struct resp *r)
 {
     struct sockaddr_in addr;
     struct timeval tv = {5, 0};
@@ -296,8 +300,8 @@ static void request(unsigned port, const char *method, const char *path, struct 
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-    n = snprintf(buf, sizeof(buf), "%s %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", method,
-                 path);
+    n = snprintf(buf, sizeof(buf), "%s %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n%s\r\n",
+                 method, path, extra != NULL ? extra : "");
     assert_int_equal(send(fd, buf, (size_t)n, MSG_NOSIGNAL), n);
     for (;;) {
         ssize_t k = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
@@ -316,6 +320,11 @@ static void request(unsigned port, const char *method, const char *path, struct 
     r->body_len = have - (size_t)(end + 4 - buf);
     assert_true(r->body_len < sizeof(r->body));
     memcpy(r->body, end + 4, r->body_len);
+}
+
+static void request(unsigned port, const char *method, const char *path, struct resp *r)
+{
+    request_h(port, method, path, NULL, r);
 }
 
 static struct http_server *start(const char *web_root)
@@ -407,8 +416,76 @@ static void test_serve(void **state)
         /* nothing from outside the tree, whatever the answer */
         assert_null(strstr(r.body, "TOP SECRET"));
     }
+    {
+        /* gzip: the sibling when accepted, the plain file otherwise; Vary on both */
+        struct row {
+            const char *path;
+            const char *accept;
+            const char *body;
+            int gzip;
+        };
+        static const struct row gz[] = {
+            {"/assets/app-1a2b.css", "Accept-Encoding: gzip, br\r\n", "GZ-CSS", 1},
+            {"/assets/app-1a2b.css", "Accept-Encoding: br\r\n", "body{}", 0},
+            {"/assets/app-1a2b.css", "Accept-Encoding: gzip;q=0\r\n", "body{}", 0},
+            {"/assets/app-1a2b.css", NULL, "body{}", 0},
+            {"/assets/app-1a2b.js", "Accept-Encoding: gzip\r\n", "console.log(1)", 0},
+            {"/app/cases/1", "Accept-Encoding: gzip\r\n", "workbench", 0},
+            {"/cases/1", "Accept-Encoding: gzip\r\n", "GZ-PORTAL", 1},
+        };
+        for (size_t i = 0; i < sizeof(gz) / sizeof(gz[0]); i++) {
+            struct resp r;
+            char v[128];
+            request_h(port, "GET", gz[i].path, gz[i].accept, &r);
+            assert_int_equal(r.status, 200);
+            if (strstr(r.body, gz[i].body) == NULL)
+                print_error("gzip row %zu: body %s\n", i, r.body);
+            assert_non_null(strstr(r.body, gz[i].body));
+            assert_non_null(header(&r, "vary", v, sizeof(v)));
+            if (gz[i].gzip) {
+                assert_non_null(header(&r, "content-encoding", v, sizeof(v)));
+                assert_string_equal(v, "gzip");
+            } else {
+                assert_null(header(&r, "content-encoding", v, sizeof(v)));
+            }
+            /* the type is the original file's, not the sibling's */
+            assert_non_null(header(&r, "content-type", v, sizeof(v)));
+            assert_null(strstr(v, "octet-stream"));
+        }
+    }
     http_server_stop(srv);
     remove_tree();
+}
+
+static void test_accepts_gzip(void **state)
+{
+    static const struct {
+        const char *v;
+        int want;
+    } rows[] = {
+        {"gzip", 1},
+        {"gzip, deflate, br", 1},
+        {"br, gzip", 1},
+        {"br,gzip", 1},
+        {"gzip;q=0.5", 1},
+        {"gzip; q=1", 1},
+        {"gzip;q=0", 0},
+        {"gzip; q=0.000", 0},
+        {"gzip;q=0.01", 1},
+        {"x-gzip", 0},
+        {"gzipx", 0},
+        {"br", 0},
+        {"", 0},
+        {"identity", 0},
+        {"br, gzip;q=0", 0},
+    };
+    (void)state;
+    assert_int_equal(http_static_accepts_gzip(NULL), 0);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (http_static_accepts_gzip(rows[i].v) != rows[i].want)
+            print_error("row %zu: %s\n", i, rows[i].v);
+        assert_int_equal(http_static_accepts_gzip(rows[i].v), rows[i].want);
+    }
 }
 
 static void test_serve_unbuilt(void **state)
@@ -441,9 +518,9 @@ static void test_serve_unbuilt(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_resolve),       cmocka_unit_test(test_mime),
-        cmocka_unit_test(test_read),          cmocka_unit_test(test_serve),
-        cmocka_unit_test(test_serve_unbuilt),
+        cmocka_unit_test(test_resolve),      cmocka_unit_test(test_mime),
+        cmocka_unit_test(test_accepts_gzip), cmocka_unit_test(test_read),
+        cmocka_unit_test(test_serve),        cmocka_unit_test(test_serve_unbuilt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
