@@ -954,6 +954,7 @@ def main():
         deadlines_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
+        import t_ui; t_ui.run(sys.modules[__name__], port, args, cli)  # web UI serving (issue 6)
     finally:
         rc, err = server.stop()
         tap(rc == 0, "server stops cleanly on SIGTERM (no crash, no leak report)",
