@@ -4,7 +4,8 @@
 // Checks: the portal loads without the workbench's code and says 暂无数据 where the publicity
 // API has not landed; SPA fallback and login redirect; a keyboard-only login through labelled
 // fields; every demo role logs in and sees its menus; an officer takes a case — a blocked
-// action shows its rule, the API's validation message appears next to its field, an inquiry
+// action shows its rule, a new case is opened, the API's validation message appears next to
+// its field, an inquiry
 // with two officers is recorded, ending the investigation changes the next actions, the case
 // is submitted for review and legal review is requested; the reviewer finds it in the queue and
 // records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
@@ -117,6 +118,23 @@ async function check(desc, fn) {
   } catch (e) {
     tap(false, desc, e.stack || e)
   }
+}
+
+// Choose option `text` in the Element Plus select inside `field`, and check it took.
+async function pick(page, field, text) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await field.locator('.el-select__wrapper').click()
+    const item = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
+    try {
+      await item.waitFor({ timeout: 3000 })
+      await item.click()
+    } catch {
+      await page.keyboard.press('Escape')
+      continue
+    }
+    if ((await field.locator('.el-select__selected-item, .el-select__placeholder').allInnerTexts()).join(' ').includes(text)) return
+  }
+  throw new Error(`could not choose ${text}`)
 }
 
 // Submit the open step form; on a problem+json answer, close the dialog and fail with its text.
@@ -277,6 +295,24 @@ async function main() {
     await shot(page, 'cases')
   })
 
+  await check('open a case (登记案件) with a party and two officers: it starts at 线索', async () => {
+    await page.goto(`${BASE}/app/cases`)
+    await page.locator('[data-test=new-case-open]').click()
+    const f = page.locator('[data-test=new-case]')
+    await f.waitFor()
+    await f.getByLabel('案由').fill('涉嫌分解住院骗取医保基金')
+    await f.getByLabel('单位名称').fill('昆明某某医院有限公司')
+    await f.getByLabel('统一社会信用代码').fill('91350100M000100Y43')
+    await f.getByLabel('法定代表人').fill('赵某')
+    await pick(page, f.locator('.el-form-item', { hasText: '承办执法人员' }), '刘文佳')
+    await page.keyboard.press('Escape')
+    await shot(page, 'new-case')
+    await page.locator('[data-test=new-case-submit]').click()
+    await page.waitForURL(/\/app\/cases\/\d+$/)
+    await page.locator('[data-test=case-state]', { hasText: '线索' }).waitFor()
+    await page.locator('[data-test=next-actions] [data-action=verify_clue]').waitFor()
+  })
+
   // A KM penalty case under investigation whose inquiry is blocked by an expired credential
   // among its officers, and whose investigation can be ended.
   const list = await api(page, '/api/v1/cases?kind=penalty&state=investigating&limit=200')
@@ -333,8 +369,7 @@ async function main() {
       await f.locator('#f-ended_at').press('Enter')
       await f.getByLabel('地点').fill('医院会议室')
       await f.getByLabel('被询问人姓名').fill('沈某')
-      await f.locator('[data-field=interviewee_role] .el-select').click()
-      await page.locator('.el-select-dropdown__item:visible', { hasText: '法定代表人' }).click()
+      await pick(page, f.locator('[data-field=interviewee_role]'), '法定代表人')
       await f.locator('[data-field=rights_told] .el-switch').click()
       await f.getByLabel('询问内容').fill('问：是否知悉医保结算规定？答：知悉。')
       await f.locator('[data-field=party_signed] .el-switch').click()
@@ -419,8 +454,7 @@ async function main() {
     const nItems = await items.count()
     if (nItems !== 10) throw new Error(`${nItems} checklist items, want 10 (云南 附件3)`)
     for (let i = 0; i < nItems; i++) await items.nth(i).click()
-    await f.locator('[data-field=opinion] .el-select').click()
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '同意' }).first().click()
+    await pick(page, f.locator('[data-field=opinion]'), '同意')
     await f.locator('#f-reasons').fill('事实清楚，证据充分，程序合法')
     await f.locator('#f-copies').fill('承办机构\n法制审核机构\n案卷')
     await shot(page, 'legal-review-form')

@@ -27,6 +27,7 @@ export const api = {
   recordTypes: () => get(`${V}/record-types`),
   cases: (p) => get(`${V}/cases`, p),
   case: (id) => get(`${V}/cases/${id}`),
+  createCase: (body) => post(`${V}/cases`, body),
   records: (id) => get(`${V}/cases/${id}/records`),
   step: (id, action, body, at) => post(`${V}/cases/${id}/records`, at ? { action, body, at } : { action, body }),
   verify: (id) => get(`${V}/cases/${id}/verify`),
