@@ -338,10 +338,11 @@ int http_static_serve(const char *root, struct http_req *r, struct sx_err *err)
     }
     if (rc == SX_E_NOTFOUND && (rel == portal_shell || rel == app_shell)) {
         sx_err_clear(err);
+        /* the detail is public: it names the build step, not the server's directories */
         return SX_FAIL(err, SX_E_NOTFOUND, "ui-not-built", "网页界面尚未构建", "", "",
-                       "没有找到 %s/%s。请运行 make run，或在 web/ 目录执行 npm ci && npm run "
-                       "build 后刷新页面",
-                       root, rel);
+                       "没有找到网页界面的构建产物（%s）。请运行 make run，或在 web/ 目录执行 "
+                       "npm ci && npm run build 后刷新页面",
+                       rel);
     }
     if (rc != 0)
         return rc;

@@ -502,6 +502,7 @@ static void test_serve_unbuilt(void **state)
     assert_int_equal(r.status, 404);
     assert_non_null(strstr(r.body, "ui-not-built"));
     assert_non_null(strstr(r.body, "npm run build"));
+    assert_null(strstr(r.body, empty)); /* no server path in a public answer */
     request(http_server_port(srv), "GET", "/api/v1/cases", &r);
     assert_int_equal(r.status, 200);
     http_server_stop(srv);
