@@ -10,6 +10,7 @@ PKGS=(
   postgresql-15 postgresql-client-15
   python3 curl
 )
+PKGS+=(libarchive-dev) # bundle: case-file bundles (tar)
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)
 fi
