@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/bundle.h"
@@ -93,15 +94,20 @@ int cli_export(int argc, char **argv)
         rc = cli_report(&err);
         goto done;
     }
-    FILE *f = fopen(out, "wb");
-    if (f == NULL || fwrite(tar.data, 1, tar.len, f) != tar.len || fflush(f) != 0) {
-        fprintf(stderr, "sanxiang: 无法写出文件 %s\n", out);
-        if (f != NULL)
-            fclose(f);
+    /* written beside the target and renamed: an interrupted export leaves no half bundle */
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f != NULL && fwrite(tar.data, 1, tar.len, f) == tar.len && fflush(f) == 0 &&
+             fsync(fileno(f)) == 0;
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    if (!ok || rename(tmp, out) != 0) {
+        fprintf(stderr, "sanxiang: 无法写出文件: %s\n", out);
+        (void)unlink(tmp);
         rc = CLI_EXIT_STORE;
         goto done;
     }
-    fclose(f);
     printf("已导出电子卷宗: %s（案号 %s，%" PRId64 " 条记录，检查点树大小 %" PRId64
            "，%zu 字节，SM3 %s",
            out, info.number, info.record_count, info.tree_size, info.size, info.sm3);
