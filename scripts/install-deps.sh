@@ -13,6 +13,7 @@ PKGS=(
   # documents (issue 5 point 4): PDF rendering, CJK fonts, pdftotext for the API tests
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils openssl
 )
+PKGS+=(libarchive-dev) # bundle: case-file bundles (tar)
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)
 fi

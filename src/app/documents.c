@@ -734,14 +734,41 @@ int app_document_list(struct app_ctx *ctx, const struct app_principal *actor, in
     return 0;
 }
 
+int app_document_blob(struct app_ctx *ctx, const char *sm3, int64_t size, struct sx_buf *out,
+                      struct sx_err *err)
+{
+    const char *b64 = NULL;
+    int64_t stored = 0;
+    gsize len = 0;
+    guchar *bytes;
+    uint8_t h[LG_SM3_LEN];
+    char hex[LG_SM3_HEX_LEN + 1];
+    int rc = st_doc_blob_get(ctx->db, sm3, ctx->arena, &b64, &stored, err);
+    if (rc != 0)
+        return rc;
+    bytes = g_base64_decode(b64, &len);
+    rc = bytes != NULL ? lg_sm3(bytes, len, h, err) : fail_nomem(err);
+    if (rc == 0) {
+        lg_hex_encode(h, sizeof(h), hex);
+        if (strcmp(hex, sm3) != 0 || (size >= 0 && (int64_t)len != size))
+            rc = SX_FAIL(err, SX_E_TAMPER, "document-hash-mismatch", "文书文件与签章记录不符",
+                         SRC_DOCS, "sm3", "存储的文书 SM3 为 %s，记录为 %s", hex, sm3);
+    }
+    if (rc == 0)
+        rc = sx_buf_append(out, bytes, len) == 0
+                 ? 0
+                 : SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书过大", "", "", "%zu 字节",
+                           (size_t)len);
+    g_free(bytes);
+    return rc;
+}
+
 int app_document_pdf(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                      int64_t index, struct app_document *doc, struct sx_buf *pdf,
                      struct sx_err *err)
 {
     struct app_document *docs = NULL;
     size_t n = 0;
-    const char *b64 = NULL;
-    int64_t size = 0;
     int rc = app_document_list(ctx, actor, case_id, &docs, &n, err);
     if (rc != 0)
         return rc;
@@ -749,28 +776,7 @@ int app_document_pdf(struct app_ctx *ctx, const struct app_principal *actor, int
         return SX_FAIL(err, SX_E_NOTFOUND, "document-not-found", "文书不存在", "", "n",
                        "本案没有第 %lld 份文书（共 %zu 份）", (long long)index, n);
     *doc = docs[index - 1];
-    rc = st_doc_blob_get(ctx->db, doc->sm3, ctx->arena, &b64, &size, err);
-    if (rc != 0)
-        return rc;
-    gsize len = 0;
-    guchar *bytes = g_base64_decode(b64, &len);
-    uint8_t h[LG_SM3_LEN];
-    char hex[LG_SM3_HEX_LEN + 1];
-    rc = bytes != NULL ? lg_sm3(bytes, len, h, err) : fail_nomem(err);
-    if (rc == 0) {
-        lg_hex_encode(h, sizeof(h), hex);
-        if (strcmp(hex, doc->sm3) != 0 || (int64_t)len != doc->size)
-            rc = SX_FAIL(err, SX_E_TAMPER, "document-hash-mismatch", "文书文件与签章记录不符",
-                         SRC_DOCS, "sm3", "第 %lld 份文书的 SM3 为 %s，记录为 %s", (long long)index,
-                         hex, doc->sm3);
-    }
-    if (rc == 0)
-        rc = sx_buf_append(pdf, bytes, len) == 0
-                 ? 0
-                 : SX_FAIL(err, SX_E_TOOBIG, "document-too-big", "文书过大", "", "", "%zu 字节",
-                           (size_t)len);
-    g_free(bytes);
-    return rc;
+    return app_document_blob(ctx, doc->sm3, doc->size, pdf, err);
 }
 
 int app_document_preview(struct app_ctx *ctx, int64_t case_id, const char *template_key,

@@ -85,6 +85,14 @@ int app_document_pdf(struct app_ctx *ctx, const struct app_principal *actor, int
                      struct sx_err *err) SX_WUR;
 
 /*
+ * The stored bytes of the PDF whose SM3 is sm3 (hex), appended to out, after checking they still
+ * hash to sm3 and (size >= 0) have that size: SX_E_TAMPER "document-hash-mismatch" if not,
+ * SX_E_NOTFOUND if no such PDF is stored. For downloads and case-file bundles.
+ */
+int app_document_blob(struct app_ctx *ctx, const char *sm3, int64_t size, struct sx_buf *out,
+                      struct sx_err *err) SX_WUR;
+
+/*
  * Render template_key for the case as an unsigned, unnumbered preview (the
  * number line reads "（预览）"), recording nothing: the CLI's `document render`
  * and the benchmark. No actor check: callers are operators on the database.

@@ -81,6 +81,7 @@ def _documents(T, port, args, cli):
     # a penalty case walked to its decision, as in case_flow
     st, body, _ = T.new_case(o)
     cid = body["id"]
+    T.FIX["doc_case"] = cid  # t_bundle exports it with its PDFs
     st, body, _ = T.step(h, cid, "file", T.filing_body(), at="2026-11-02T02:00:00Z")
     number = body.get("number")
     ok = T.run_flow(o, h, cid, [

@@ -163,4 +163,12 @@ int api_portal_pool_get(struct http_req *r, struct sx_err *err);
 int api_portal_prepub_officers(struct http_req *r, struct sx_err *err);
 int api_prepub_plan_overview(struct http_req *r, struct sx_err *err);
 
+/* bundle: case-file bundles (h_bundle.c) */
+int api_case_bundle(struct http_req *r, struct sx_err *err);
+struct app_step;
+struct app_step_result;
+/* The archive step of api_records_append: builds and stores the bundle, records its SM3. */
+int api_bundle_archive(struct http_req *r, int64_t case_id, const struct app_step *step,
+                       struct app_step_result *out, struct sx_err *err);
+
 #endif

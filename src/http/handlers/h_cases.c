@@ -356,6 +356,14 @@ int api_records_append(struct http_req *r, struct sx_err *err)
     step.at = api_get_str(in, "at");
     step.body = json_object_get(in, "body");
     step.corrects = 0;
+    /* bundle: archiving produces the case-file bundle and records its SM3 (WS-23; DESIGN §5) */
+    if (step.action != NULL && strcmp(step.action, "archive") == 0) {
+        struct app_step_result res;
+        rc = api_bundle_archive(r, id, &step, &res, err);
+        if (rc != 0)
+            return api_done(r, rc, err);
+        return send_step_result(r, &res, err);
+    }
     if (api->writer == NULL) {
         struct app_step_result res;
         rc = app_case_step(ctx, api_principal(r), id, &step, &res, err);

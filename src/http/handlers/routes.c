@@ -138,6 +138,9 @@ const struct http_route api_routes[] = {
      "执法人员查询", "公示专栏"},
     {"GET", "/api/v1/prepub/plan-overview", api_prepub_plan_overview, STAFF,
      "各机关年度检查计划公开情况", "事前公开"},
+    /* bundle: case-file bundles (电子卷宗, issue 5 point 5) */
+    {"GET", "/api/v1/cases/{id}/bundle", api_case_bundle, CASEWORK, "导出案件电子卷宗（tar）",
+     "案件"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
