@@ -5,6 +5,7 @@
 
 #include "app/app.h"
 #include "app/calendar.h"
+#include "app/media.h"
 #include "app/writer.h"
 #include "cli.h"
 #include "core/cal.h"
@@ -13,11 +14,12 @@
 #include "sx_log.h"
 
 static const char usage[] =
-    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy]\n"
+    "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--media DIR]\n"
     "  启动 HTTP 服务（/api/v1、/healthz、/metrics）。数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
     "  --threads  事件循环线程数（默认每个 CPU 核一个）\n"
     "  --trust-proxy  位于 nginx 等反向代理之后时，以 X-Forwarded-For 的最后一跳作为客户端地址\n"
+    "  --media    音像文件存储目录（默认 var/media；其下 partial/ 为上传中，sm3/ 为已存储）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
 /* The calendar in force is the database's (kept current by `calendar import`). */
@@ -42,6 +44,7 @@ int cli_serve(int argc, char **argv)
     struct sx_err err;
     const char *listen = NULL;
     const char *threads = NULL;
+    const char *media_dir = "var/media";
     int trust_proxy = 0;
     int rc;
     argc = cli_take_common(argc, argv, &common);
@@ -50,6 +53,7 @@ int cli_serve(int argc, char **argv)
     const struct cli_opt opts[] = {{"--listen", &listen, NULL},
                                    {"--threads", &threads, NULL},
                                    {"--trust-proxy", NULL, &trust_proxy},
+                                   {"--media", &media_dir, NULL},
                                    {NULL, NULL, NULL}};
     int npos = cli_parse_opts(argc, argv, 1, opts, usage);
     if (npos == -2)
@@ -87,8 +91,10 @@ int cli_serve(int argc, char **argv)
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||
+        app_media_store_open(media_dir, &api.media, &err) != 0 ||
         app_writer_start(app, common.db, &api.writer, &err) != 0) {
         rc = api.sessions == NULL ? CLI_EXIT_STORE : cli_report(&err);
+        app_media_store_close(api.media);
         api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
@@ -111,6 +117,7 @@ int cli_serve(int argc, char **argv)
         rc = cli_report(&err);
     /* the server has answered every deferred request; now the writer can go */
     app_writer_stop(api.writer);
+    app_media_store_close(api.media);
     api_session_cache_free(api.sessions);
     app_close(app);
     return rc;

@@ -20,6 +20,7 @@
 /* Shared by all workers: the loaded app and where the database is. */
 struct app_writer;
 struct api_session_cache;
+struct app_media_store;
 
 #define API_SESSION_CACHE_SLOTS 256
 #define API_SESSION_CACHE_TTL_MS 2000
@@ -30,6 +31,7 @@ struct api_app {
     const char *db_url;
     struct app_writer *writer;          /* group commit for record appends; NULL: write inline */
     struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
+    struct app_media_store *media;      /* media: uploads and stored files; NULL = no media routes */
 };
 
 /* The session cache (see api.c): new/free pair; SX_E_NOMEM. */
@@ -128,5 +130,20 @@ int api_portal_draw_verify(struct http_req *r, struct sx_err *err);
 int api_portal_pool_get(struct http_req *r, struct sx_err *err);
 int api_portal_prepub_officers(struct http_req *r, struct sx_err *err);
 int api_prepub_plan_overview(struct http_req *r, struct sx_err *err);
+
+/* media: tus uploads, case media, access requests (h_media.c) */
+int api_uploads_options(struct http_req *r, struct sx_err *err);
+int api_uploads_create(struct http_req *r, struct sx_err *err);
+int api_uploads_head(struct http_req *r, struct sx_err *err);
+int api_uploads_patch(struct http_req *r, struct sx_err *err);
+int api_uploads_delete(struct http_req *r, struct sx_err *err);
+int api_case_media(struct http_req *r, struct sx_err *err);
+int api_access_create(struct http_req *r, struct sx_err *err);
+int api_access_list(struct http_req *r, struct sx_err *err);
+int api_access_get(struct http_req *r, struct sx_err *err);
+int api_access_approve(struct http_req *r, struct sx_err *err);
+int api_access_refuse(struct http_req *r, struct sx_err *err);
+int api_access_case(struct http_req *r, struct sx_err *err);
+int api_access_media(struct http_req *r, struct sx_err *err);
 
 #endif
