@@ -26,15 +26,15 @@ int app_access_request(struct app_ctx *ctx, const struct app_principal *actor,
     struct st_case c;
     int rc;
     bool media = false, party = false;
-    if (in->kind == NULL || (strcmp(in->kind, "case") != 0 &&
-                             !(media = strcmp(in->kind, "media") == 0) &&
-                             !(party = strcmp(in->kind, "party") == 0)))
+    if (in->kind == NULL ||
+        (strcmp(in->kind, "case") != 0 && !(media = strcmp(in->kind, "media") == 0) &&
+         !(party = strcmp(in->kind, "party") == 0)))
         return SX_FAIL(err, SX_E_INVALID, "bad-access-kind", "调阅类型不正确", APP_ACCESS_SOURCE,
-                       "kind", "kind 须为 case（调阅案件）、media（调阅音像记录）或 party（当事人查阅）");
+                       "kind",
+                       "kind 须为 case（调阅案件）、media（调阅音像记录）或 party（当事人查阅）");
     if (in->valid_seconds < 1 || in->valid_seconds > APP_ACCESS_MAX_SECONDS)
-        return SX_FAIL(err, SX_E_INVALID, "bad-access-window", "调阅时限不正确",
-                       APP_ACCESS_SOURCE, "valid_seconds", "调阅时限须为 1–%d 秒",
-                       APP_ACCESS_MAX_SECONDS);
+        return SX_FAIL(err, SX_E_INVALID, "bad-access-window", "调阅时限不正确", APP_ACCESS_SOURCE,
+                       "valid_seconds", "调阅时限须为 1–%d 秒", APP_ACCESS_MAX_SECONDS);
     if (in->reason == NULL || in->reason[0] == '\0')
         return SX_FAIL(err, SX_E_INVALID, "reason-missing", "须说明调阅事由", APP_ACCESS_SOURCE,
                        "reason", "reason 不能为空");
@@ -64,8 +64,9 @@ int app_access_request(struct app_ctx *ctx, const struct app_principal *actor,
         bool found = false;
         /* the party asks the bureau that holds the case; its staff file the request (WS-24) */
         if (c.org_id != actor->org_id)
-            return SX_FAIL(err, SX_E_FORBIDDEN, "party-request-org", "当事人查阅申请须由办案机关登记",
-                           APP_ACCESS_PARTY_SOURCE, "case_id", "该案件不属于本机关");
+            return SX_FAIL(err, SX_E_FORBIDDEN, "party-request-org",
+                           "当事人查阅申请须由办案机关登记", APP_ACCESS_PARTY_SOURCE, "case_id",
+                           "该案件不属于本机关");
         rc = st_party_list(ctx->db, in->case_id, ctx->arena, &parties, &n, err);
         if (rc != 0)
             return rc;
@@ -151,13 +152,12 @@ static json_t *request_json(const struct st_access_request *q)
                      "case_id", (json_int_t)q->case_id, "target_org", (json_int_t)q->target_org,
                      "sm3", q->sm3, "party_name", q->party_name, "reason", q->reason,
                      "valid_seconds", (json_int_t)q->valid_seconds, "created_at", q->created_at,
-                     "decision", q->decision, "decided_by", (json_int_t)q->decided_by,
-                     "decided_at", q->decided_at, "valid_until", q->valid_until, "note",
-                     q->note);
+                     "decision", q->decision, "decided_by", (json_int_t)q->decided_by, "decided_at",
+                     q->decided_at, "valid_until", q->valid_until, "note", q->note);
 }
 
-int app_access_get(struct app_ctx *ctx, const struct app_principal *actor, int64_t id,
-                   json_t **out, struct sx_err *err)
+int app_access_get(struct app_ctx *ctx, const struct app_principal *actor, int64_t id, json_t **out,
+                   struct sx_err *err)
 {
     struct st_access_request q;
     struct st_access_log *log = NULL;
@@ -174,9 +174,8 @@ int app_access_get(struct app_ctx *ctx, const struct app_principal *actor, int64
     arr = json_array();
     for (size_t i = 0; arr != NULL && i < n; i++)
         json_array_append_new(arr, json_pack("{sI ss sI ss s:s?}", "id", (json_int_t)log[i].id,
-                                             "at", log[i].at, "user_id",
-                                             (json_int_t)log[i].user_id, "action", log[i].action,
-                                             "sm3", log[i].sm3));
+                                             "at", log[i].at, "user_id", (json_int_t)log[i].user_id,
+                                             "action", log[i].action, "sm3", log[i].sm3));
     if (o == NULL || arr == NULL || json_object_set_new(o, "log", arr) != 0) {
         json_decref(o);
         return fail_nomem(err);
@@ -192,8 +191,8 @@ int app_access_list(struct app_ctx *ctx, const struct app_principal *actor, int6
     size_t n = 0;
     /* heads see what their org must decide; everyone sees their own */
     int64_t org = (actor->roles & APP_ROLE_HEAD) != 0 ? actor->org_id : -1;
-    int rc = st_access_request_list(ctx->db, actor->user_id, org, after, limit, ctx->arena, &qs,
-                                    &n, more, err);
+    int rc = st_access_request_list(ctx->db, actor->user_id, org, after, limit, ctx->arena, &qs, &n,
+                                    more, err);
     if (rc != 0)
         return rc;
     *items = json_array();
@@ -224,8 +223,8 @@ static int use_request(struct app_ctx *ctx, const struct app_principal *actor, i
                      APP_ACCESS_SOURCE, "id", "调阅申请 %lld %s", (long long)id,
                      q->decision == NULL ? "尚待负责人审批" : "已被驳回");
     if (rc == 0 && (q->valid_until == NULL || strcmp(now, q->valid_until) >= 0))
-        rc = SX_FAIL(err, SX_E_FORBIDDEN, "access-expired", "调阅时限已过", APP_ACCESS_SOURCE,
-                     "id", "批准的调阅时限至 %s 止，请重新申请",
+        rc = SX_FAIL(err, SX_E_FORBIDDEN, "access-expired", "调阅时限已过", APP_ACCESS_SOURCE, "id",
+                     "批准的调阅时限至 %s 止，请重新申请",
                      q->valid_until != NULL ? q->valid_until : "-");
     if (rc == 0)
         rc = st_access_log_insert(ctx->db,

@@ -44,8 +44,8 @@ int app_access_decide(struct app_ctx *ctx, const struct app_principal *actor, in
                       bool approve, const char *note, struct sx_err *err) SX_WUR;
 
 /* A request with its decision and log, for its requester and the deciding org's heads. */
-int app_access_get(struct app_ctx *ctx, const struct app_principal *actor, int64_t id,
-                   json_t **out, struct sx_err *err) SX_WUR;
+int app_access_get(struct app_ctx *ctx, const struct app_principal *actor, int64_t id, json_t **out,
+                   struct sx_err *err) SX_WUR;
 
 /* Requests the actor made or may decide; paging by id. */
 int app_access_list(struct app_ctx *ctx, const struct app_principal *actor, int64_t after,

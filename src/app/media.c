@@ -56,9 +56,23 @@ static int fail_nomem(struct sx_err *err)
     return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "media");
 }
 
+/* mkdir -p: the parents too (e.g. var/ of a fresh install). */
 static int mkdir_p(const char *path)
 {
-    if (mkdir(path, 0750) == 0 || errno == EEXIST)
+    char tmp[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, path, n + 1);
+    for (size_t i = 1; i < n; i++) {
+        if (tmp[i] != '/')
+            continue;
+        tmp[i] = '\0';
+        if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+            return -1;
+        tmp[i] = '/';
+    }
+    if (mkdir(tmp, 0750) == 0 || errno == EEXIST)
         return 0;
     return -1;
 }
@@ -213,8 +227,8 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 static int check_filename(const char *name, size_t n, struct sx_err *err)
 {
     if (n == 0 || n > APP_MEDIA_NAME_MAX)
-        return SX_FAIL(err, SX_E_INVALID, "bad-filename", "文件名长度不正确", SRC_NAME,
-                       "filename", "文件名须为 1–%d 字节", APP_MEDIA_NAME_MAX);
+        return SX_FAIL(err, SX_E_INVALID, "bad-filename", "文件名长度不正确", SRC_NAME, "filename",
+                       "文件名须为 1–%d 字节", APP_MEDIA_NAME_MAX);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
         if (c < 0x20 || c == 0x7f)
@@ -310,8 +324,8 @@ static int parse_metadata(struct sx_arena *a, const char *hdr, struct meta *m, s
 /* ---- uploads ---- */
 
 int app_media_upload_create(struct app_ctx *ctx, struct app_media_store *ms,
-                            const struct app_principal *actor, int64_t length,
-                            const char *metadata, const char **id, struct sx_err *err)
+                            const struct app_principal *actor, int64_t length, const char *metadata,
+                            const char **id, struct sx_err *err)
 {
     struct meta m;
     char tok[AUTH_TOKEN_HEX];
@@ -513,12 +527,11 @@ static int record_outcome(struct app_ctx *ctx, const struct st_media_upload *u, 
     const char *now = app_now(ctx);
     int rc = st_begin(ctx->db, err);
     if (rc == 0 && sm3 != NULL)
-        rc = st_media_blob_insert(ctx->db,
-                                  &(struct st_media_blob){.sm3 = sm3,
-                                                          .size = u->length,
-                                                          .stored_at = now,
-                                                          .upload_id = u->id},
-                                  inserted, err);
+        rc = st_media_blob_insert(
+            ctx->db,
+            &(struct st_media_blob){
+                .sm3 = sm3, .size = u->length, .stored_at = now, .upload_id = u->id},
+            inserted, err);
     if (rc == 0)
         rc = st_media_upload_finish(ctx->db, u->id, sm3 != NULL ? "stored" : "rejected", sm3, now,
                                     detail, err);
@@ -554,8 +567,10 @@ static int finish(struct app_ctx *ctx, struct app_media_store *ms, struct st_med
         rc = record_outcome(ctx, u, NULL, detail, NULL, err);
         if (rc != 0)
             return rc;
-        return SX_FAIL(err, SX_E_INVALID, "hash-mismatch", "文件内容与声明的 SM3 哈希不符",
-                       SRC_META, "sm3", "%s；上传已作废，请重新上传", detail);
+        rc = SX_FAIL(err, SX_E_INVALID, "hash-mismatch", "文件内容与声明的 SM3 哈希不符", SRC_META,
+                     "sm3", "%s；上传已作废，请重新上传", detail);
+        err->status = 422;
+        return rc;
     }
     dir = sx_arena_printf(ctx->arena, "%s/sm3/%.2s", ms->dir, hex);
     target = app_media_path(ctx, ms, hex);
@@ -682,8 +697,7 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-int app_media_attach_prepare(struct app_ctx *ctx, int64_t case_id, json_t *body,
-                             struct sx_err *err)
+int app_media_attach_prepare(struct app_ctx *ctx, int64_t case_id, json_t *body, struct sx_err *err)
 {
     struct st_media_blob b;
     const char *sm3 = jstr(body, "sm3");
@@ -728,7 +742,8 @@ int app_media_av_gate(struct app_ctx *ctx, int64_t case_id, const char *type_nam
             return 0; /* HB-2-13: unless the text records it fully, and why */
         return SX_FAIL(err, SX_E_GATE, "av-required", "该环节须全程音像记录", APP_MEDIA_AV_SOURCE,
                        "body.media",
-                       "“%s”须关联本案已上传的音像记录（media），或在 av_absent_reason 中说明未能音像记录的原因",
+                       "“%s”须关联本案已上传的音像记录（media），或在 av_absent_reason "
+                       "中说明未能音像记录的原因",
                        type_name_zh);
     }
     rc = st_media_link_list(ctx->db, case_id, NULL, ctx->arena, &links, &n, err);
@@ -801,8 +816,7 @@ static json_t *storage_deadline(struct app_ctx *ctx, const struct pol_policy *po
 }
 
 /* Transcripts: records whose body has started_at and ended_at (询问、检查、勘验笔录 ...). */
-static json_t *time_warnings(const struct st_media_link *l, const struct st_record *recs,
-                             size_t n)
+static json_t *time_warnings(const struct st_media_link *l, const struct st_record *recs, size_t n)
 {
     json_t *w = json_array();
     for (size_t i = 0; w != NULL && i < n; i++) {
@@ -814,9 +828,8 @@ static json_t *time_warnings(const struct st_media_link *l, const struct st_reco
             (strcmp(l->captured_from, s) > 0 || strcmp(l->captured_to, e) < 0))
             json_array_append_new(
                 w, json_pack("{ss sI ss ss ss}", "type", "time-mismatch", "record_id",
-                             (json_int_t)recs[i].id, "title_zh",
-                             "音像记录起止时间与笔录时间不一致", "detail_zh",
-                             "笔录时间未被音像记录完整覆盖", "source", SRC_TIMES));
+                             (json_int_t)recs[i].id, "title_zh", "音像记录起止时间与笔录时间不一致",
+                             "detail_zh", "笔录时间未被音像记录完整覆盖", "source", SRC_TIMES));
         json_decref(b);
     }
     return w;
@@ -845,12 +858,12 @@ int app_media_case_list(struct app_ctx *ctx, const struct app_principal *actor, 
         json_t *meta = json_loads(links[i].body, 0, NULL);
         json_t *warn = time_warnings(&links[i], recs, nrec);
         json_array_append_new(
-            items, json_pack("{sI sI ss sI ss ss ss so* so* so*}", "id", (json_int_t)links[i].id,
-                             "record_id", (json_int_t)links[i].record_id, "sm3", links[i].sm3,
-                             "size", (json_int_t)links[i].size, "stored_at", links[i].stored_at,
-                             "captured_from", links[i].captured_from, "captured_to",
-                             links[i].captured_to, "metadata", meta, "storage_deadline",
-                             storage_deadline(ctx, pol, &links[i]), "warnings", warn));
+            items,
+            json_pack("{sI sI ss sI ss ss ss so* so* so*}", "id", (json_int_t)links[i].id,
+                      "record_id", (json_int_t)links[i].record_id, "sm3", links[i].sm3, "size",
+                      (json_int_t)links[i].size, "stored_at", links[i].stored_at, "captured_from",
+                      links[i].captured_from, "captured_to", links[i].captured_to, "metadata", meta,
+                      "storage_deadline", storage_deadline(ctx, pol, &links[i]), "warnings", warn));
     }
     *out = json_pack("{sI so* ss}", "case_id", (json_int_t)case_id, "items", items, "retention",
                      "随案卷保存；保存期满前不得修改或删除 (云南 附件2 第十八、二十条; 湖北 附件2 "

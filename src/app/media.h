@@ -56,11 +56,11 @@ const char *app_media_path(struct app_ctx *ctx, const struct app_media_store *ms
 struct app_upload_state {
     const char *id;
     int64_t length;
-    int64_t offset;      /* bytes received (== length once stored) */
-    const char *state;   /* uploading | stored | rejected */
-    const char *sm3;     /* stored: hex SM3 of the bytes */
-    const char *detail;  /* rejected: why */
-    int duplicate;       /* stored: the bytes were already there (nothing new was stored) */
+    int64_t offset;     /* bytes received (== length once stored) */
+    const char *state;  /* uploading | stored | rejected */
+    const char *sm3;    /* stored: hex SM3 of the bytes */
+    const char *detail; /* rejected: why */
+    int duplicate;      /* stored: the bytes were already there (nothing new was stored) */
 };
 
 /*
@@ -70,8 +70,8 @@ struct app_upload_state {
  * characters), bad metadata; SX_E_TOOBIG over APP_MEDIA_MAX_SIZE; SX_E_IO.
  */
 int app_media_upload_create(struct app_ctx *ctx, struct app_media_store *ms,
-                            const struct app_principal *actor, int64_t length,
-                            const char *metadata, const char **id, struct sx_err *err) SX_WUR;
+                            const struct app_principal *actor, int64_t length, const char *metadata,
+                            const char **id, struct sx_err *err) SX_WUR;
 
 /* The upload's state (tus HEAD). Only its uploader sees it: SX_E_NOTFOUND otherwise. */
 int app_media_upload_state(struct app_ctx *ctx, struct app_media_store *ms,

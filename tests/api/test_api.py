@@ -955,6 +955,7 @@ def main():
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
         import t_prepub; t_prepub.run(sys.modules[__name__], port, args, cli)  # prepub
+        import t_media; t_media.run(sys.modules[__name__], port, args, cli)  # media
     finally:
         rc, err = server.stop()
         tap(rc == 0, "server stops cleanly on SIGTERM (no crash, no leak report)",

@@ -51,8 +51,7 @@ static int check_tus(struct http_req *r, struct sx_err *err)
     return rc;
 }
 
-static int parse_i64_header(struct http_req *r, const char *name, int64_t *out,
-                            struct sx_err *err)
+static int parse_i64_header(struct http_req *r, const char *name, int64_t *out, struct sx_err *err)
 {
     const char *v = http_header(r, name);
     char *end = NULL;
@@ -146,8 +145,8 @@ int api_uploads_head(struct http_req *r, struct sx_err *err)
     if (rc == 0)
         rc = check_tus(r, err);
     if (rc == 0)
-        rc = app_media_upload_state(api_ctx(r), ms, api_principal(r), http_param(r, "id"), &st,
-                                    err);
+        rc =
+            app_media_upload_state(api_ctx(r), ms, api_principal(r), http_param(r, "id"), &st, err);
     if (rc == 0 && strcmp(st.state, "rejected") == 0) {
         rc = SX_FAIL(err, SX_E_NOTFOUND, "upload-rejected", "该上传已作废", TUS_SOURCE, "id", "%s",
                      st.detail != NULL ? st.detail : "");
@@ -174,8 +173,9 @@ int api_uploads_patch(struct http_req *r, struct sx_err *err)
     if (rc == 0)
         rc = check_tus(r, err);
     if (rc == 0 && (ctype == NULL || strcmp(ctype, "application/offset+octet-stream") != 0)) {
-        rc = SX_FAIL(err, SX_E_INVALID, "content-type", "数据块的类型须为 application/offset+octet-stream",
-                     TUS_SOURCE, "Content-Type", "PATCH 须带 Content-Type: application/offset+octet-stream");
+        rc = SX_FAIL(err, SX_E_INVALID, "content-type",
+                     "数据块的类型须为 application/offset+octet-stream", TUS_SOURCE, "Content-Type",
+                     "PATCH 须带 Content-Type: application/offset+octet-stream");
         err->status = 415;
     }
     if (rc == 0)
@@ -216,9 +216,9 @@ int api_case_media(struct http_req *r, struct sx_err *err)
 /* ---- 调阅 ---- */
 
 static const struct http_field access_fields[] = {
-    {"kind", HTTP_F_STRING, 1, 10},       {"case_id", HTTP_F_INT, 1, 0},
-    {"sm3", HTTP_F_STRING, 0, 64},        {"party_name", HTTP_F_STRING, 0, 200},
-    {"reason", HTTP_F_STRING, 1, 2000},   {"valid_seconds", HTTP_F_INT, 1, 0},
+    {"kind", HTTP_F_STRING, 1, 10},     {"case_id", HTTP_F_INT, 1, 0},
+    {"sm3", HTTP_F_STRING, 0, 64},      {"party_name", HTTP_F_STRING, 0, 200},
+    {"reason", HTTP_F_STRING, 1, 2000}, {"valid_seconds", HTTP_F_INT, 1, 0},
     {NULL, HTTP_F_ANY, 0, 0},
 };
 
@@ -332,8 +332,8 @@ int api_access_media(struct http_req *r, struct sx_err *err)
         rc = app_access_download(api_ctx(r), api_principal(r), ms, id, http_client_ip(r), &path,
                                  &size, &mime, err);
     if (rc == 0 && (size_t)size > DOWNLOAD_MAX)
-        rc = SX_FAIL(err, SX_E_TOOBIG, "download-too-large", "文件过大，暂不能在线下载", NULL,
-                     "id", "在线下载上限 %zu 字节", DOWNLOAD_MAX);
+        rc = SX_FAIL(err, SX_E_TOOBIG, "download-too-large", "文件过大，暂不能在线下载", NULL, "id",
+                     "在线下载上限 %zu 字节", DOWNLOAD_MAX);
     if (rc == 0) {
         buf = malloc((size_t)size);
         fd = open(path, O_RDONLY | O_CLOEXEC);
