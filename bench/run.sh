@@ -424,6 +424,14 @@ if [ -x "$BUILD/bench/deadline_bench" ]; then
     echo '```'
   } >>"$RESULTS"
 fi
+# media: 6. (issue 5) a 1 GiB upload by tus PATCHes over loopback: MB/s beside write+fsync of the
+# same chunks on the same disk, and the server's RSS sampled during the upload (must stay flat).
+{
+  echo
+  echo "### 6. media upload (issue 5): 1 GiB by tus PATCHes of 4 MiB over loopback, SQLite"
+  echo
+  python3 "$ROOT/bench/upload_bench.py" --bin "$SX" --work "$WORK/upload" --mib "${BENCH_UPLOAD_MIB:-1024}"
+} >>"$RESULTS"
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then
