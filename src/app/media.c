@@ -572,6 +572,23 @@ static int finish(struct app_ctx *ctx, struct app_media_store *ms, struct st_med
         err->status = 422;
         return rc;
     }
+    {
+        struct st_media_blob old;
+        rc = st_media_blob_get(ctx->db, hex, ctx->arena, &old, err);
+        if (rc == 0 && old.deleted_at != NULL) {
+            unlink(partial);
+            rc = record_outcome(ctx, u, NULL, "相同内容的文件已按保存期限删除", NULL, err);
+            if (rc != 0)
+                return rc;
+            rc = SX_FAIL(err, SX_E_INVALID, "media-deleted", "相同内容的文件已按保存期限删除",
+                         APP_MEDIA_RETENTION_SOURCE, "sm3", "文件已于 %s 删除，不再接收",
+                         old.deleted_at);
+            err->status = 422;
+            return rc;
+        }
+        if (rc != 0 && rc != SX_E_NOTFOUND)
+            return rc;
+    }
     dir = sx_arena_printf(ctx->arena, "%s/sm3/%.2s", ms->dir, hex);
     target = app_media_path(ctx, ms, hex);
     if (dir == NULL || target == NULL)
@@ -713,6 +730,9 @@ int app_media_attach_prepare(struct app_ctx *ctx, int64_t case_id, json_t *body,
                        "body.sm3", "平台上没有 SM3 为 %.16s… 的文件，请先上传", sm3);
     if (rc != 0)
         return rc;
+    if (b.deleted_at != NULL)
+        return SX_FAIL(err, SX_E_INVALID, "media-deleted", "该音像文件已按保存期限删除",
+                       APP_MEDIA_RETENTION_SOURCE, "body.sm3", "文件已于 %s 删除", b.deleted_at);
     if (from == NULL || to == NULL || strcmp(from, to) > 0)
         return SX_FAIL(err, SX_E_INVALID, "capture-times", "拍摄结束时间早于开始时间", SRC_META,
                        "body.captured_to", "captured_to 须不早于 captured_from");
@@ -884,6 +904,8 @@ static int verify_blob(void *arg, const struct st_media_blob *b, struct sx_err *
 {
     struct verify_ctx *v = arg;
     char path[4096];
+    if (b->deleted_at != NULL)
+        return 0; /* removed after its retention; the deletion is on record */
     struct lg_sm3 *h = NULL;
     uint8_t md[LG_SM3_LEN];
     char hex[LG_SM3_HEX_LEN + 1];
@@ -926,4 +948,102 @@ int app_media_verify(struct app_ctx *ctx, const struct app_media_store *ms,
     rc = st_media_blob_iter(ctx->db, verify_blob, &v, err);
     free(v.buf);
     return rc;
+}
+
+/* ---- retention and deletion ---- */
+
+/* The last day a file stored at stored_at is kept: the same day APP_MEDIA_RETENTION_MONTHS on. */
+static void retain_until(const char *stored_at, char out[11])
+{
+    int y = 0, m = 0, d = 0;
+    if (sscanf(stored_at, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+        snprintf(out, 11, "9999-12-31");
+        return;
+    }
+    m += APP_MEDIA_RETENTION_MONTHS;
+    while (m > 12) {
+        m -= 12;
+        y++;
+    }
+    if (d > cal_days_in_month(y, m))
+        d = cal_days_in_month(y, m);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+int app_media_get(struct app_ctx *ctx, const char *sm3, json_t **out, struct sx_err *err)
+{
+    struct st_media_blob b;
+    struct st_media_link *links = NULL;
+    size_t n = 0;
+    char until[11];
+    int rc;
+    if (sm3 == NULL || !is_hex(sm3, LG_SM3_HEX_LEN))
+        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", NULL, "sm3",
+                       "sm3 须为 64 位小写十六进制");
+    rc = st_media_blob_get(ctx->db, sm3, ctx->arena, &b, err);
+    if (rc == 0)
+        rc = st_media_link_list(ctx->db, 0, sm3, ctx->arena, &links, &n, err);
+    if (rc != 0)
+        return rc;
+    retain_until(b.stored_at, until);
+    *out = json_pack("{ss sI ss si ss ss s:s? s:s?}", "sm3", b.sm3, "size", (json_int_t)b.size,
+                     "stored_at", b.stored_at, "case_links", (int)n, "retain_until",
+                     n > 0 ? "case_file" : until, "retention_source", APP_MEDIA_RETENTION_SOURCE,
+                     "deleted_at", b.deleted_at, "deleted_reason", b.deleted_reason);
+    return *out != NULL ? 0 : fail_nomem(err);
+}
+
+int app_media_delete(struct app_ctx *ctx, const struct app_media_store *ms,
+                     const struct app_principal *actor, const char *sm3, const char *reason,
+                     struct sx_err *err)
+{
+    struct st_media_blob b;
+    struct st_media_link *links = NULL;
+    size_t n = 0;
+    char until[11];
+    const char *now = app_now(ctx);
+    const char *path;
+    int rc;
+    if (sm3 == NULL || !is_hex(sm3, LG_SM3_HEX_LEN))
+        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", NULL, "sm3",
+                       "sm3 须为 64 位小写十六进制");
+    if (reason == NULL || reason[0] == '\0')
+        return SX_FAIL(err, SX_E_INVALID, "reason-missing", "须说明删除理由",
+                       APP_MEDIA_RETENTION_SOURCE, "reason", "reason 不能为空");
+    rc = st_begin(ctx->db, err);
+    if (rc != 0)
+        return rc;
+    rc = st_media_blob_get(ctx->db, sm3, ctx->arena, &b, err);
+    if (rc == 0 && b.deleted_at != NULL)
+        rc = SX_FAIL(err, SX_E_CONFLICT, "media-deleted", "该音像文件已删除",
+                     APP_MEDIA_RETENTION_SOURCE, "sm3", "已于 %s 删除", b.deleted_at);
+    if (rc == 0)
+        rc = st_media_link_list(ctx->db, 0, sm3, ctx->arena, &links, &n, err);
+    if (rc == 0 && n > 0)
+        rc = SX_FAIL(err, SX_E_FORBIDDEN, "case-evidence-kept", "作为案件证据的音像记录随案卷保存",
+                     APP_MEDIA_RETENTION_SOURCE, "sm3",
+                     "该文件已关联 %zu 条案件记录，须随案卷永久保存，不得删除", n);
+    if (rc == 0) {
+        retain_until(b.stored_at, until);
+        if (strncmp(now, until, 10) <= 0)
+            rc = SX_FAIL(err, SX_E_FORBIDDEN, "retention-not-ended", "音像记录保存期限未满",
+                         APP_MEDIA_RETENTION_SOURCE, "sm3",
+                         "存储于 %.10s，至少保存 %d 个月，%s 之后方可删除", b.stored_at,
+                         APP_MEDIA_RETENTION_MONTHS, until);
+    }
+    if (rc == 0)
+        rc = st_media_deletion_insert(ctx->db, sm3, now, actor->user_id, reason, err);
+    if (rc == 0)
+        rc = app_audit_in_tx(ctx, actor, "media.delete", "media", 0, NULL, err);
+    if (rc == 0)
+        rc = st_commit(ctx->db, err);
+    if (rc != 0) {
+        (void)st_rollback(ctx->db, NULL);
+        return rc;
+    }
+    /* recorded first, removed second: a failed unlink leaves a file the record says is gone */
+    path = app_media_path(ctx, ms, sm3);
+    if (path != NULL && unlink(path) == 0)
+        (void)sync_dir(sx_arena_printf(ctx->arena, "%s/sm3/%.2s", ms->dir, sm3));
+    return 0;
 }

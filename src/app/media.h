@@ -115,9 +115,33 @@ int app_media_av_gate(struct app_ctx *ctx, int64_t case_id, const char *type_nam
 int app_media_case_list(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                         json_t **out, struct sx_err *err) SX_WUR;
 
+/* Retention of a file no case holds: three months from its storage (HB-2-21). */
+#define APP_MEDIA_RETENTION_MONTHS 3
+#define APP_MEDIA_RETENTION_SOURCE                                                                 \
+    "湖北 附件2 第二十一条 (HB-2-21); 云南 附件2 第十八条 (YN-2-18); 汶上 第二十三条 (WS-23)"
+
+/*
+ * A stored file as GET /api/v1/media/{sm3} shows it: size, when stored, how many case records
+ * link it, until when it must be kept ("case_file" when a case holds it), deleted or not.
+ * A new JSON object. SX_E_NOTFOUND.
+ */
+int app_media_get(struct app_ctx *ctx, const char *sm3, json_t **out, struct sx_err *err) SX_WUR;
+
+/*
+ * Delete a file after its retention ended: a file linked to a case is case evidence, kept with
+ * the case file (SX_E_FORBIDDEN "case-evidence-kept"); any other is kept
+ * APP_MEDIA_RETENTION_MONTHS from its storage (SX_E_FORBIDDEN "retention-not-ended"). The
+ * deletion is recorded (media_deletions, append-only, with who and why) and committed before
+ * the file is removed. SX_E_NOTFOUND, SX_E_CONFLICT when deleted already.
+ */
+int app_media_delete(struct app_ctx *ctx, const struct app_media_store *ms,
+                     const struct app_principal *actor, const char *sm3, const char *reason,
+                     struct sx_err *err) SX_WUR;
+
 /*
  * Re-hash every stored file (the hook for `verify` and the ledger): calls fn for each blob
- * with its expected SM3 and whether the file's bytes match (missing file: ok = 0).
+ * with its expected SM3 and whether the file's bytes match (missing file: ok = 0). Files
+ * deleted after their retention are skipped (their deletion is recorded instead).
  */
 int app_media_verify(struct app_ctx *ctx, const struct app_media_store *ms,
                      int (*fn)(void *arg, const char *sm3, int64_t size, int ok,

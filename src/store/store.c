@@ -2723,6 +2723,24 @@ static void read_blob_el(struct rd *d, void *el)
     o->size = rd_i64(d);
     o->stored_at = rd_text(d);
     o->upload_id = rd_text(d);
+    o->deleted_at = rd_text(d);
+    o->deleted_reason = rd_text(d);
+}
+
+int st_media_deletion_insert(struct st_db *db, const char *sm3, const char *at, int64_t by,
+                             const char *reason, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc == 0)
+        rc = need_text(reason, "reason", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3);
+    p_text(&p, at);
+    p_int(&p, by);
+    p_text(&p, reason);
+    return run_void(db, ST_MEDIA_DELETION_INSERT, &p, NULL, err);
 }
 
 int st_media_blob_get(struct st_db *db, const char *sm3, struct sx_arena *arena,

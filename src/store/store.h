@@ -734,6 +734,8 @@ struct st_media_blob {
     int64_t size;
     const char *stored_at; /* when the first upload of these bytes finished */
     const char *upload_id; /* that upload */
+    const char *deleted_at;     /* NULL unless deleted after its retention (media_deletions) */
+    const char *deleted_reason; /* why, when deleted */
 };
 
 /* Insert the blob unless a blob with that sm3 exists; *inserted (may be NULL) 1 or 0. */
@@ -748,6 +750,10 @@ int st_media_blob_get(struct st_db *db, const char *sm3, struct sx_arena *arena,
 int st_media_blob_iter(struct st_db *db,
                        int (*fn)(void *ctx, const struct st_media_blob *b, struct sx_err *err),
                        void *ctx, struct sx_err *err) SX_WUR;
+
+/* Record that the file sm3 was deleted (after its retention). SX_E_CONFLICT when it was already. */
+int st_media_deletion_insert(struct st_db *db, const char *sm3, const char *at, int64_t by,
+                             const char *reason, struct sx_err *err) SX_WUR;
 
 /* A media_attach record of a case, projected (media_links) and joined with its blob and record. */
 struct st_media_link {

@@ -344,9 +344,11 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "INSERT INTO media_blobs (sm3, size, stored_at, upload_id) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (sm3) DO NOTHING", "titt"},
     [ST_MEDIA_BLOB_GET] = {
-        "SELECT sm3, size, stored_at, upload_id FROM media_blobs WHERE sm3 = $1", "t"},
+        "SELECT b.sm3, b.size, b.stored_at, b.upload_id, d.at, d.reason FROM media_blobs b "
+        "LEFT JOIN media_deletions d ON d.sm3 = b.sm3 WHERE b.sm3 = $1", "t"},
     [ST_MEDIA_BLOB_ITER] = {
-        "SELECT sm3, size, stored_at, upload_id FROM media_blobs WHERE sm3 > $1 ORDER BY sm3 "
+        "SELECT b.sm3, b.size, b.stored_at, b.upload_id, d.at, d.reason FROM media_blobs b "
+        "LEFT JOIN media_deletions d ON d.sm3 = b.sm3 WHERE b.sm3 > $1 ORDER BY b.sm3 "
         "LIMIT $2", "ti"},
     [ST_MEDIA_LINK_INSERT] = {
         "INSERT INTO media_links (case_id, record_id, sm3, captured_from, captured_to) "
@@ -376,6 +378,9 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_ACCESS_LOG_INSERT] = {
         "INSERT INTO access_log (at, user_id, request_id, case_id, sm3, action, ip) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", "tiiittt"},
+    [ST_MEDIA_DELETION_INSERT] = {
+        "INSERT INTO media_deletions (sm3, at, deleted_by, reason) VALUES ($1, $2, $3, $4)",
+        "ttit"},
     [ST_ACCESS_LOG_LIST] = {
         "SELECT id, at, user_id, request_id, case_id, sm3, action, ip FROM access_log "
         "WHERE request_id = $1 ORDER BY id LIMIT $2", "ii"},

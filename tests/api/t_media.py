@@ -114,12 +114,16 @@ def run(T, port, args, cli):
     rc, out, err = cli.run("user", "add", "--username", "qj.head", "--name", "郑曲靖", "--org", "QJ",
                            "--roles", "head", "--password-stdin", stdin=T.PASSWORD + "\n")
     T.tap(rc == 0, "media: fixture head qj.head added by the CLI", err)
+    rc, out, err = cli.run("user", "add", "--username", "km.arch2", "--name", "周档案", "--org", "KM",
+                           "--roles", "archivist", "--password-stdin", stdin=T.PASSWORD + "\n")
+    T.tap(rc == 0, "media: fixture archivist km.arch2 added by the CLI", err)
     qh.login("qj.head")
     data = tus_protocol(T, port, cli, o, o2)
     cid = case_media(T, o, h, data)
     if cid:
         access(T, o, h, q, qh, cid, data)
-    kill_restart(T, cli, o)
+    kept = kill_restart(T, cli, o)
+    retention(T, o, h, data, kept, cli)
     append_only(T, args)
 
 
@@ -435,6 +439,31 @@ def kill_restart(T, cli, o):
     finally:
         rc, err = srv2.stop()
         tap(rc == 0, "restarted server stops cleanly", err[-2000:])
+    return digest
+
+
+def retention(T, o, h, data, loose, cli):
+    """Case evidence is kept with the case file; other files at least 3 months; deletion logged."""
+    tap = T.tap
+    a = T.Client(o.port)
+    a.login("km.arch2")
+    if data is not None:
+        digest = sm3(data)
+        st, body, ct = o.request("GET", f"/api/v1/media/{digest}")
+        tap(st == 200 and body["case_links"] >= 2 and body["retain_until"] == "case_file"
+            and body["deleted_at"] is None, "a file linked to a case is kept with the case file", body)
+        st, body, ct = a.request("POST", f"/api/v1/media/{digest}/deletion", {"reason": "清理"})
+        tap(T.is_problem(st, body, ct, 403) and body.get("type", "").endswith("case-evidence-kept")
+            and "HB-2-21" in body.get("source", ""), "deleting case evidence: 403 with source", body)
+    st, body, ct = o.request("GET", f"/api/v1/media/{loose}")
+    tap(st == 200 and body["case_links"] == 0 and body["retain_until"] > "2027-02-2",
+        "a file no case holds is kept 3 months from its storage", body)
+    st, body, ct = o.request("POST", f"/api/v1/media/{loose}/deletion", {"reason": "清理"})
+    tap(T.is_problem(st, body, ct, 403), "an officer may not delete media: 403", body)
+    st, body, ct = a.request("POST", f"/api/v1/media/{loose}/deletion", {"reason": "清理"})
+    tap(T.is_problem(st, body, ct, 403) and body.get("type", "").endswith("retention-not-ended")
+        and os.path.exists(stored_path(cli, loose)),
+        "deleting before the retention ends: 403, the file stays", body)
 
 
 def append_only(T, args):

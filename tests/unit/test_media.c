@@ -273,6 +273,33 @@ static void test_upload_resume_dedupe_verify(void **state)
     assert_int_equal(n.ok, 0);
     assert_int_equal(n.bad, 1);
     assert_string_equal(n.bad_sm3, digest);
+
+    /* deletion: not before three months (HB-2-21), then recorded, file gone, verify skips it */
+    assert_int_equal(app_media_delete(&fx->ctx, fx->ms, &fx->who, digest, "到期清理", &err),
+                     SX_E_FORBIDDEN);
+    assert_string_equal(err.type, "retention-not-ended");
+    assert_int_equal(app_media_delete(&fx->ctx, fx->ms, &fx->who, digest, "", &err), SX_E_INVALID);
+    fx->ctx.fixed_now = "2099-06-01T00:00:00Z";
+    assert_int_equal(app_media_delete(&fx->ctx, fx->ms, &fx->who, digest, "到期清理", &err), 0);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(app_media_delete(&fx->ctx, fx->ms, &fx->who, digest, "again", &err),
+                     SX_E_CONFLICT);
+    json_t *info = NULL;
+    assert_int_equal(app_media_get(&fx->ctx, digest, &info, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(info, "deleted_at")),
+                        "2099-06-01T00:00:00Z");
+    json_decref(info);
+    n = (struct counts){0, 0, ""};
+    assert_int_equal(app_media_verify(&fx->ctx, fx->ms, count_blob, &n, &err), 0);
+    assert_int_equal(n.ok + n.bad, 0);
+    /* the deleted bytes are not taken again */
+    char *id4 = (char *)create(fx, LEN, "filename Yy5tcDQ=");
+    assert_int_equal(
+        app_media_upload_patch(&fx->ctx, fx->ms, &fx->who, id4, 0, data, LEN, &st, &err),
+        SX_E_INVALID);
+    assert_string_equal(err.type, "media-deleted");
+    free(id4);
+    fx->ctx.fixed_now = NULL;
     free(id);
     free(id2);
     free(id3);

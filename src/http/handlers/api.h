@@ -145,5 +145,7 @@ int api_access_approve(struct http_req *r, struct sx_err *err);
 int api_access_refuse(struct http_req *r, struct sx_err *err);
 int api_access_case(struct http_req *r, struct sx_err *err);
 int api_access_media(struct http_req *r, struct sx_err *err);
+int api_media_get(struct http_req *r, struct sx_err *err);
+int api_media_delete(struct http_req *r, struct sx_err *err);
 
 #endif

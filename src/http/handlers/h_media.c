@@ -356,3 +356,34 @@ int api_access_media(struct http_req *r, struct sx_err *err)
         return api_done(r, rc, err);
     return 0;
 }
+
+int api_media_get(struct http_req *r, struct sx_err *err)
+{
+    json_t *out = NULL;
+    int rc = app_media_get(api_ctx(r), http_param(r, "sm3"), &out, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    return http_send_json(r, 200, out, err);
+}
+
+static const struct http_field delete_fields[] = {
+    {"reason", HTTP_F_STRING, 1, 2000},
+    {NULL, HTTP_F_ANY, 0, 0},
+};
+
+int api_media_delete(struct http_req *r, struct sx_err *err)
+{
+    struct app_media_store *ms = store(r, err);
+    json_t *in = NULL, *out = NULL;
+    int rc = ms != NULL ? 0 : SX_E_INTERNAL;
+    if (rc == 0)
+        rc = http_body_json(r, delete_fields, &in, err);
+    if (rc == 0)
+        rc = app_media_delete(api_ctx(r), ms, api_principal(r), http_param(r, "sm3"),
+                              api_get_str(in, "reason"), err);
+    if (rc == 0)
+        rc = app_media_get(api_ctx(r), http_param(r, "sm3"), &out, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    return http_send_json(r, 200, out, err);
+}

@@ -113,6 +113,10 @@ const struct http_route api_routes[] = {
      "在批准时限内查阅案件记录", "调阅"},
     {"GET", "/api/v1/access-requests/{id}/media", api_access_media, MEDIA_STAFF,
      "在批准时限内下载音像记录", "调阅"},
+    {"GET", "/api/v1/media/{sm3}", api_media_get, MEDIA_STAFF, "音像文件状态与保存期限", "音像记录"},
+    {"POST", "/api/v1/media/{sm3}/deletion", api_media_delete,
+     STAFF | API_ROLES(APP_ROLE_ARCHIVIST | APP_ROLE_ADMIN), "保存期满后删除音像文件（留痕）",
+     "音像记录"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -349,6 +349,14 @@ static const char *const m003_media[] = {
     ");\n"
     "CREATE INDEX access_log_request ON access_log(request_id, id);\n" SQ_NO_CHANGE("access_log"),
 
+    /* a file deleted after its retention ended: the deletion is a row of its own (HB-2-21) */
+    "CREATE TABLE media_deletions (\n"
+    "  sm3 TEXT PRIMARY KEY REFERENCES media_blobs(sm3),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  deleted_by INTEGER NOT NULL REFERENCES users(id),\n"
+    "  reason TEXT NOT NULL\n"
+    ");\n" SQ_NO_CHANGE("media_deletions"),
+
     NULL,
 };
 /* clang-format on */
