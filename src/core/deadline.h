@@ -27,7 +27,10 @@
  * date field is missing counts from the day it was recorded (its "at", in
  * China Standard Time). Policy keys not produced yet, because the records
  * that would start them do not exist yet: fine_payment (from the party's
- * receipt of the decision), withdraw_published, av_storage. Corrections
+ * receipt of the decision), withdraw_published. av_storage runs from each
+ * media_attach record's capture end (captured_to) and is met on the day the
+ * file was stored on the platform (its stored_at, filled in by the server), so
+ * it is always met, on time or late (media). Corrections
  * (更正) are free text and do not change the dates the engine reads.
  *
  * Pure: no I/O, no clock ("today" is an argument), no globals. jansson bodies
@@ -75,6 +78,7 @@ enum dl_key {
     DL_PUBLISH_OTHER,         /* publish_other: 20 WD from the decision */
     DL_MAJOR_DECISION_FILING, /* major_decision_filing: YN-3-15 */
     DL_ARCHIVE,               /* archive: 汶上 第二十三条 (WS-23) */
+    DL_AV_STORAGE,            /* av_storage: media stored within N WD of capture (YN-2-17) */
     /* caps on extensions; never produced as deadlines of their own */
     DL_DECISION_EXTENSION,
     DL_FILING_CHECK_EXTENSION,

@@ -294,6 +294,11 @@ def case_media(T, o, h, data):
         tap(dl and dl["key"] == "av_storage" and dl["due"] == "2026-11-05" and dl["status"] == "late"
             and "YN-2-17" in dl["source"],
             "storage deadline: 2 WD from capture end (2026-11-03 → 11-05), stored later: late", dl)
+    st, body, ct = o.request("GET", f"/api/v1/cases/{cid}/deadlines")
+    avs = [x for x in body.get("items", []) if x.get("key") == "av_storage"] if st == 200 else []
+    tap(len(avs) == 2 and all(x["state"] == "met" and x["late"] and x["due"] == "2026-11-05"
+                              and x["start"] == "2026-11-03" for x in avs),
+        "the deadline engine shows av_storage per media item (2 WD from capture end; late)", avs)
     st, body, ct = T.step(o, cid, "sample", sampling_body(T, av_absent_reason="设备故障，已在笔录中完整记录"))
     tap(st == 201, "sampling with a recorded reason why there is no AV: accepted", body)
     st, body, ct = T.step(o, cid, "sample", sampling_body(T, media=[digest]))
