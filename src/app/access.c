@@ -11,12 +11,12 @@
 
 static int fail_nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "access");
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "access");
 }
 
 static int not_found(struct sx_err *err, int64_t id)
 {
-    return SX_FAIL(err, SX_E_NOTFOUND, "access-request-not-found", "调阅申请不存在", NULL, "id",
+    return SX_FAIL(err, SX_E_NOTFOUND, "access-request-not-found", "调阅申请不存在", "", "id",
                    "调阅申请 %lld 不存在，或与您无关", (long long)id);
 }
 

@@ -47,13 +47,13 @@ struct app_media_store {
 
 static int fail_io(struct sx_err *err, const char *what, const char *path)
 {
-    return SX_FAIL(err, SX_E_IO, "media-io", "音像文件存储出错", NULL, NULL, "%s %s: %s", what,
-                   path, strerror(errno));
+    return SX_FAIL(err, SX_E_IO, "media-io", "音像文件存储出错", "", "", "%s %s: %s", what, path,
+                   strerror(errno));
 }
 
 static int fail_nomem(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "media");
+    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "media");
 }
 
 /* mkdir -p: the parents too (e.g. var/ of a fresh install). */
@@ -335,7 +335,7 @@ int app_media_upload_create(struct app_ctx *ctx, struct app_media_store *ms,
         return SX_FAIL(err, SX_E_INVALID, "empty-upload", "不能上传空文件（0 字节）", SRC_META,
                        "Upload-Length", "Upload-Length 须大于 0");
     if (length > APP_MEDIA_MAX_SIZE)
-        return SX_FAIL(err, SX_E_TOOBIG, "upload-too-large", "文件超过上传大小上限", NULL,
+        return SX_FAIL(err, SX_E_TOOBIG, "upload-too-large", "文件超过上传大小上限", "",
                        "Upload-Length", "文件 %lld 字节，上限 %lld 字节", (long long)length,
                        (long long)APP_MEDIA_MAX_SIZE);
     rc = parse_metadata(ctx->arena, metadata, &m, err);
@@ -382,7 +382,7 @@ int app_media_upload_create(struct app_ctx *ctx, struct app_media_store *ms,
 
 static int upload_not_found(struct sx_err *err)
 {
-    return SX_FAIL(err, SX_E_NOTFOUND, "upload-not-found", "上传不存在", NULL, "id",
+    return SX_FAIL(err, SX_E_NOTFOUND, "upload-not-found", "上传不存在", "", "id",
                    "没有这个上传，或它不是您创建的");
 }
 
@@ -978,7 +978,7 @@ int app_media_get(struct app_ctx *ctx, const char *sm3, json_t **out, struct sx_
     char until[11];
     int rc;
     if (sm3 == NULL || !is_hex(sm3, LG_SM3_HEX_LEN))
-        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", NULL, "sm3",
+        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", "", "sm3",
                        "sm3 须为 64 位小写十六进制");
     rc = st_media_blob_get(ctx->db, sm3, ctx->arena, &b, err);
     if (rc == 0)
@@ -1005,7 +1005,7 @@ int app_media_delete(struct app_ctx *ctx, const struct app_media_store *ms,
     const char *path;
     int rc;
     if (sm3 == NULL || !is_hex(sm3, LG_SM3_HEX_LEN))
-        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", NULL, "sm3",
+        return SX_FAIL(err, SX_E_INVALID, "bad-sm3", "SM3 哈希格式不正确", "", "sm3",
                        "sm3 须为 64 位小写十六进制");
     if (reason == NULL || reason[0] == '\0')
         return SX_FAIL(err, SX_E_INVALID, "reason-missing", "须说明删除理由",

@@ -32,7 +32,7 @@ static struct app_media_store *store(struct http_req *r, struct sx_err *err)
 {
     const struct api_app *api = r->app;
     if (api->media == NULL)
-        SX_FAIL(err, SX_E_INTERNAL, "media-off", "服务器未配置音像存储", NULL, NULL, "media");
+        SX_FAIL(err, SX_E_INTERNAL, "media-off", "服务器未配置音像存储", "", "", "media");
     return api->media;
 }
 
@@ -99,7 +99,7 @@ int api_uploads_options(struct http_req *r, struct sx_err *err)
     if (rc == 0)
         rc = http_add_header(r, "upload-chunk-max", max); /* ours: the largest PATCH body */
     if (rc != 0)
-        return SX_FAIL(err, SX_E_INTERNAL, "header", "服务器内部错误", NULL, NULL, "tus headers");
+        return SX_FAIL(err, SX_E_INTERNAL, "header", "服务器内部错误", "", "", "tus headers");
     return http_send_empty(r, 204, err);
 }
 
@@ -332,7 +332,7 @@ int api_access_media(struct http_req *r, struct sx_err *err)
         rc = app_access_download(api_ctx(r), api_principal(r), ms, id, http_client_ip(r), &path,
                                  &size, &mime, err);
     if (rc == 0 && (size_t)size > DOWNLOAD_MAX)
-        rc = SX_FAIL(err, SX_E_TOOBIG, "download-too-large", "文件过大，暂不能在线下载", NULL, "id",
+        rc = SX_FAIL(err, SX_E_TOOBIG, "download-too-large", "文件过大，暂不能在线下载", "", "id",
                      "在线下载上限 %zu 字节", DOWNLOAD_MAX);
     if (rc == 0) {
         buf = malloc((size_t)size);
@@ -344,7 +344,7 @@ int api_access_media(struct http_req *r, struct sx_err *err)
             got += (size_t)n;
         }
         if (buf == NULL || fd < 0 || got != (size_t)size)
-            rc = SX_FAIL(err, SX_E_IO, "media-read", "读取音像文件失败", NULL, NULL, "%s",
+            rc = SX_FAIL(err, SX_E_IO, "media-read", "读取音像文件失败", "", "", "%s",
                          strerror(errno));
     }
     if (fd >= 0)
