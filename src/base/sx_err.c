@@ -47,7 +47,8 @@ static void copy_str(char *dst, size_t cap, const char *src)
         trim_partial_utf8(dst);
         return;
     }
-    memcpy(dst, src, n);
+    if (n > 0) /* src may be NULL, and memcpy from NULL is undefined even for 0 bytes */
+        memcpy(dst, src, n);
     dst[n] = '\0';
 }
 
