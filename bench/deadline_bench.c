@@ -21,10 +21,24 @@
  * the one with the most deadline keys; every case is treated as a major
  * decision, so the review deadlines are computed too.
  *
- * Usage: deadline_bench [CASES=100000] [RUNS=3]
+ * From the store (issue 3 point 5): with DB_URLs, the same cases are written
+ * to each store (an initialised database: `sanxiang init`; the org uses the
+ * Yunnan preset, penalty and coercion cases carry the category "social_risk" (YN-3-06) so
+ * that each is a major decision as above, every case is in a live state) and
+ * the overdue dashboard is read from it as GET /api/v1/deadlines/overdue
+ * does — app_deadline_overdue: the case rows in scope, then one ranged read
+ * of their records (app/deadlines.h) — beside a bare loop over the same
+ * record rows from the same store in the same run (the same ranged read,
+ * st_record_scan_brief of the engine's record types, summing each row's date,
+ * in one read transaction; for context also st_record_scan of every row). Loading is not timed; a
+ * store this program loaded before is measured again as it is.
+ *
+ * Usage: deadline_bench [CASES=100000] [RUNS=3] [DB_URL ...]
  * The data directory is $SANXIANG_ROOT or ".". Prints one summary line per
  * measurement and a final line:
  *   "engine <s> s, bare loop <s> s, ratio <x>, goal < 1 s: yes|no"
+ * and for each DB_URL:
+ *   "store <backend>: dashboard <s> s, bare record scan <s> s, ratio <x>, goal < 1 s: yes|no"
  * (each figure the median of RUNS runs).
  */
 #include <inttypes.h>
@@ -35,7 +49,12 @@
 
 #include <jansson.h>
 
+#include "app/app.h"
+#include "app/deadlines.h"
 #include "app/files.h"
+#include "app/identity.h"
+#include "core/canon.h"
+#include "store/store.h"
 #include "core/cal.h"
 #include "core/deadline.h"
 #include "core/policy.h"
@@ -314,6 +333,7 @@ struct tally {
     size_t deadlines;
     size_t by_state[4];
     size_t provisional;
+    size_t bureau_overdue; /* overdue and not the party's: what the overdue dashboard lists */
 };
 
 static double run_engine(const struct dl_rules *rules, const struct cal_calendar *cal,
@@ -338,6 +358,8 @@ static double run_engine(const struct dl_rules *rules, const struct cal_calendar
         for (size_t k = 0; k < res.n; k++) {
             t->by_state[res.items[k].state]++;
             t->provisional += res.items[k].provisional;
+            t->bureau_overdue +=
+                res.items[k].state == DL_OVERDUE && res.items[k].who != DL_ACT_PARTY;
         }
     }
     t0 = now_s() - t0;
@@ -407,6 +429,215 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ---- from the store ---- */
+
+#define LOAD_BATCH 10000
+
+/* A live state of each kind (the scans skip archived cases; the bench's cases are all open). */
+static const char *live_state(const char *kind)
+{
+    if (strcmp(kind, "penalty") == 0)
+        return "investigating";
+    if (strcmp(kind, "coercion") == 0)
+        return "decided";
+    return "checking";
+}
+
+static int append_text(struct app_ctx *ctx, int64_t case_id, const struct dl_record *r,
+                       const json_t *body, int64_t actor, struct sx_buf *canon, struct sx_err *err)
+{
+    int rc;
+    sx_buf_reset(canon);
+    rc = canon_json(body, canon, err);
+    if (rc != 0)
+        return rc;
+    struct st_record_new in = {.case_id = case_id,
+                               .type = r->type,
+                               .action = r->action,
+                               .at = r->at,
+                               .recorded_at = r->at,
+                               .actor_id = actor,
+                               .body = canon->data};
+    return st_record_append(ctx->db, &in, ctx->arena, NULL, err);
+}
+
+/* Write the cases into the store (one org on the Yunnan preset); sets *org_id. */
+static int load_store(struct app_ctx *ctx, const struct bcase *cases, size_t n, int64_t *org_id,
+                      int64_t *first_case, int64_t *last_case, struct sx_err *err)
+{
+    struct sx_buf canon;
+    int64_t officer = 0;
+    size_t in_tx = 0;
+    json_t *empty = json_object();
+    struct st_org org = {.code = "DLBENCH",
+                         .name = "期限基准测试市医疗保障局",
+                         .short_name = "期",
+                         .level = "province",
+                         .policy = POLICY};
+    struct st_user u = {.username = "dlbench_o1",
+                        .display_name = "期限甲",
+                        .roles = "officer",
+                        .cert_no = "DLB0000001",
+                        .cert_valid_from = "2000-01-01",
+                        .cert_valid_to = "2099-12-31"};
+    int rc = app_org_create(ctx, NULL, &org, org_id, err);
+    sx_buf_init(&canon, 1u << 20);
+    if (rc == 0) {
+        u.org_id = *org_id;
+        rc = app_user_create(ctx, NULL, &u, "dlbench-pass-2026", &officer, err);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct bcase *c = &cases[i];
+        bool major = strcmp(c->kind, "inspection") != 0;
+        int64_t case_id = 0;
+        if (in_tx == 0)
+            rc = st_begin(ctx->db, err);
+        struct st_case sc = {.org_id = *org_id,
+                             .kind = c->kind,
+                             .state = live_state(c->kind),
+                             .source = "report",
+                             .cause = "虚构医疗服务骗取医保基金",
+                             .flags = major ? "{\"categories\":[\"social_risk\"]}" : NULL,
+                             .created_at = c->recs[0].at,
+                             .created_by = officer};
+        if (rc == 0)
+            rc = st_case_insert(ctx->db, &sc, &case_id, err);
+        struct st_party p = {.case_id = case_id,
+                             .kind = "org",
+                             .name = "某某医院有限公司",
+                             .uscc = "91350100M000100Y43",
+                             .legal_rep = "赵六"};
+        if (rc == 0)
+            rc = st_party_insert(ctx->db, &p, &p.id, err);
+        for (size_t k = 0; rc == 0 && k < c->n; k++) {
+            const struct dl_record *r = &c->recs[k];
+            json_t *body = NULL;
+            if (strcmp(r->action, "open") == 0)
+                body = json_pack("{ss sI ss ss s[{ss ss ss ss}]}", "kind", c->kind, "org_id",
+                                 (json_int_t)*org_id, "source", "report", "cause", sc.cause,
+                                 "parties", "kind", "org", "name", p.name, "uscc", p.uscc,
+                                 "legal_rep", p.legal_rep);
+            rc = append_text(ctx, case_id, r,
+                             body != NULL ? body : (r->body != NULL ? r->body : empty), officer,
+                             &canon, err);
+            json_decref(body);
+            in_tx++;
+        }
+        if (i == 0)
+            *first_case = case_id;
+        *last_case = case_id;
+        if (rc == 0 && (in_tx >= LOAD_BATCH || i + 1 == n)) {
+            rc = st_commit(ctx->db, err);
+            in_tx = 0;
+        }
+        sx_arena_reset(ctx->arena);
+    }
+    if (rc != 0)
+        (void)st_rollback(ctx->db, NULL);
+    json_decref(empty);
+    sx_buf_free(&canon);
+    return rc;
+}
+
+struct bare_sum {
+    int64_t rows;
+    int64_t sum;
+};
+
+static int bare_row(void *ctx, const struct st_record *rec, struct sx_err *err)
+{
+    struct bare_sum *b = ctx;
+    int32_t d = 0;
+    (void)err;
+    if (cal_date_parse_n(rec->at, 10, &d, NULL) == 0)
+        b->sum += d;
+    b->rows++;
+    return 0;
+}
+
+static void store_bench(const char *root, const char *url, const struct bcase *cases, size_t n,
+                        size_t n_recs, int runs)
+{
+    struct app *app = NULL;
+    struct app_ctx ctx;
+    struct sx_err err;
+    int64_t org_id = 0, first = 0, last = 0;
+    double td[RUNS_MAX], tb[RUNS_MAX], t0;
+    const char *backend;
+    char *types = NULL;
+    memset(&ctx, 0, sizeof(ctx));
+    sx_err_clear(&err);
+    if (app_open(root, &app, &err) != 0 || app_ctx_open(app, url, &ctx, &err) != 0 ||
+        st_schema_check(ctx.db, &err) != 0)
+        die(url, &err);
+    backend = st_backend(ctx.db);
+    {
+        /* the bare scan reads what the dashboard reads: the rows of the engine's types */
+        json_t *a = json_array();
+        for (size_t i = 0; dl_record_type_at(i) != NULL; i++)
+            json_array_append_new(a, json_string(dl_record_type_at(i)));
+        types = json_dumps(a, JSON_COMPACT);
+        json_decref(a);
+    }
+    t0 = now_s();
+    {
+        /* a store this program loaded before (same CASES) is measured again as it is */
+        struct st_org org;
+        struct sx_err ignored;
+        if (st_org_get_by_code(ctx.db, "DLBENCH", ctx.arena, &org, &ignored) == 0) {
+            org_id = org.id;
+            first = 0;
+            last = INT64_MAX;
+            printf("store %s: reusing the cases loaded before\n", backend);
+        } else {
+            if (load_store(&ctx, cases, n, &org_id, &first, &last, &err) != 0)
+                die("loading the store", &err);
+            printf("store %s: %zu cases, %zu records written in %.1f s (not timed)\n", backend, n,
+                   n_recs, now_s() - t0);
+        }
+    }
+    for (int r = 0; r < runs; r++) {
+        struct app_deadline_list list;
+        struct bare_sum b = {0, 0};
+        sx_arena_reset(ctx.arena);
+        t0 = now_s();
+        if (st_begin_read(ctx.db, &err) != 0 ||
+            st_record_scan_brief(ctx.db, first, last, types, bare_row, &b, &err) != 0)
+            die("bare record scan", &err);
+        (void)st_rollback(ctx.db, NULL);
+        tb[r] = now_s() - t0;
+        t0 = now_s();
+        if (app_deadline_overdue(&ctx, &org_id, 1, TODAY, &list, &err) != 0)
+            die("app_deadline_overdue", &err);
+        td[r] = now_s() - t0;
+        printf("store %s run %d: overdue dashboard %.3f s (%zu cases scanned, %zu overdue items "
+               "kept%s), bare record scan %.3f s (%" PRId64 " rows, date sum %" PRId64 ")\n",
+               backend, r + 1, td[r], list.cases_scanned, list.n,
+               list.truncated ? ", list capped" : "", tb[r], b.rows, b.sum);
+    }
+    {
+        /* context: every record row with every column, as st_record_scan reads them */
+        struct bare_sum b = {0, 0};
+        t0 = now_s();
+        if (st_begin_read(ctx.db, &err) != 0 ||
+            st_record_scan(ctx.db, first, last, bare_row, &b, &err) != 0)
+            die("record scan", &err);
+        (void)st_rollback(ctx.db, NULL);
+        printf("store %s (context): st_record_scan of all %" PRId64 " rows, all columns: %.3f s\n",
+               backend, b.rows, now_s() - t0);
+    }
+    qsort(td, (size_t)runs, sizeof(td[0]), cmp_double);
+    qsort(tb, (size_t)runs, sizeof(tb[0]), cmp_double);
+    printf("store %s: dashboard %.3f s, bare record scan %.3f s, ratio %.1f, %.2f µs per case, "
+           "goal < 1 s: %s\n",
+           backend, td[runs / 2], tb[runs / 2],
+           tb[runs / 2] > 0 ? td[runs / 2] / tb[runs / 2] : 0.0, td[runs / 2] * 1e6 / (double)n,
+           td[runs / 2] < 1.0 ? "yes" : "no");
+    free(types);
+    app_ctx_close(&ctx);
+    app_close(app);
+}
+
 int main(int argc, char **argv)
 {
     const char *root = getenv("SANXIANG_ROOT");
@@ -463,9 +694,11 @@ int main(int argc, char **argv)
         tb[r] = run_bare(cases, n, &sum);
         te[r] = run_engine(&rules, cal, cases, n, g.today, &t);
         printf("run %d: engine %.3f s (%zu deadlines: %zu open, %zu met, %zu overdue, %zu lapsed; "
-               "%zu provisional), bare loop %.4f s (date sum %" PRId64 ")\n",
+               "%zu provisional; %zu overdue for the bureau), bare loop %.4f s (date sum %" PRId64
+               ")\n",
                r + 1, te[r], t.deadlines, t.by_state[DL_OPEN], t.by_state[DL_MET],
-               t.by_state[DL_OVERDUE], t.by_state[DL_LAPSED], t.provisional, tb[r], sum);
+               t.by_state[DL_OVERDUE], t.by_state[DL_LAPSED], t.provisional, t.bureau_overdue,
+               tb[r], sum);
     }
     {
         /* the bodies as the store holds them (canonical JSON text) */
@@ -481,9 +714,7 @@ int main(int argc, char **argv)
                 texts[i] = json_dumps(g.recs[i].body, JSON_COMPACT | JSON_SORT_KEYS);
         }
         tp = run_parse_engine(&rules, cal, cases, n, texts, g.recs, g.today, &nd);
-        printf("(context) parsing the stored body text + engine: %.3f s (%zu deadlines); the app "
-               "layer adds one st_record_list query per case\n",
-               tp, nd);
+        printf("(context) parsing the stored body text + engine: %.3f s (%zu deadlines)\n", tp, nd);
         for (size_t i = 0; i < g.n_recs; i++)
             free(texts[i]);
         free(texts);
@@ -493,6 +724,9 @@ int main(int argc, char **argv)
     printf("engine %.3f s, bare loop %.4f s, ratio %.1f, %.2f µs per case, goal < 1 s: %s\n",
            te[runs / 2], tb[runs / 2], tb[runs / 2] > 0 ? te[runs / 2] / tb[runs / 2] : 0.0,
            te[runs / 2] * 1e6 / (double)n, te[runs / 2] < 1.0 ? "yes" : "no");
+
+    for (int a = 3; a < argc; a++)
+        store_bench(root, argv[a], cases, n, g.n_recs, runs);
 
     for (size_t i = 0; i < g.n_bodies; i++)
         json_decref(g.bodies[i]);

@@ -12,10 +12,16 @@
 #      Goal: ≥ 1× the bare rate.
 #   3. `sanxiang verify` over 1,000,000 records (gen_records): MB/s hashed beside
 #      `openssl speed -evp sm3` (8192-byte blocks). Goal: ≥ 50 %.
+#   5. (ledger) bench/ledger.sh: `ledger sync` and tree-rebuild rates and inclusion /
+#      consistency proofs per second on the same 1,000,000 records' Merkle tree.
+#   4. Deadlines of 100,000 open cases (deadline_bench): the engine in memory beside a bare loop
+#      over the same rows, then the overdue dashboard read from SQLite and PostgreSQL beside a
+#      bare scan of the same record rows. Goal: < 1 s.
 #
 # BUILD is a release build of the project (`make bench` passes `build`); run as root or as a
 # user who may run PostgreSQL's initdb. Needs wrk, nginx, openssl, python3, curl and
-# PostgreSQL 15 (scripts/install-deps.sh --bench installs them). Takes about 2½ minutes.
+# PostgreSQL 15 (scripts/install-deps.sh --bench installs them). Takes about 10 minutes (most of
+# it loading 100,000 cases into PostgreSQL for 4).
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_RECORDS (default 1000000),
 # BENCH_KEEP=1 keeps the work directory. The summary is also written to BUILD/bench-results.md.
 set -euo pipefail
@@ -413,15 +419,45 @@ echo "openssl sm3 at $AVG_MSG-byte messages: $SSL_AVG_MBS MB/s" >&2
   printf '| (context) same, at the average record size | %s | %s (openssl speed -evp sm3 -bytes %s) | %s | | |\n' \
     "$VERIFY_MBS" "$SSL_AVG_MBS" "$AVG_MSG" "$(ratio "$VERIFY_MBS" "$SSL_AVG_MBS")"
 } >>"$RESULTS"
-# 4. issue 3: every deadline of 100,000 open cases, beside a bare loop over the same rows.
+# 4. issue 3: every deadline of 100,000 open cases, beside a bare loop over the same rows; then
+# the overdue dashboard read from each store (the same cases written to SQLite and to the
+# PostgreSQL cluster, restarted for it) beside a bare scan of the same record rows.
 if [ -x "$BUILD/bench/deadline_bench" ]; then
+  log "deadlines: 100,000 cases in memory, then from SQLite and PostgreSQL (loading takes a few minutes)"
+  "$SX" init --db "$WORK/deadline.db" >/dev/null
+  DL_URLS=("$WORK/deadline.db")
+  if as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w -t 60 \
+    -o "-k $WORK/pg -c listen_addresses='' -c max_connections=100 -c shared_buffers=256MB" \
+    start >/dev/null; then
+    PG_UP=1
+    DL_PG=$(pg_createdb deadline_bench)
+    "$SX" init --db "$DL_PG" >/dev/null
+    DL_URLS+=("$DL_PG")
+  fi
   {
     echo
-    echo "### 4. deadline recomputation (issue 3), in memory"
+    echo "### 4. deadline recomputation (issue 3): in memory, then the overdue dashboard from each store"
     echo
     echo '```'
-    "$BUILD/bench/deadline_bench" 100000 3
+    "$BUILD/bench/deadline_bench" 100000 3 "${DL_URLS[@]}"
     echo '```'
+  } >>"$RESULTS"
+fi
+# 5. ledger (issue 5): sequencing and tree-build rates, inclusion proofs/s on a 1,000,000-leaf
+# tree — over the verify benchmark's database, which it extends with leaves (so it runs last).
+if [ -f "$ROOT/bench/ledger.sh" ]; then
+  log "ledger: bench/ledger.sh over the verify database"
+  bash "$ROOT/bench/ledger.sh" "$BUILD" "$WORK/verify.db" >>"$RESULTS"
+fi
+# 5. issue 5 point 4: enforcement-document PDFs per second (documents: bench/doc_bench.c).
+if [ -x "$BUILD/bench/doc_bench" ]; then
+  {
+    echo
+    echo "### 5. document PDFs (issue 5), in memory: issue = fill + PDF + SM3 + SM2, beside the PDF alone"
+    echo
+    "$BUILD/bench/doc_bench" "$ROOT" "${BENCH_DOC_SECONDS:-5}" 2
+    echo
+    python3 "$ROOT/bench/doc_api.py" "$SX" "$WORK/doc_api" "${BENCH_DOC_SECONDS:-5}"
   } >>"$RESULTS"
 fi
 # media: 6. (issue 5) a 1 GiB upload by tus PATCHes over loopback: MB/s beside write+fsync of the

@@ -9,6 +9,8 @@ PKGS=(
   libcmocka-dev
   postgresql-15 postgresql-client-15
   python3 curl
+  # documents (issue 5 point 4): PDF rendering, CJK fonts, pdftotext for the API tests
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils openssl
 )
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)

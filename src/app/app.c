@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/documents.h"
 #include "app/files.h"
 #include "core/cal.h"
 #include "core/catalog.h"
@@ -252,6 +253,9 @@ int app_open(const char *root, struct app **out, struct sx_err *err)
     rc = load_workflows(app, err);
     if (rc != 0)
         goto fail;
+    rc = app_templates_load(app, err);
+    if (rc != 0)
+        goto fail;
     snprintf(path, sizeof(path), "%s/data/calendar", root);
     rc = app_calendar_load_dir(app->calendar, path, err);
     if (rc != 0)
@@ -269,6 +273,7 @@ void app_close(struct app *app)
         return;
     for (int k = 0; k < APP_KIND_COUNT; k++)
         wf_free(app->workflows[k]);
+    app_templates_free(app);
     cat_free(app->catalog);
     for (size_t i = 0; i < app->n_presets; i++)
         pol_free(app->presets[i]);

@@ -30,6 +30,7 @@ struct cal_calendar;
 struct cat_catalog;
 struct wf_def;
 struct pol_policy;
+struct tpl_template;
 
 /* Roles (DESIGN §6), as bits. */
 enum app_role {
@@ -54,6 +55,10 @@ struct app {
     size_t n_presets;
     struct cal_calendar *calendar;
     char *openapi_path;
+    /* documents (issue 5 point 4): data/templates/KEY.tpl, and where org signing keys live */
+    struct tpl_template **templates;
+    size_t n_templates;
+    const char *keys_dir; /* borrowed; NULL: APP_KEYS_DIR_DEFAULT (app/documents.h) */
 };
 
 /* A logged-in user as the app sees them. */

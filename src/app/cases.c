@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/identity.h"
+#include "app/review_route.h"
 #include "app/media.h"
 #include "core/cal.h"
 #include "core/canon.h"
@@ -131,8 +132,29 @@ static int case_not_found(struct sx_err *err, int64_t id)
 }
 
 /*
- * May the actor see case c (read already)? Own org, or the subtree for heads and supervisors;
- * anyone else gets the same 404 as for a case that does not exist.
+ * The one exception to "own org or superior" (DESIGN §6): the reviewer named
+ * in the case's latest review submission, from the org providing the
+ * reviewing body (review_route.h; 北京 二(三)2 (BJ-2.3-2a/b)), sees that case.
+ */
+static bool assigned_reviewer(struct app_ctx *ctx, const struct st_case *c,
+                              const struct app_principal *actor)
+{
+    json_t *flags;
+    const json_t *wf;
+    bool yes;
+    if ((actor->roles & APP_ROLE_REVIEWER) == 0 || c->flags == NULL || c->flags[0] == '\0')
+        return false;
+    flags = app_case_flags(ctx, c->id, c->flags);
+    wf = json_object_get(flags, "wf");
+    yes = json_integer_value(json_object_get(wf, "review_reviewer")) == actor->user_id &&
+          json_integer_value(json_object_get(wf, "review_org")) == actor->org_id;
+    json_decref(flags);
+    return yes;
+}
+
+/*
+ * May the actor see case c (read already)? Own org, the subtree for heads and supervisors, or
+ * the assigned reviewer; anyone else gets the same 404 as for a case that does not exist.
  */
 static int check_visible(struct app_ctx *ctx, const struct app_principal *actor,
                          const struct st_case *c, struct sx_err *err)
@@ -147,6 +169,8 @@ static int check_visible(struct app_ctx *ctx, const struct app_principal *actor,
         if (rc != 0)
             return rc;
     }
+    if (!visible && assigned_reviewer(ctx, c, actor))
+        return 0;
     return visible ? 0 : case_not_found(err, case_id);
 }
 
@@ -290,6 +314,38 @@ static int categories_check(const json_t *cats, unsigned *bits, struct sx_err *e
         *bits |= 1u << c;
     }
     return 0;
+}
+
+/*
+ * A category change (record category_change, action set_categories): the
+ * record's list replaces the case's categories, so the review scope, the
+ * gate and the review deadlines follow it (北京 二(三)2; 云南 附件3 第六条;
+ * 湖北 附件3 第九条). c->flags gets the new "categories" (dropped when the list
+ * is empty); its "wf" member is left as it is.
+ */
+#define RECORD_CATEGORY_CHANGE "category_change"
+
+static int project_categories(struct app_ctx *ctx, struct st_case *c, const json_t *body,
+                              struct sx_err *err)
+{
+    const json_t *cats = json_object_get(body, "categories");
+    json_t *flags = c->flags != NULL && c->flags[0] != '\0' ? json_loads(c->flags, 0, NULL) : NULL;
+    char *text;
+    if (flags == NULL)
+        flags = json_object();
+    if (flags == NULL)
+        return fail_nomem(err);
+    if (json_array_size(cats) > 0)
+        json_object_set_new(flags, "categories", json_deep_copy(cats));
+    else
+        json_object_del(flags, "categories");
+    text = json_dumps(flags, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(flags);
+    if (text == NULL)
+        return fail_nomem(err);
+    c->flags = sx_arena_strdup(ctx->arena, text);
+    free(text);
+    return c->flags != NULL ? 0 : fail_nomem(err);
 }
 
 /* ---- officers ---- */
@@ -497,6 +553,7 @@ struct history {
     /* legal review (云南 附件3; 湖北 附件3) */
     bool review_pending;      /* submitted, no opinion yet */
     int64_t review_reviewer;  /* the reviewer the submission named */
+    int64_t review_org;      /* the org providing the reviewing body; 0: the case's own */
     const char *review_opinion; /* latest opinion or re-review opinion; NULL: none */
     const char *review_opinion_on;
     bool re_review_used;    /* the one re-review of the current opinion was asked for */
@@ -529,6 +586,7 @@ static int load_history(struct app_ctx *ctx, const struct st_case *c, struct his
     h->hearing_concluded = json_is_true(json_object_get(wf, "hearing_concluded"));
     h->review_pending = json_is_true(json_object_get(wf, "review_pending"));
     h->review_reviewer = (int64_t)json_integer_value(json_object_get(wf, "review_reviewer"));
+    h->review_org = (int64_t)json_integer_value(json_object_get(wf, "review_org"));
     if (jstr(wf, "review_opinion") != NULL)
         h->review_opinion = sx_arena_strdup(ctx->arena, jstr(wf, "review_opinion"));
     if (jstr(wf, "review_opinion_on") != NULL)
@@ -594,6 +652,7 @@ static void history_apply(struct history *h, const struct wf_def *def, const cha
         /* a (re)submission opens a new review cycle */
         h->review_pending = true;
         h->review_reviewer = (int64_t)json_integer_value(json_array_get(json_object_get(body, "reviewer"), 0));
+        h->review_org = (int64_t)json_integer_value(json_object_get(body, "review_org_id"));
         h->review_opinion = NULL;
         h->review_opinion_on = NULL;
         h->re_review_used = false;
@@ -644,6 +703,8 @@ static int history_store(struct app_ctx *ctx, struct st_case *c, const struct hi
         json_object_set_new(wf, "notice_date", json_string(h->notice_date));
     json_object_set_new(wf, "review_pending", json_boolean(h->review_pending));
     json_object_set_new(wf, "review_reviewer", json_integer(h->review_reviewer));
+    if (h->review_org != 0)
+        json_object_set_new(wf, "review_org", json_integer(h->review_org));
     if (h->review_opinion != NULL)
         json_object_set_new(wf, "review_opinion", json_string(h->review_opinion));
     if (h->review_opinion_on != NULL)
@@ -837,6 +898,17 @@ static bool decision_possible(const struct wf_def *def, const char *state)
     }
     return false;
 }
+
+/* Where a submission goes: the body's key (NULL: no rule matched) and the org providing it. */
+struct review_route {
+    const char *body;
+    int64_t org_id;
+};
+
+static int review_route_check(struct app_ctx *ctx, const struct app_principal *actor,
+                              const struct st_case *c, const char *type, const json_t *body,
+                              const struct history *h, struct wf_facts *f,
+                              struct review_route *route, struct sx_err *err);
 
 /* Whether the policy of the case's org requires legal review of this decision. */
 static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
@@ -1064,6 +1136,7 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     struct st_party *parties = NULL;
     size_t n_parties = 0;
     struct st_case locked;
+    struct review_route route = {0};
     int rc;
 
     memset(&h, 0, sizeof(h));
@@ -1097,12 +1170,23 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         goto cleanup;
     }
     rc = cat_validate_body(ctx->app->catalog, action->record_type, step->body, date, err);
+    if (rc == 0 && strcmp(action->record_type, RECORD_CATEGORY_CHANGE) == 0) {
+        unsigned bits = 0; /* only the review scope's words (policy vocabulary) */
+        const json_t *cats = json_object_get(step->body, "categories");
+        rc = json_is_array(cats)
+                 ? categories_check(cats, &bits, err)
+                 : SX_FAIL(err, SX_E_INVALID, "missing-field", "缺少必填字段", NULL, "categories",
+                           "categories 须为变更后的全部类别（数组，可为空）");
+    }
     if (rc == 0)
         rc = build_facts(ctx, actor, def, &c, date, step->body, &facts, &h, &officers,
                          &n_officers, err);
     if (rc == 0)
         rc = review_rules(ctx, &c, action->record_type, gated_by_review(action), actor,
                           step->body, date, &h, officers, n_officers, &facts, err);
+    if (rc == 0 && is_review_type(action->record_type))
+        rc = review_route_check(ctx, actor, &c, action->record_type, step->body, &h, &facts, &route,
+                                err);
     if (rc == 0)
         rc = wf_check(def, &facts, action->key, &to, err);
     if (rc == 0)
@@ -1136,6 +1220,12 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         if (rc == 0)
             json_object_set_new(body, "case_number", json_string(c.number));
     }
+    if (rc == 0 && strcmp(action->record_type, "legal_review_request") == 0) {
+        /* the routing in force is part of the submission record (review_route.h) */
+        json_object_set_new(body, "review_org_id", json_integer(route.org_id));
+        if (route.body != NULL)
+            json_object_set_new(body, "review_body", json_string(route.body));
+    }
     if (rc == 0 && strcmp(action->record_type, "legal_review_opinion") == 0) {
         /* 法制审核意见书 is numbered (云南 附件3 第十三条); the number is in the record */
         const char *opinion_no = NULL;
@@ -1150,9 +1240,12 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         if (to != NULL)
             c.state = to;
         project_amounts(&c, body);
+        if (strcmp(action->record_type, RECORD_CATEGORY_CHANGE) == 0)
+            rc = project_categories(ctx, &c, body, err);
         history_apply(&h, def, action->record_type, body, before, c.state, ctx->arena);
         history_note_actor(&h, action->record_type, actor->user_id);
-        rc = history_store(ctx, &c, &h, err);
+        if (rc == 0)
+            rc = history_store(ctx, &c, &h, err);
     }
     if (rc == 0)
         rc = append_record(ctx,
@@ -1213,33 +1306,46 @@ void app_step_job_init(struct app_step_job *sj, const struct app_principal *acto
     sj->step = *step;
 }
 
-/* The categories the case was opened with (cases.flags "categories"), as vocabulary bits. */
-static unsigned case_categories(const struct st_case *c)
-{
-    unsigned bits = 0;
-    json_t *flags = c->flags != NULL ? json_loads(c->flags, 0, NULL) : NULL;
-    if (flags != NULL && categories_check(json_object_get(flags, "categories"), &bits, NULL) != 0)
-        bits = 0;
-    json_decref(flags);
-    return bits;
-}
-
 static int64_t amount(const json_t *body, const char *key, int64_t fallback)
 {
     const json_t *v = json_object_get(body, key);
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : fallback;
 }
 
-static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
-                           const struct history *h, bool *required, struct sx_err *err)
+bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scope_case *sc)
+{
+    json_t *flags;
+    memset(sc, 0, sizeof(*sc));
+    if (strcmp(c->kind, "penalty") != 0 && strcmp(c->kind, "coercion") != 0)
+        return false;
+    sc->kind = strcmp(c->kind, "penalty") == 0 ? POL_ACT_PENALTY : POL_ACT_COERCION;
+    sc->procedure = POL_PROC_GENERAL;
+    sc->party_type = party_is_org ? POL_PARTY_ORG : POL_PARTY_PERSON;
+    sc->amount_fen[POL_AMOUNT_FINE] = c->fine_fen;
+    sc->amount_fen[POL_AMOUNT_CONFISCATION] = c->confiscation_fen;
+    sc->amount_fen[POL_AMOUNT_FUND_RECOVERY] = c->fund_recovery_fen;
+    sc->amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] = c->payment_refusal_fen;
+    /* hearing and categories as the gate reads them (load_history; categories_check) */
+    flags = c->flags != NULL && c->flags[0] != '\0' ? json_loads(c->flags, 0, NULL) : NULL;
+    sc->hearing = json_is_true(
+        json_object_get(json_object_get(flags, "wf"), "hearing_requested"));
+    if (flags != NULL &&
+        categories_check(json_object_get(flags, "categories"), &sc->categories, NULL) != 0)
+        sc->categories = 0;
+    json_decref(flags);
+    return true;
+}
+
+/* The review scope of the case under its org's preset: its first party, amounts, hearing. */
+static int review_scope(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
+                        const struct history *h, struct scope_result *res, struct sx_err *err)
 {
     const struct pol_policy *pol = NULL;
     struct st_party *parties = NULL;
     size_t n_parties = 0;
     struct scope_case sc;
-    struct scope_result res;
     int rc;
-    *required = false;
+    memset(res, 0, sizeof(*res));
     if (strcmp(c->kind, "penalty") != 0 && strcmp(c->kind, "coercion") != 0)
         return 0;
     rc = app_policy_for_org(ctx, c->org_id, &pol, err);
@@ -1247,11 +1353,7 @@ static int review_required(struct app_ctx *ctx, const struct st_case *c, const j
         rc = st_party_list(ctx->db, c->id, ctx->arena, &parties, &n_parties, err);
     if (rc != 0)
         return rc;
-    memset(&sc, 0, sizeof(sc));
-    sc.kind = strcmp(c->kind, "penalty") == 0 ? POL_ACT_PENALTY : POL_ACT_COERCION;
-    sc.procedure = POL_PROC_GENERAL;
-    sc.party_type = n_parties > 0 && strcmp(parties[0].kind, "org") == 0 ? POL_PARTY_ORG
-                                                                          : POL_PARTY_PERSON;
+    (void)app_case_scope_case(c, n_parties > 0 && strcmp(parties[0].kind, "org") == 0, &sc);
     /* the decision's own amounts when it is being made, else what the case holds */
     sc.amount_fen[POL_AMOUNT_FINE] = amount(body, "fine_fen", c->fine_fen);
     sc.amount_fen[POL_AMOUNT_CONFISCATION] = amount(body, "confiscation_fen", c->confiscation_fen);
@@ -1259,9 +1361,68 @@ static int review_required(struct app_ctx *ctx, const struct st_case *c, const j
     sc.amount_fen[POL_AMOUNT_PAYMENT_REFUSAL] =
         amount(body, "refused_payment_fen", c->payment_refusal_fen);
     sc.hearing = h->hearing_requested;
-    sc.categories = case_categories(c);
-    scope_evaluate(pol, &sc, &res);
-    *required = res.required != 0;
+    scope_evaluate(pol, &sc, res);
+    return 0;
+}
+
+static int review_required(struct app_ctx *ctx, const struct st_case *c, const json_t *body,
+                           const struct history *h, bool *required, struct sx_err *err)
+{
+    struct scope_result res;
+    int rc = review_scope(ctx, c, body, h, &res, err);
+    *required = rc == 0 && res.required != 0;
+    return rc;
+}
+
+/*
+ * Routing to the reviewing body (review_route.h; 北京 二(三)2 (BJ-2.3-2a/b)):
+ * a submission names a reviewer of the org that provides the body the review
+ * scope picks (route is filled for the record); an opinion or re-review
+ * opinion comes from that org. An assigned reviewer of another org acts on
+ * this case as within the case's org for these steps only (facts->actor_org),
+ * so the role gate lets the review through and nothing else.
+ */
+static int review_route_check(struct app_ctx *ctx, const struct app_principal *actor,
+                              const struct st_case *c, const char *type, const json_t *body,
+                              const struct history *h, struct wf_facts *f,
+                              struct review_route *route, struct sx_err *err)
+{
+    int rc;
+    if (strcmp(type, "legal_review_request") == 0) {
+        struct scope_result res;
+        struct st_user u;
+        struct st_org org;
+        int64_t reviewer = first_user(body, "reviewer");
+        rc = review_scope(ctx, c, NULL, h, &res, err);
+        if (rc == 0)
+            rc = app_review_body_org(ctx, c->org_id, res.body != NULL ? res.body->key : NULL,
+                                     &route->org_id, err);
+        if (rc == 0)
+            rc = st_user_get(ctx->db, reviewer, ctx->arena, &u, err);
+        if (rc != 0)
+            return rc;
+        route->body = res.body != NULL ? res.body->key : NULL;
+        if (u.org_id == route->org_id)
+            return 0;
+        rc = st_org_get(ctx->db, route->org_id, ctx->arena, &org, err);
+        if (rc != 0)
+            return rc;
+        return SX_FAIL(
+            err, SX_E_GATE, "reviewer-wrong-body", "审核人员不属于应当审核本案的法制机构",
+            res.body != NULL ? res.body->source : "行政处罚法 第五十八条第一款", "reviewer",
+            "本案由“%s”审核（%s），用户 %lld 不属于该机构",
+            res.body != NULL ? res.body->label : "本机关法制机构", org.name, (long long)reviewer);
+    }
+    if (strcmp(type, "legal_review_opinion") == 0 || strcmp(type, "re_review_opinion") == 0) {
+        int64_t org = h->review_org != 0 ? h->review_org : c->org_id;
+        if (actor->org_id != org)
+            return SX_FAIL(err, SX_E_FORBIDDEN, "reviewer-wrong-body",
+                           "审核人员不属于应当审核本案的法制机构", SRC_REVIEW_ORDER, "reviewer",
+                           "本次送审由机构 %lld 的法制机构审核，您属于机构 %lld", (long long)org,
+                           (long long)actor->org_id);
+        if (actor->org_id != c->org_id)
+            f->actor_org = c->org_id;
+    }
     return 0;
 }
 
@@ -1338,8 +1499,13 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     out->next = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*out->next));
     if (out->next == NULL)
         return fail_nomem(err);
+    /* the assigned reviewer of another org: the review steps as within the case's org */
+    struct wf_facts review_facts = facts;
+    if (actor->org_id != out->c.org_id && assigned_reviewer(ctx, &out->c, actor))
+        review_facts.actor_org = out->c.org_id;
     for (size_t i = 0; i < cap; i++) {
         const struct wf_action *a = wf_action_at(def, i);
+        const struct wf_facts *fx = is_review_type(a->record_type) ? &review_facts : &facts;
         const char *to = NULL;
         struct sx_err blocked;
         /* actions the state does not allow at all are not "next"; gate refusals are shown */
@@ -1348,7 +1514,7 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
         struct app_next *x = &out->next[out->n_next++];
         x->key = a->key;
         x->name_zh = a->name_zh;
-        x->allowed = wf_check_in(def, st, &facts, a, &to, &blocked) == 0;
+        x->allowed = wf_check_in(def, st, fx, a, &to, &blocked) == 0;
         if (!x->allowed) {
             x->blocked_title = sx_arena_strdup(ctx->arena, blocked.title);
             x->blocked_source = sx_arena_strdup(ctx->arena, blocked.source);

@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "app/writer.h"
+#include "core/scope.h"
 #include "store/store.h"
 
 #define APP_CASE_MAX_PARTIES 20
@@ -116,6 +117,15 @@ int app_case_view(struct app_ctx *ctx, const struct app_principal *actor, int64_
  */
 int app_case_review_required(struct app_ctx *ctx, const struct st_case *c, bool *required,
                              struct sx_err *err) SX_WUR;
+
+/*
+ * The review-scope description (core/scope.h) of case c from its projection:
+ * kind, amounts, hearing requested and categories (cases.flags, as the gate
+ * reads them), with the first party's type given — for scans that read many
+ * cases without the store (app/deadlines.c). false (and *sc zeroed) when the
+ * scope does not apply to the case's kind (only penalty and coercion).
+ */
+bool app_case_scope_case(const struct st_case *c, bool party_is_org, struct scope_case *sc);
 
 /* The org ids whose cases the actor may list. */
 int app_case_scope(struct app_ctx *ctx, const struct app_principal *actor, int64_t **ids, size_t *n,

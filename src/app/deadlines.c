@@ -6,6 +6,7 @@
 
 #include "app/cases.h"
 #include "core/cal.h"
+#include "core/scope.h"
 #include "core/wf.h"
 #include "store/store.h"
 
@@ -71,7 +72,6 @@ static int load_records(struct app_ctx *ctx, struct sx_arena *arena, int64_t cas
     return 0;
 }
 
-
 /*
  * The deadline rules of each org's policy (app_policy_for_org: its preset, or
  * national), resolved once per org and once per policy during a call.
@@ -88,7 +88,8 @@ struct rules_cache {
 };
 
 static int rules_for_org(struct app_ctx *ctx, struct rules_cache *cache, int64_t org_id,
-                         const struct dl_rules **out, struct sx_err *err)
+                         const struct dl_rules **out, const struct pol_policy **pol_out,
+                         struct sx_err *err)
 {
     const struct pol_policy *pol = NULL;
     size_t slot;
@@ -96,6 +97,8 @@ static int rules_for_org(struct app_ctx *ctx, struct rules_cache *cache, int64_t
     for (size_t i = 0; i < cache->n_orgs; i++) {
         if (cache->org_ids[i] == org_id) {
             *out = &cache->rules[cache->org_slot[i]];
+            if (pol_out != NULL)
+                *pol_out = cache->pol[cache->org_slot[i]];
             return 0;
         }
     }
@@ -133,6 +136,8 @@ static int rules_for_org(struct app_ctx *ctx, struct rules_cache *cache, int64_t
     cache->org_slot[cache->n_orgs] = (int)slot;
     cache->n_orgs++;
     *out = &cache->rules[slot];
+    if (pol_out != NULL)
+        *pol_out = pol;
     return 0;
 }
 
@@ -143,7 +148,7 @@ static int compute_case(struct app_ctx *ctx, struct sx_arena *arena, struct rule
 {
     const struct dl_rules *rules = NULL;
     struct dl_case dc;
-    int rc = rules_for_org(ctx, cache, c->org_id, &rules, err);
+    int rc = rules_for_org(ctx, cache, c->org_id, &rules, NULL, err);
     if (rc == 0)
         rc = load_records(ctx, arena, c->id, l, err);
     if (rc != 0)
@@ -261,8 +266,8 @@ struct scan {
     size_t cap;
 };
 
-/* Copy one item into the result (ctx->arena); the case's strings are copied once per case. */
-static int scan_add(struct scan *s, const struct st_case *c, struct app_deadline_item *shared,
+/* Copy one item into the result (ctx->arena); shared holds the case's fields (ctx->arena). */
+static int scan_add(struct scan *s, const struct app_deadline_item *shared,
                     const struct dl_deadline *d, struct sx_err *err)
 {
     struct sx_arena *a = s->ctx->arena;
@@ -283,18 +288,6 @@ static int scan_add(struct scan *s, const struct st_case *c, struct app_deadline
         s->out->items = it;
         s->cap = cap;
     }
-    if (shared->case_id == 0) {
-        shared->case_id = c->id;
-        shared->org_id = c->org_id;
-        shared->case_number = c->number != NULL ? sx_arena_strdup(a, c->number) : NULL;
-        shared->case_kind = sx_arena_strdup(a, c->kind);
-        shared->case_state = sx_arena_strdup(a, c->state);
-        shared->case_cause = c->cause != NULL ? sx_arena_strdup(a, c->cause) : NULL;
-        if (shared->case_kind == NULL || shared->case_state == NULL ||
-            (c->number != NULL && shared->case_number == NULL) ||
-            (c->cause != NULL && shared->case_cause == NULL))
-            return fail_nomem(err);
-    }
     it = &s->out->items[s->out->n];
     *it = *shared;
     it->d = *d;
@@ -308,16 +301,6 @@ static int scan_add(struct scan *s, const struct st_case *c, struct app_deadline
     return 0;
 }
 
-static bool live_case(const struct app *app, const struct st_case *c)
-{
-    enum app_kind k;
-    const struct wf_state *st;
-    if (app_kind_parse(c->kind, &k, NULL) != 0)
-        return false;
-    st = wf_state_find(app->workflows[k], c->state);
-    return st != NULL && !st->terminal;
-}
-
 static int item_cmp(const void *a, const void *b)
 {
     const struct app_deadline_item *x = a, *y = b;
@@ -328,22 +311,280 @@ static int item_cmp(const void *a, const void *b)
     return (x->d.key > y->d.key) - (x->d.key < y->d.key);
 }
 
+/*
+ * The scan in two passes over one read snapshot. First the case rows in
+ * scope (st_case_list pages: id, org, kind, state, number, cause, amounts,
+ * flags), kept compactly with their org's rules and policy and the review
+ * scope facts of their projection, resolved while the store may still be
+ * used. Then their records in one ranged read (st_record_scan over the ids
+ * from the first to the last case in scope, split only where the scope
+ * leaves a gap of more than SCAN_GAP cases, so an org's cases scattered
+ * among a province's are not read one by one either): each case's records
+ * are gathered as they stream, the bodies the engine reads parsed, and the
+ * engine runs when the next case begins. The first party's type, which the
+ * review scope needs, comes from the opening record (case_opening: parties
+ * as registered), so the streaming pass never queries.
+ */
+#define SCAN_GAP 64
+
+struct scase {
+    int64_t id;
+    int64_t org_id;
+    const char *kind; /* the workflow's own strings */
+    const char *state;
+    const char *number; /* ctx->arena */
+    const char *cause;
+    const struct dl_rules *rules;
+    const struct pol_policy *pol;
+    bool scope; /* the review scope applies (penalty, coercion) */
+    struct scope_case sc;
+};
+
+struct stream {
+    struct scan *s;
+    struct app_ctx *ctx;
+    int32_t today;
+    struct scase *cases;
+    size_t n_cases, next; /* next: the first case not yet reached by the stream */
+    struct scase *cur;    /* the case whose records are streaming; NULL: skip */
+    const char *opening;  /* its opening record's body (scratch), parsed only when needed */
+    struct sx_arena *scratch;
+    struct dl_record *recs;
+    size_t n_recs, cap_recs;
+    json_t **bodies;
+    size_t n_bodies;
+};
+
+static void stream_release(struct stream *st)
+{
+    for (size_t i = 0; i < st->n_bodies; i++)
+        json_decref(st->bodies[i]);
+    st->n_bodies = 0;
+    st->n_recs = 0;
+}
+
+/* The first party's type from the opening record's body (parties as registered). */
+static bool opening_party_org(const char *body)
+{
+    json_t *b = json_loads(body != NULL ? body : "", 0, NULL);
+    const char *kind = json_string_value(
+        json_object_get(json_array_get(json_object_get(b, "parties"), 0), "kind"));
+    bool org = kind != NULL && strcmp(kind, "org") == 0;
+    json_decref(b);
+    return org;
+}
+
+/* Run the engine over the gathered records of st->cur and keep the wanted items. */
+static int stream_finish(struct stream *st, struct sx_err *err)
+{
+    struct scase *c = st->cur;
+    struct dl_case dc;
+    struct dl_result res;
+    struct app_deadline_item shared;
+    int rc = 0;
+    if (c == NULL)
+        return 0;
+    st->cur = NULL;
+    memset(&dc, 0, sizeof(dc));
+    dc.kind = c->kind;
+    if (c->scope) {
+        /* the party's type only matters when the scope's answer depends on it */
+        struct scope_result as_person, as_org;
+        c->sc.party_type = POL_PARTY_PERSON;
+        scope_evaluate(c->pol, &c->sc, &as_person);
+        c->sc.party_type = POL_PARTY_ORG;
+        scope_evaluate(c->pol, &c->sc, &as_org);
+        if (as_person.required == as_org.required)
+            dc.review_required = as_person.required != 0;
+        else
+            dc.review_required =
+                (opening_party_org(st->opening) ? as_org : as_person).required != 0;
+    }
+    dc.records = st->recs;
+    dc.n_records = st->n_recs;
+    rc = dl_compute(c->rules, st->ctx->app->calendar, &dc, st->today, st->scratch, &res, err);
+    st->s->out->cases_scanned++;
+    memset(&shared, 0, sizeof(shared));
+    shared.case_id = c->id;
+    shared.org_id = c->org_id;
+    shared.case_number = c->number;
+    shared.case_kind = c->kind;
+    shared.case_state = c->state;
+    shared.case_cause = c->cause;
+    for (size_t k = 0; rc == 0 && k < res.n; k++) {
+        const struct dl_deadline *d = &res.items[k];
+        if ((st->s->states & (1u << d->state)) == 0 ||
+            (d->who == DL_ACT_PARTY && !st->s->q->include_party))
+            continue;
+        rc = scan_add(st->s, &shared, d, err);
+    }
+    stream_release(st);
+    return rc;
+}
+
+static int stream_row(void *ctx, const struct st_record *rec, struct sx_err *err)
+{
+    struct stream *st = ctx;
+    struct dl_record *r;
+    int rc;
+    if (st->cur == NULL || rec->case_id != st->cur->id) {
+        rc = stream_finish(st, err);
+        if (rc != 0)
+            return rc;
+        while (st->next < st->n_cases && st->cases[st->next].id < rec->case_id)
+            st->next++;
+        if (st->next == st->n_cases || st->cases[st->next].id != rec->case_id)
+            return 0; /* a case out of scope between two in scope */
+        st->cur = &st->cases[st->next++];
+        st->opening = NULL;
+        sx_arena_reset(st->scratch);
+        st->recs = NULL;
+        st->cap_recs = 0;
+    }
+    if (!dl_record_relevant(rec->type, rec->action))
+        return 0;
+    if (strcmp(rec->action, ACTION_OPEN) == 0 && rec->body != NULL) {
+        st->opening = sx_arena_strdup(st->scratch, rec->body);
+        if (st->opening == NULL)
+            return fail_nomem(err);
+    }
+    if (st->n_recs == st->cap_recs) {
+        size_t cap = st->cap_recs == 0 ? 32 : st->cap_recs * 2;
+        struct dl_record *recs = sx_arena_alloc(st->scratch, cap * sizeof(*recs));
+        json_t **bodies = sx_arena_alloc(st->scratch, cap * sizeof(*bodies));
+        if (recs == NULL || bodies == NULL)
+            return fail_nomem(err);
+        if (st->n_recs > 0) {
+            memcpy(recs, st->recs, st->n_recs * sizeof(*recs));
+            memcpy(bodies, st->bodies, st->n_bodies * sizeof(*bodies));
+        }
+        st->recs = recs;
+        st->bodies = bodies;
+        st->cap_recs = cap;
+    }
+    r = &st->recs[st->n_recs];
+    memset(r, 0, sizeof(*r));
+    r->seq = rec->seq;
+    r->type = sx_arena_strdup(st->scratch, rec->type);
+    r->action = sx_arena_strdup(st->scratch, rec->action);
+    r->at = sx_arena_strdup(st->scratch, rec->at);
+    if (r->type == NULL || r->action == NULL || r->at == NULL)
+        return fail_nomem(err);
+    if (strcmp(rec->action, ACTION_OPEN) != 0) { /* the opening record counts from its "at" */
+        json_t *body = json_loads(rec->body != NULL ? rec->body : "", 0, NULL);
+        if (body == NULL)
+            return SX_FAIL(err, SX_E_INTERNAL, "record-unreadable", "记录内容无法读取", NULL, NULL,
+                           "案件 %lld 的第 %lld 条记录", (long long)rec->case_id,
+                           (long long)rec->seq);
+        st->bodies[st->n_bodies++] = body;
+        r->body = body;
+    }
+    st->n_recs++;
+    return 0;
+}
+
+/* The record types whose bodies the engine reads, as a JSON array for st_record_scan_brief. */
+static int engine_types(struct app_ctx *ctx, const char **out, struct sx_err *err)
+{
+    json_t *a = json_array();
+    char *text;
+    for (size_t i = 0; a != NULL && dl_record_type_at(i) != NULL; i++) {
+        if (json_array_append_new(a, json_string(dl_record_type_at(i))) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    text = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    *out = text != NULL ? sx_arena_strdup(ctx->arena, text) : NULL;
+    free(text);
+    return *out != NULL ? 0 : fail_nomem(err);
+}
+
+/* Pass 1: the live cases in scope, in id order, with their rules and review-scope facts. */
+static int collect_cases(struct app_ctx *ctx, const struct app_deadline_query *q,
+                         struct rules_cache *cache, struct sx_arena *page, struct scase **out,
+                         size_t *n_out, struct sx_err *err)
+{
+    struct st_case_filter f;
+    struct scase *cases = NULL;
+    size_t n = 0, cap = 0;
+    int more = 1;
+    memset(&f, 0, sizeof(f));
+    f.org_ids = q->org_ids;
+    f.n_org_ids = q->n_org_ids;
+    f.officer_id = q->officer_id;
+    f.limit = ST_LIST_MAX;
+    while (more) {
+        struct st_case *rows = NULL;
+        size_t nr = 0;
+        int rc;
+        sx_arena_reset(page);
+        rc = st_case_list(ctx->db, &f, page, &rows, &nr, &more, err);
+        if (rc != 0)
+            return rc;
+        for (size_t i = 0; i < nr; i++) {
+            const struct st_case *c = &rows[i];
+            struct scase *x;
+            enum app_kind k;
+            const struct wf_state *wst;
+            f.after_id = c->id;
+            if (app_kind_parse(c->kind, &k, NULL) != 0)
+                continue;
+            wst = wf_state_find(ctx->app->workflows[k], c->state);
+            if (wst == NULL || wst->terminal) /* live cases only (as live_case) */
+                continue;
+            if (n == cap) {
+                size_t ncap = cap == 0 ? 1024 : cap * 2;
+                struct scase *grown = sx_arena_alloc(ctx->arena, ncap * sizeof(*grown));
+                if (grown == NULL)
+                    return fail_nomem(err);
+                if (n > 0)
+                    memcpy(grown, cases, n * sizeof(*grown));
+                cases = grown;
+                cap = ncap;
+            }
+            x = &cases[n];
+            memset(x, 0, sizeof(*x));
+            x->id = c->id;
+            x->org_id = c->org_id;
+            x->kind = wf_kind(ctx->app->workflows[k]);
+            x->state = wst->key;
+            x->number = c->number != NULL ? sx_arena_strdup(ctx->arena, c->number) : NULL;
+            x->cause = c->cause != NULL ? sx_arena_strdup(ctx->arena, c->cause) : NULL;
+            if ((c->number != NULL && x->number == NULL) || (c->cause != NULL && x->cause == NULL))
+                return fail_nomem(err);
+            rc = rules_for_org(ctx, cache, c->org_id, &x->rules, &x->pol, err);
+            if (rc != 0)
+                return rc;
+            x->scope = app_case_scope_case(c, false, &x->sc);
+            n++;
+        }
+        if (nr == 0)
+            break;
+    }
+    *out = cases;
+    *n_out = n;
+    return 0;
+}
+
 int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
                       struct app_deadline_list *out, struct sx_err *err)
 {
     struct rules_cache *cache;
     struct sx_arena page, scratch;
-    struct st_case_filter f;
     struct scan s;
+    struct stream st;
+    const char *types = NULL;
     int32_t today;
     bool opened = false;
-    int more = 1;
     int rc;
 
     memset(out, 0, sizeof(*out));
     sx_arena_init(&page, SCRATCH_CHUNK);
     sx_arena_init(&scratch, SCRATCH_CHUNK);
     memset(&s, 0, sizeof(s));
+    memset(&st, 0, sizeof(st));
     s.ctx = ctx;
     s.q = q;
     s.out = out;
@@ -354,52 +595,35 @@ int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
         rc = fail_nomem(err);
         goto cleanup;
     }
+    memset(cache, 0, sizeof(*cache));
     rc = resolve_today(ctx, q->today, &out->today, &today, err);
     if (rc != 0 || q->n_org_ids == 0)
         goto cleanup;
     rc = read_begin(ctx, &opened, err);
+    if (rc == 0)
+        rc = collect_cases(ctx, q, cache, &page, &st.cases, &st.n_cases, err);
     if (rc != 0)
         goto cleanup;
-    memset(&f, 0, sizeof(f));
-    f.org_ids = q->org_ids;
-    f.n_org_ids = q->n_org_ids;
-    f.officer_id = q->officer_id;
-    f.limit = ST_LIST_MAX;
-    while (more) {
-        struct st_case *cases = NULL;
-        size_t n = 0;
-        sx_arena_reset(&page);
-        rc = st_case_list(ctx->db, &f, &page, &cases, &n, &more, err);
-        if (rc != 0)
-            goto cleanup;
-        for (size_t i = 0; i < n; i++) {
-            struct app_deadline_item shared;
-            struct loaded l = {0};
-            struct dl_result res;
-            f.after_id = cases[i].id;
-            if (!live_case(ctx->app, &cases[i]))
-                continue;
-            sx_arena_reset(&scratch);
-            rc = compute_case(ctx, &scratch, cache, &cases[i], today, &l, &res, err);
-            out->cases_scanned++;
-            memset(&shared, 0, sizeof(shared));
-            for (size_t k = 0; rc == 0 && k < res.n; k++) {
-                const struct dl_deadline *d = &res.items[k];
-                if ((s.states & (1u << d->state)) == 0 ||
-                    (d->who == DL_ACT_PARTY && !q->include_party))
-                    continue;
-                rc = scan_add(&s, &cases[i], &shared, d, err);
-            }
-            loaded_free(&l);
-            if (rc != 0)
-                goto cleanup;
-        }
-        if (n == 0)
-            break;
+    st.s = &s;
+    st.ctx = ctx;
+    st.today = today;
+    st.scratch = &scratch;
+    rc = engine_types(ctx, &types, err);
+    for (size_t i = 0; rc == 0 && i < st.n_cases;) {
+        size_t j = i;
+        while (j + 1 < st.n_cases && st.cases[j + 1].id - st.cases[j].id <= SCAN_GAP)
+            j++;
+        st.next = i;
+        rc = st_record_scan_brief(ctx->db, st.cases[i].id, st.cases[j].id, types, stream_row, &st,
+                                  err);
+        if (rc == 0)
+            rc = stream_finish(&st, err);
+        i = j + 1;
     }
-    if (out->n > 1)
+    if (rc == 0 && out->n > 1)
         qsort(out->items, out->n, sizeof(*out->items), item_cmp);
 cleanup:
+    stream_release(&st);
     read_end(ctx, opened);
     sx_arena_free(&scratch);
     sx_arena_free(&page);

@@ -5,15 +5,16 @@
  * written: deadlines are recomputed on every call, so a newly imported
  * calendar year or a changed policy applies at once.
  *
- * Scans (my deadlines, an org's overdue items) page through st_case_list and
- * read every listed case's records with st_record_list: one query per case
- * plus JSON parsing of the relevant bodies: about 48 µs per live case on
- * SQLite, against under 1 µs for the engine itself (docs/benchmarks.md,
- * "Deadline recomputation"). That is fine for a bureau's few thousand live
- * cases; a province-wide dashboard will want a store query that reads only
- * the record types the engine uses, or a stored projection (next due date
- * per case) maintained by the step that appends a record.
- *
+ * Scans (my deadlines, an org's overdue items) read the case rows in scope
+ * (st_case_list pages) and then their records in one ranged read
+ * (st_record_scan_brief, only the record types the engine reads, from the
+ * first to the last case in scope; split only where
+ * the scope skips more than 64 cases in a row), running the engine on each
+ * case as its records stream by: no query per case. The first party's type
+ * for the review scope comes from the opening record; the other scope facts
+ * from the case projection (app_case_scope_case), as the gate reads them.
+ * Figures: docs/benchmarks.md, "Deadline recomputation".
+
  * Access: these functions do not check who is asking. Callers resolve the
  * actor's scope first (app_case_view for one case, app_case_scope for the org
  * ids of a scan).

@@ -894,7 +894,7 @@ int app_media_case_list(struct app_ctx *ctx, const struct app_principal *actor, 
 /* ---- verification hook ---- */
 
 struct verify_ctx {
-    const struct app_media_store *ms;
+    const char *dir;
     int (*fn)(void *arg, const char *sm3, int64_t size, int ok, struct sx_err *err);
     void *arg;
     char *buf;
@@ -911,7 +911,7 @@ static int verify_blob(void *arg, const struct st_media_blob *b, struct sx_err *
     char hex[LG_SM3_HEX_LEN + 1];
     int64_t total = 0;
     int ok = 0, rc;
-    snprintf(path, sizeof(path), "%s/sm3/%.2s/%s", v->ms->dir, b->sm3, b->sm3);
+    snprintf(path, sizeof(path), "%s/sm3/%.2s/%s", v->dir, b->sm3, b->sm3);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     rc = lg_sm3_new(&h, err);
     if (rc == 0 && fd >= 0) {
@@ -936,12 +936,12 @@ static int verify_blob(void *arg, const struct st_media_blob *b, struct sx_err *
     return rc;
 }
 
-int app_media_verify(struct app_ctx *ctx, const struct app_media_store *ms,
+int app_media_verify(struct app_ctx *ctx, const char *media_dir,
                      int (*fn)(void *arg, const char *sm3, int64_t size, int ok,
                                struct sx_err *err),
                      void *arg, struct sx_err *err)
 {
-    struct verify_ctx v = {.ms = ms, .fn = fn, .arg = arg, .buf = malloc(IO_BUF)};
+    struct verify_ctx v = {.dir = media_dir, .fn = fn, .arg = arg, .buf = malloc(IO_BUF)};
     int rc;
     if (v.buf == NULL)
         return fail_nomem(err);

@@ -143,7 +143,7 @@ int app_media_delete(struct app_ctx *ctx, const struct app_media_store *ms,
  * with its expected SM3 and whether the file's bytes match (missing file: ok = 0). Files
  * deleted after their retention are skipped (their deletion is recorded instead).
  */
-int app_media_verify(struct app_ctx *ctx, const struct app_media_store *ms,
+int app_media_verify(struct app_ctx *ctx, const char *media_dir,
                      int (*fn)(void *arg, const char *sm3, int64_t size, int ok,
                                struct sx_err *err),
                      void *arg, struct sx_err *err) SX_WUR;

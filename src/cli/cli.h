@@ -42,6 +42,9 @@ int cli_calendar(int argc, char **argv);
 int cli_policy(int argc, char **argv);
 int cli_review_scope(int argc, char **argv);
 int cli_redact(int argc, char **argv);
+int cli_document(int argc, char **argv); /* documents (issue 5 point 4) */
+/* ledger */
+int cli_ledger(int argc, char **argv);
 int cli_draw(int argc, char **argv); /* prepub */
 
 struct pol_policy;

@@ -5,6 +5,7 @@
 
 #include "app/app.h"
 #include "app/identity.h"
+#include "app/review_route.h"
 #include "cli.h"
 #include "store/store.h"
 
@@ -14,8 +15,11 @@ static const char usage[] =
     "                       [--supervise-phone 监督电话] [--categories 执法类别]\n"
     "                       [--qualification 主体资格依据] [--policy 规则预设] [--db URL]\n"
     "      sanxiang org list [--db URL]\n"
+    "      sanxiang org review-body --org CODE --body KEY --provider CODE [--db URL]\n"
     "  LEVEL: province（省）、city（市）、county（县）、unit（执法总队等直属单位）。\n"
-    "  简称用于案件编号，如“京”→ 京医保罚〔2026〕12号。\n";
+    "  简称用于案件编号，如“京”→ 京医保罚〔2026〕12号。\n"
+    "  review-body: 规则预设中的审核机构 KEY（如北京的 municipal、corps）由机构 --provider\n"
+    "  的法制审核人员组成，适用于 --org 及其下级机构的案件（北京 二(三)2）。\n";
 
 static int org_add(struct app_ctx *ctx, int argc, char **argv)
 {
@@ -91,6 +95,33 @@ static int org_list(struct app_ctx *ctx)
     return CLI_EXIT_OK;
 }
 
+/* org review-body: which org provides a reviewing body for an org's subtree (review_route.h). */
+static int org_review_body(struct app_ctx *ctx, int argc, char **argv)
+{
+    struct sx_err err;
+    const char *org = NULL;
+    const char *body = NULL;
+    const char *provider = NULL;
+    const struct cli_opt opts[] = {
+        {"--org", &org, NULL},
+        {"--body", &body, NULL},
+        {"--provider", &provider, NULL},
+        {NULL, NULL, NULL},
+    };
+    int npos = cli_parse_opts(argc, argv, 2, opts, usage);
+    if (npos == -2)
+        return CLI_EXIT_OK;
+    if (npos != 0 || org == NULL || body == NULL || provider == NULL) {
+        fputs(usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    sx_err_clear(&err);
+    if (app_review_body_set(ctx, org, body, provider, &err) != 0)
+        return cli_report(&err);
+    printf("%s: %s → %s\n", org, body, provider);
+    return CLI_EXIT_OK;
+}
+
 int cli_org(int argc, char **argv)
 {
     struct cli_common common;
@@ -104,7 +135,8 @@ int cli_org(int argc, char **argv)
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
     }
-    if (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0) {
+    if (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0 &&
+        strcmp(argv[1], "review-body") != 0) {
         fprintf(stderr, "sanxiang: org: 未知子命令 %s\n%s", argv[1], usage);
         return CLI_EXIT_USAGE;
     }
@@ -117,7 +149,9 @@ int cli_org(int argc, char **argv)
         return rc;
     rc = cli_check_schema(&ctx);
     if (rc == 0)
-        rc = strcmp(argv[1], "add") == 0 ? org_add(&ctx, argc, argv) : org_list(&ctx);
+        rc = strcmp(argv[1], "add") == 0           ? org_add(&ctx, argc, argv)
+             : strcmp(argv[1], "review-body") == 0 ? org_review_body(&ctx, argc, argv)
+                                                   : org_list(&ctx);
     cli_close(app, &ctx);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "render/pdf.h"
 
 struct cli_command {
     const char *name;
@@ -25,6 +26,10 @@ static const struct cli_command commands[] = {
     {"policy", cli_policy, "规则预设: check / list / show"},
     {"review-scope", cli_review_scope, "判断决定是否须经法制审核及由谁审核"},
     {"redact", cli_redact, "公示前去除个人信息"},
+    {"document", cli_document, "执法文书模板: check / list / render（预览 PDF）"},
+    /* ledger */
+    {"ledger", cli_ledger,
+     "全局 Merkle 账本: sync / checkpoint / status / public-key / verify-proof"},
     {"draw", cli_draw, "双随机抽取: verify（复算已公开的抽取）"}, /* prepub */
 };
 
@@ -73,8 +78,11 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            rd_shutdown(); /* font caches of documents, for leak checks */
+            return rc;
+        }
     }
     fprintf(stderr, "sanxiang: 未知命令: %s（运行 sanxiang --help 查看命令列表）\n", argv[1]);
     return CLI_EXIT_USAGE;

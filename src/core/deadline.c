@@ -49,6 +49,7 @@ enum rtype {
     RT_ARCHIVING,
     RT_PUBLICATION,
     RT_MAJOR_FILING,
+    RT_PERFORMANCE, /* the party's performance of the decision (履行情况) */
     RT_MEDIA_ATTACH, /* media: a stored audio-video file linked to the case */
 };
 
@@ -73,8 +74,9 @@ static const struct rtype_def {
     {"legal_review_opinion", RT_LR_OPINION, "reviewed_on"},
     {"legal_review_request", RT_LR_REQUEST, "submitted_on"},
     {"major_decision_filing", RT_MAJOR_FILING, "filed_on"}, /* (TBD) YN-3-15 report */
-    {"media_attach", RT_MEDIA_ATTACH, "captured_to"},       /* media: YN-2-17 from capture end */
+    {"media_attach", RT_MEDIA_ATTACH, "captured_to"}, /* media: YN-2-17 from capture end */
     {"non_filing_decision", RT_NON_FILING, "decided_on"},
+    {"performance", RT_PERFORMANCE, "performed_on"},
     {"preservation", RT_PRESERVATION, "preserved_at"},
     {"preservation_handling", RT_PRESERVATION_HANDLING, "decided_on"},
     {"prior_notice", RT_PRIOR_NOTICE, "issued_on"},
@@ -120,6 +122,13 @@ static const struct rtype_def *rtype_find(const char *type, const char *action)
     return d;
 }
 
+const char *dl_record_type_at(size_t i)
+{
+    if (i == 0)
+        return "case_opening";
+    return i - 1 < N_RTYPES ? rtypes[i - 1].name : NULL;
+}
+
 bool dl_record_relevant(const char *type, const char *action)
 {
     return rtype_find(type, action) != NULL;
@@ -145,6 +154,7 @@ static const char *const key_names[DL_KEY_COUNT] = {
     [DL_PUBLISH_OTHER] = "publish_other",
     [DL_MAJOR_DECISION_FILING] = "major_decision_filing",
     [DL_ARCHIVE] = "archive",
+    [DL_FINE_PAYMENT] = "fine_payment",
     [DL_AV_STORAGE] = "av_storage",
     [DL_DECISION_EXTENSION] = "decision_extension",
     [DL_FILING_CHECK_EXTENSION] = "filing_check_extension",
@@ -839,6 +849,90 @@ static int eval_hearing_notice(struct env *e)
 }
 
 /*
+ * The day the party received the decision through service record t (行政处罚法
+ * 第六十一条; 民事诉讼法 第八十五条至第九十五条 for the modes): a returned mail
+ * receipt's received_on (else the posting day, the earliest it can be), the
+ * last day of a public notice (公告期满视为送达), else the service's own day.
+ */
+static int received_day(const struct env *e, const struct crec *t, int32_t *out)
+{
+    const json_t *b = t->r->body;
+    const char *type = t->r->type;
+    *out = t->day;
+    if (b == NULL)
+        return 0;
+    if (strcmp(type, "service_mail") == 0 && json_is_string(json_object_get(b, "received_on")))
+        return record_day(t->r, "received_on", out, e->err);
+    if (strcmp(type, "service_public_notice") == 0) {
+        int p = body_int(t, "period_days");
+        if (p > 0)
+            return cal_date_add_days(t->day, p, out, e->err);
+    }
+    return 0;
+}
+
+/* A performance record that says the party performed (any mode but 逾期未履行 "none"). */
+static bool performed(const struct crec *r)
+{
+    const char *mode;
+    if (r->t != RT_PERFORMANCE)
+        return false;
+    mode = r->r->body != NULL ? json_string_value(json_object_get(r->r->body, "mode")) : NULL;
+    return mode == NULL || strcmp(mode, "none") != 0;
+}
+
+/*
+ * 行政处罚法 第六十七条: the party pays a fine within 15 days of receiving the
+ * decision. From the first service after the latest decision that imposes a
+ * fine (outcome "penalty", fine_fen > 0); met by the first performance after
+ * that service.
+ */
+static int eval_fine_payment(struct env *e)
+{
+    const struct dl_rule *rule = &e->rules->rule[DL_FINE_PAYMENT];
+    const struct crec *served = NULL;
+    const struct crec *sat = NULL;
+    struct dl_deadline d;
+    long dec = -1;
+    int rc;
+    if (!rule->set || kind_bit(e->c->kind) != K_PENALTY)
+        return 0;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->recs[i].t == RT_DECISION)
+            dec = (long)i;
+    }
+    if (dec < 0 || !cond_penalty_outcome(e, &e->recs[dec]))
+        return 0;
+    {
+        const json_t *b = e->recs[dec].r->body;
+        const json_t *fine = b != NULL ? json_object_get(b, "fine_fen") : NULL;
+        if (!json_is_integer(fine) || json_integer_value(fine) <= 0)
+            return 0;
+    }
+    for (size_t i = (size_t)dec + 1; i < e->n && served == NULL; i++) {
+        if (e->recs[i].t == RT_SERVICE)
+            served = &e->recs[i];
+    }
+    if (served == NULL)
+        return 0;
+    for (size_t i = (size_t)(served - e->recs) + 1; i < e->n && sat == NULL; i++) {
+        if (performed(&e->recs[i]))
+            sat = &e->recs[i];
+    }
+    init_deadline(&d, rule, DL_FINE_PAYMENT);
+    d.who = DL_ACT_PARTY;
+    d.from_seq = served->r->seq;
+    rc = received_day(e, served, &d.start);
+    if (rc == 0)
+        rc = advance(e, d.unit, d.start, d.days, &d.due, &d.provisional);
+    if (rc != 0)
+        return rc;
+    roll_to_workday(e, &d);
+    settle(e, &d, sat);
+    return push(e, &d);
+}
+
+/*
  * media, YN-2-17 / WS-22: each audio-video file stored on the platform within N WD of the end of
  * its capture. Runs from the media_attach record's captured_to; met on the day of its stored_at
  * (when the upload finished), which the server fills in, so it is met on time or late.
@@ -1021,6 +1115,8 @@ int dl_compute(const struct dl_rules *rules, const struct cal_calendar *cal,
         rc = eval_hearing_notice(&e);
     if (rc == 0)
         rc = eval_submit_before(&e);
+    if (rc == 0)
+        rc = eval_fine_payment(&e);
     if (rc == 0)
         rc = eval_av_storage(&e); /* media */
     if (rc != 0)

@@ -25,13 +25,20 @@
  * (struct dl_case.review_required) or has been sent to review. The record
  * types and fields read are listed in deadline.c (one table); a record whose
  * date field is missing counts from the day it was recorded (its "at", in
- * China Standard Time). Policy keys not produced yet, because the records
- * that would start them do not exist yet: fine_payment (from the party's
- * receipt of the decision), withdraw_published. av_storage runs from each
- * media_attach record's capture end (captured_to) and is met on the day the
- * file was stored on the platform (its stored_at, filled in by the server), so
- * it is always met, on time or late (media). Corrections
- * (更正) are free text and do not change the dates the engine reads.
+ * China Standard Time). fine_payment (行政处罚法 第六十七条: the party pays
+ * within 15 days of receiving a decision that imposes a fine) runs from the
+ * first service of the latest decision with a fine, counted from the day
+ * the party received it: signed for (direct), received_on of a returned
+ * receipt or else the posting day (mail), lodged (留置), served
+ * (entrusted), or the end of the public notice period (公告); it is met by a
+ * performance record (履行情况) other than mode "none" (逾期未履行), and is
+ * the party's (DL_ACT_PARTY). av_storage runs from each media_attach
+ * record's capture end (captured_to) and is met on the day the file was
+ * stored on the platform (its stored_at, filled in by the server), so it is
+ * always met, on time or late (media). Policy keys not produced yet, because
+ * the records that would start them do not exist yet: withdraw_published.
+ * Corrections (更正) are free text and do not change the dates the engine
+ * reads.
  *
  * Pure: no I/O, no clock ("today" is an argument), no globals. jansson bodies
  * are only read.
@@ -78,6 +85,7 @@ enum dl_key {
     DL_PUBLISH_OTHER,         /* publish_other: 20 WD from the decision */
     DL_MAJOR_DECISION_FILING, /* major_decision_filing: YN-3-15 */
     DL_ARCHIVE,               /* archive: 汶上 第二十三条 (WS-23) */
+    DL_FINE_PAYMENT,          /* fine_payment: 行政处罚法 第六十七条 (the party pays) */
     DL_AV_STORAGE,            /* av_storage: media stored within N WD of capture (YN-2-17) */
     /* caps on extensions; never produced as deadlines of their own */
     DL_DECISION_EXTENSION,
@@ -211,6 +219,13 @@ int dl_compute(const struct dl_rules *rules, const struct cal_calendar *cal,
  * parse the bodies of others; the opening record needs no body either).
  */
 bool dl_record_relevant(const char *type, const char *action);
+
+/*
+ * The record types whose bodies the engine reads (the i-th, NULL past the end),
+ * "case_opening" first: a store may read the other records without their
+ * bodies (app/deadlines.c).
+ */
+const char *dl_record_type_at(size_t i);
 
 /* "open" | "met" | "overdue" | "lapsed" and their zh-CN names. */
 const char *dl_state_name(enum dl_state s);

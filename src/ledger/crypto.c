@@ -123,6 +123,14 @@ int lg_sm3(const void *data, size_t len, uint8_t out[LG_SM3_LEN], struct sx_err 
     return 0;
 }
 
+int lg_sha256(const void *data, size_t len, uint8_t out[LG_SHA256_LEN], struct sx_err *err)
+{
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != LG_SHA256_LEN)
+        return OSSL_FAIL(err, "SHA-256 计算失败");
+    return 0;
+}
+
 int lg_sm3_new(struct lg_sm3 **out, struct sx_err *err)
 {
     struct lg_sm3 *c = NULL;

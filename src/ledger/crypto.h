@@ -59,6 +59,13 @@ void lg_hex_encode(const uint8_t *in, size_t n, char *out);
 int lg_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_len,
                   struct sx_err *err) SX_WUR;
 
+/* ---- SHA-256 (only for the RFC 6962 test vectors of the Merkle tree) ---- */
+
+#define LG_SHA256_LEN 32
+
+/* One-shot SHA-256 of data[0..len) into out. Returns 0 or SX_E_CRYPTO. */
+int lg_sha256(const void *data, size_t len, uint8_t out[LG_SHA256_LEN], struct sx_err *err) SX_WUR;
+
 /* ---- SM3 ---- */
 
 struct lg_sm3;

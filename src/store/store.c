@@ -2024,6 +2024,7 @@ struct range_scan {
     int (*record_fn)(void *ctx, const struct st_record *rec, struct sx_err *err);
     int (*case_fn)(void *ctx, const struct st_case_head *c, struct sx_err *err);
     void *ctx;
+    const char *types; /* RECORD_BRIEF_RANGE: the JSON array of types whose bodies are read */
 };
 
 /* Widest row a ranged scan reads (RECORD_COLS). */
@@ -2032,10 +2033,12 @@ struct range_scan {
 static void range_params(const struct range_scan *sc, struct params *p, int64_t limit)
 {
     p_int(p, sc->key[0]);
-    if (sc->s == ST_RECORD_RANGE)
+    if (sc->s == ST_RECORD_RANGE || sc->s == ST_RECORD_BRIEF_RANGE)
         p_int(p, sc->key[1]);
     p_int(p, sc->last);
     p_int(p, limit);
+    if (sc->s == ST_RECORD_BRIEF_RANGE)
+        p_text(p, sc->types);
 }
 
 static int range_stream_row(void *p, const struct st_cell *cells, size_t ncols, struct sx_err *err)
@@ -2108,6 +2111,45 @@ int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                             .row = record_scan_row,
                             .record_fn = fn,
                             .ctx = ctx};
+    return range_scan(db, &sc, err);
+}
+
+/* st_record_scan_brief: six columns of the rows of the types asked for. */
+static int record_brief_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
+{
+    struct st_record r;
+    memset(&r, 0, sizeof(r));
+    r.case_id = rd_i64(d);
+    r.seq = rd_i64(d);
+    r.type = rd_text(d);
+    r.action = rd_text(d);
+    r.at = rd_text(d);
+    r.body = rd_text(d);
+    if (d->bad)
+        return fail_bad_result(err, sc->s);
+    if (r.seq < INT64_MAX) {
+        sc->key[0] = r.case_id;
+        sc->key[1] = r.seq + 1;
+    } else if (r.case_id < INT64_MAX) {
+        sc->key[0] = r.case_id + 1;
+        sc->key[1] = INT64_MIN;
+    } else {
+        sc->done = 1;
+    }
+    return sc->record_fn(sc->ctx, &r, err);
+}
+
+int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
+                         int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),
+                         void *ctx, struct sx_err *err)
+{
+    struct range_scan sc = {.s = ST_RECORD_BRIEF_RANGE,
+                            .key = {first_case, INT64_MIN},
+                            .last = last_case,
+                            .row = record_brief_row,
+                            .record_fn = fn,
+                            .ctx = ctx,
+                            .types = types != NULL ? types : "[]"};
     return range_scan(db, &sc, err);
 }
 
@@ -2635,6 +2677,285 @@ int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *rec
         return fail_bad_result(err, ST_RECORD_LATEST_HEAD);
     *hash = st_cell(&rows, 0, 1);
     return 0;
+}
+
+/* ---- ledger: the global Merkle log ---- */
+
+int st_ledger_lock(struct st_db *db, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    if (!st_in_tx(db))
+        return SX_FAIL(err, SX_E_INTERNAL, "tx-none", "内部错误：未开启事务", "", "",
+                       "st_ledger_lock 须在 st_begin 的事务中调用");
+    return run_void(db, ST_LEDGER_LOCK, &p, NULL, err);
+}
+
+int st_ledger_horizon(struct st_db *db, struct st_ledger_horizon *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct sx_arena a;
+    int rc;
+    sx_arena_init(&a, 1024);
+    rc = run(db, ST_LEDGER_HORIZON, &p, &a, &rows, err);
+    if (rc == 0) {
+        struct rd d = {.r = &rows, .row = 0};
+        if (rows.nrows != 1) {
+            rc = fail_bad_result(err, ST_LEDGER_HORIZON);
+        } else {
+            out->xmin = rd_i64(&d);
+            out->xmax = rd_i64(&d);
+            out->max_record_id = rd_i64(&d);
+            out->next_index = rd_i64(&d);
+            if (d.bad)
+                rc = fail_bad_result(err, ST_LEDGER_HORIZON);
+        }
+    }
+    sx_arena_free(&a);
+    return rc;
+}
+
+int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                      struct st_ledger_pending **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct st_ledger_pending *arr;
+    int rc;
+    if (limit < 1)
+        limit = 1;
+    if (limit > ST_LIST_MAX * 10)
+        limit = ST_LIST_MAX * 10;
+    p_int(&p, after_id);
+    p_int(&p, limit);
+    rc = run(db, ST_LEDGER_PENDING, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(*arr));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        arr[i].record_id = rd_i64(&d);
+        arr[i].hash = rd_text(&d);
+        if (d.bad || arr[i].hash == NULL)
+            return fail_bad_result(err, ST_LEDGER_PENDING);
+    }
+    *out = arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
+                          struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, idx);
+    p_int(&p, record_id);
+    p_text(&p, leaf_hash);
+    return run_void(db, ST_LEDGER_LEAF_INSERT, &p, NULL, err);
+}
+
+int st_ledger_leaf_scan(struct st_db *db, int64_t from_idx,
+                        int (*fn)(void *ctx, const struct st_ledger_leaf *leaf, struct sx_err *err),
+                        void *ctx, struct sx_err *err)
+{
+    struct sx_arena page;
+    int64_t next = from_idx;
+    int rc = 0;
+    sx_arena_init(&page, 1 << 20);
+    for (;;) {
+        struct params p = {.n = 0};
+        struct st_rows rows;
+        sx_arena_reset(&page);
+        p_int(&p, next);
+        p_int(&p, ST_ITER_PAGE);
+        rc = run(db, ST_LEDGER_LEAF_RANGE, &p, &page, &rows, err);
+        if (rc != 0)
+            break;
+        for (size_t i = 0; rc == 0 && i < rows.nrows; i++) {
+            struct rd d = {.r = &rows, .row = i};
+            struct st_ledger_leaf l;
+            l.idx = rd_i64(&d);
+            l.record_id = rd_i64(&d);
+            l.leaf_hash = rd_text(&d);
+            l.record_hash = rd_text(&d);
+            if (d.bad || l.leaf_hash == NULL || l.idx == INT64_MAX) {
+                rc = fail_bad_result(err, ST_LEDGER_LEAF_RANGE);
+                break;
+            }
+            next = l.idx + 1;
+            rc = fn(ctx, &l, err);
+        }
+        if (rc != 0 || rows.nrows < ST_ITER_PAGE)
+            break;
+    }
+    sx_arena_free(&page);
+    return rc;
+}
+
+int st_ledger_leaf_of_record(struct st_db *db, int64_t record_id, int64_t *idx, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    struct sx_arena a;
+    int rc;
+    sx_arena_init(&a, 512);
+    p_int(&p, record_id);
+    rc = run(db, ST_LEDGER_LEAF_OF_RECORD, &p, &a, &rows, err);
+    if (rc == 0 && rows.nrows == 0)
+        rc = SX_FAIL(err, SX_E_NOTFOUND, "ledger-leaf-missing", "该记录尚未进入全局账本",
+                     "DESIGN §5", "record", "记录 %" PRId64 " 尚未排入全局 Merkle 账本，请稍后重试",
+                     record_id);
+    if (rc == 0 && parse_i64(st_cell(&rows, 0, 0), idx) != 0)
+        rc = fail_bad_result(err, ST_LEDGER_LEAF_OF_RECORD);
+    sx_arena_free(&a);
+    return rc;
+}
+
+static void read_checkpoint(struct rd *d, struct st_ledger_checkpoint *c)
+{
+    c->tree_size = rd_i64(d);
+    c->root = rd_text(d);
+    c->made_at = rd_text(d);
+    c->signature = rd_text(d);
+    c->key_id = rd_text(d);
+}
+
+static void read_checkpoint_el(struct rd *d, void *el)
+{
+    read_checkpoint(d, el);
+}
+
+int st_ledger_checkpoint_insert(struct st_db *db, const struct st_ledger_checkpoint *cp,
+                                struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(cp->made_at, "made_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, cp->tree_size);
+    p_text(&p, cp->root);
+    p_text(&p, cp->made_at);
+    p_text(&p, cp->signature);
+    p_text(&p, cp->key_id);
+    return run_void(db, ST_LEDGER_CP_INSERT, &p, NULL, err);
+}
+
+static int checkpoint_one(struct st_db *db, enum st_stmt s, struct params *p,
+                          struct sx_arena *arena, struct st_ledger_checkpoint *out,
+                          struct sx_err *err)
+{
+    struct st_rows rows;
+    struct rd d;
+    int rc = run(db, s, p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "checkpoint-missing", "没有该签名检查点", "DESIGN §5",
+                       "size", "全局账本中没有这一大小的签名检查点");
+    d = (struct rd){.r = &rows};
+    read_checkpoint(&d, out);
+    return d.bad ? fail_bad_result(err, s) : 0;
+}
+
+int st_ledger_checkpoint_get(struct st_db *db, int64_t tree_size, struct sx_arena *arena,
+                             struct st_ledger_checkpoint *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, tree_size);
+    return checkpoint_one(db, ST_LEDGER_CP_GET, &p, arena, out, err);
+}
+
+int st_ledger_checkpoint_latest(struct st_db *db, struct sx_arena *arena,
+                                struct st_ledger_checkpoint *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    return checkpoint_one(db, ST_LEDGER_CP_LATEST, &p, arena, out, err);
+}
+
+int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
+                              struct sx_arena *arena, struct st_ledger_checkpoint **out, size_t *n,
+                              int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc =
+        list_paged(db, ST_LEDGER_CP_LIST, &p, after_size, limit, arena,
+                   sizeof(struct st_ledger_checkpoint), read_checkpoint_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+/* ---- document PDFs (issue 5 point 4) ---- */
+
+static int need_hex64(const char *v, const char *field, struct sx_err *err)
+{
+    size_t n = v != NULL ? strlen(v) : 0;
+    int ok = n == ST_HASH_HEX_LEN;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f');
+    if (ok)
+        return 0;
+    return SX_FAIL(err, SX_E_INVALID, "invalid-hash", "哈希值格式无效", "", field,
+                   "%s 须为 64 位小写十六进制", field);
+}
+
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc == 0)
+        rc = need_text(content_b64, "content", err);
+    if (rc == 0)
+        rc = need_ts(now, "now", err);
+    if (rc == 0 && size <= 0)
+        rc = SX_FAIL(err, SX_E_INVALID, "invalid-size", "文件大小无效", "", "size",
+                     "文件大小须为正数");
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    p_int(&p, size);
+    p_text(&p, content_b64);
+    p_text(&p, now);
+    return run_void(db, ST_DOC_BLOB_PUT, &p, NULL, err);
+}
+
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    int rc = need_hex64(sm3_hex, "sm3", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3_hex);
+    rc = run(db, ST_DOC_BLOB_GET, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    if (rows.nrows == 0)
+        return SX_FAIL(err, SX_E_NOTFOUND, "document-missing", "文书文件不存在", "", "sm3",
+                       "没有 SM3 为 %s 的文书文件", sm3_hex);
+    struct rd d = {.r = &rows, .row = 0};
+    *size = rd_i64(&d);
+    *content_b64 = rd_text(&d);
+    if (d.bad || *content_b64 == NULL)
+        return fail_bad_result(err, ST_DOC_BLOB_GET);
+    return 0;
+}
+
+int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(kind, "kind", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_text(&p, kind);
+    return run_int(db, ST_COUNTER_PEEK, &p, seq, err);
 }
 
 /* ---- media: uploads, blobs, case links, access requests, access log ---- */

@@ -530,6 +530,17 @@ int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  int (*fn)(void *ctx, const struct st_case_head *c, struct sx_err *err), void *ctx,
                  struct sx_err *err) SX_WUR;
 
+/*
+ * For the deadline scans (issue 3): st_record_scan's rows of the record types named in types
+ * only (a JSON array of strings, e.g. ["decision","service_direct"]), with case_id, seq, type,
+ * action, at and body; the other fields of rec are 0/NULL. The rows the caller does not read
+ * (transcripts, evidence, notes) never leave the database, which keeps a province-wide scan
+ * cheap. As st_record_scan otherwise.
+ */
+int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case, const char *types,
+                         int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err),
+                         void *ctx, struct sx_err *err) SX_WUR;
+
 /* ---- calendar (working days) ---- */
 
 struct st_cal_day {
@@ -700,6 +711,109 @@ int st_draw_list(struct st_db *db, int64_t org_id, int64_t after_id, int limit,
 int st_record_latest_head(struct st_db *db, struct sx_arena *arena, int64_t *record_id,
                           const char **hash, struct sx_err *err) SX_WUR;
 
+/* ---- ledger: the global Merkle log (DESIGN §5; see app/ledger.h) ---- */
+
+/*
+ * Serialise sequencers inside the caller's st_begin transaction (PostgreSQL: a transaction-level
+ * advisory lock; SQLite: BEGIN IMMEDIATE already did). Record appends never take it.
+ */
+int st_ledger_lock(struct st_db *db, struct sx_err *err) SX_WUR;
+
+/* What one sequencer pass sees. */
+struct st_ledger_horizon {
+    int64_t xmin; /* PostgreSQL snapshot xmin/xmax (transaction ids); 0 on SQLite */
+    int64_t xmax;
+    int64_t max_record_id; /* highest record id visible */
+    int64_t next_index;    /* the next leaf index (number of leaves when none is missing) */
+};
+
+int st_ledger_horizon(struct st_db *db, struct st_ledger_horizon *out, struct sx_err *err) SX_WUR;
+
+/* A record with no leaf yet. */
+struct st_ledger_pending {
+    int64_t record_id;
+    const char *hash; /* the record's hash, hex */
+};
+
+/*
+ * Records with id > after_id that have no leaf, in id order, at most limit (1..ST_LIST_MAX * 10).
+ * *out in arena.
+ */
+int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
+                      struct st_ledger_pending **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* Append leaf idx. SX_E_CONFLICT when the index or the record already has a leaf. */
+int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
+                          struct sx_err *err) SX_WUR;
+
+struct st_ledger_leaf {
+    int64_t idx;
+    int64_t record_id;
+    const char *leaf_hash;
+    const char *record_hash; /* the record's stored hash; NULL when no such record */
+};
+
+/*
+ * Visit the leaves with idx >= from_idx in idx order (keyset pages of ST_ITER_PAGE in a private
+ * arena: leaf is valid only during the call; fn may use db). A non-zero return stops and is
+ * returned.
+ */
+int st_ledger_leaf_scan(struct st_db *db, int64_t from_idx,
+                        int (*fn)(void *ctx, const struct st_ledger_leaf *leaf, struct sx_err *err),
+                        void *ctx, struct sx_err *err) SX_WUR;
+
+/* The leaf index of a record. SX_E_NOTFOUND ("ledger-leaf-missing") when it has none yet. */
+int st_ledger_leaf_of_record(struct st_db *db, int64_t record_id, int64_t *idx,
+                             struct sx_err *err) SX_WUR;
+
+struct st_ledger_checkpoint {
+    int64_t tree_size;
+    const char *root;      /* hex */
+    const char *made_at;   /* ISO 8601 UTC */
+    const char *signature; /* hex of the DER SM2 signature */
+    const char *key_id;    /* hex SM3 of the signing key's DER SubjectPublicKeyInfo */
+};
+
+/* Append a checkpoint. SX_E_CONFLICT when one of that size exists. */
+int st_ledger_checkpoint_insert(struct st_db *db, const struct st_ledger_checkpoint *cp,
+                                struct sx_err *err) SX_WUR;
+
+/* The checkpoint of tree_size. SX_E_NOTFOUND. */
+int st_ledger_checkpoint_get(struct st_db *db, int64_t tree_size, struct sx_arena *arena,
+                             struct st_ledger_checkpoint *out, struct sx_err *err) SX_WUR;
+
+/* The largest checkpoint. SX_E_NOTFOUND when there is none. */
+int st_ledger_checkpoint_latest(struct st_db *db, struct sx_arena *arena,
+                                struct st_ledger_checkpoint *out, struct sx_err *err) SX_WUR;
+
+/* Checkpoints with tree_size > after_size in size order; paging as st_org_list. */
+int st_ledger_checkpoint_list(struct st_db *db, int64_t after_size, int limit,
+                              struct sx_arena *arena, struct st_ledger_checkpoint **out, size_t *n,
+                              int *more, struct sx_err *err) SX_WUR;
+
+/* ---- document PDFs (issue 5 point 4): content-addressed, append-only ---- */
+
+/*
+ * Keep a document's bytes, base64-encoded (content_b64), under sm3_hex (64 lowercase hex chars,
+ * the SM3 of the raw bytes; size their count) at time now. Storing bytes already stored is a
+ * no-op (same SM3, same bytes). Call inside the transaction that appends the document_issued
+ * record, so the record never points at bytes that are not there. SX_E_INVALID on a bad hash.
+ */
+int st_doc_blob_put(struct st_db *db, const char *sm3_hex, int64_t size, const char *content_b64,
+                    const char *now, struct sx_err *err) SX_WUR;
+
+/*
+ * The last number st_counter_next gave for (org_id, year, kind), 0 if none yet; no lock, no
+ * transaction needed. A document is rendered with the number after it outside any transaction,
+ * then st_counter_next inside one confirms it (or the caller renders again): the write lock is
+ * held for the inserts only, not for the rendering.
+ */
+int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind, int64_t *seq,
+                    struct sx_err *err) SX_WUR;
+
+/* The base64 bytes and size stored under sm3_hex (in arena). SX_E_NOTFOUND. */
+int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
+                    const char **content_b64, int64_t *size, struct sx_err *err) SX_WUR;
 /* ---- media: uploads, content-addressed blobs, case links, access control (append-only) ---- */
 
 /* A tus upload as created (media_uploads) with its outcome once finished (media_upload_results). */

@@ -114,6 +114,23 @@
     X(DRAW_GET, 0)                                                                                 \
     X(DRAW_LIST, 0)                                                                                \
     X(RECORD_LATEST_HEAD, 0)                                                                       \
+    /* deadline scans (issue 3): records of a case range, bodies of the types asked for only */    \
+    X(RECORD_BRIEF_RANGE, 0)                                                                       \
+    /* ledger: the global Merkle log */                                                            \
+    X(LEDGER_LOCK, 0)                                                                              \
+    X(LEDGER_HORIZON, 0)                                                                           \
+    X(LEDGER_PENDING, 0)                                                                           \
+    X(LEDGER_LEAF_INSERT, 0)                                                                       \
+    X(LEDGER_LEAF_RANGE, 0)                                                                        \
+    X(LEDGER_LEAF_OF_RECORD, 0)                                                                    \
+    X(LEDGER_CP_INSERT, 0)                                                                         \
+    X(LEDGER_CP_GET, 0)                                                                            \
+    X(LEDGER_CP_LATEST, 0)                                                                         \
+    X(LEDGER_CP_LIST, 0)                                                                           \
+    /* documents (issue 5 point 4) */                                                              \
+    X(DOC_BLOB_PUT, 0)                                                                             \
+    X(DOC_BLOB_GET, 0)                                                                             \
+    X(COUNTER_PEEK, 0)                                                                             \
     /* media: uploads, blobs, case links, access requests and the access log */                    \
     X(MEDIA_UPLOAD_INSERT, 0)                                                                      \
     X(MEDIA_UPLOAD_GET, 0)                                                                         \

@@ -46,6 +46,7 @@
       "fund_recovery_fen, " p "payment_refusal_fen, " p "flags, " p "created_at, " p               \
       "created_by, " p "head_hash, " p "record_count"
 #define PARTY_COLS "id, case_id, kind, name, id_number, uscc, legal_rep, address, phone, birth_date"
+#define CP_COLS "tree_size, root, made_at, signature, key_id" /* ledger */
 #define RECORD_COLS                                                                                \
     "id, case_id, seq, type, at, recorded_at, actor_id, corrects, body, prev_hash, hash, action"
 
@@ -278,6 +279,14 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
     [ST_CAL_YEARS] = {"SELECT year, source, imported_at FROM calendar_years ORDER BY year", ""},
 
     [ST_SETTING_GET] = {"SELECT value FROM settings WHERE key = $1", "t"},
+    /* documents (issue 5 point 4): content-addressed PDFs */
+    [ST_DOC_BLOB_PUT] = {
+        "INSERT INTO document_blobs (sm3, size, content, created_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (sm3) DO NOTHING", "titt"},
+    [ST_DOC_BLOB_GET] = {"SELECT size, content FROM document_blobs WHERE sm3 = $1", "t"},
+    [ST_COUNTER_PEEK] = {
+        "SELECT coalesce(max(last_seq), 0) FROM counters WHERE org_id = $1 AND year = $2 "
+        "AND kind = $3", "iit"},
     [ST_SETTING_SET] = {
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -329,6 +338,40 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "ORDER BY id LIMIT $3", "iii"},
     /* the newest record of any case: a public value fixed before a draw */
     [ST_RECORD_LATEST_HEAD] = {"SELECT id, hash FROM records ORDER BY id DESC LIMIT 1", ""},
+    /* deadline scans: RECORD_RANGE's rows of the types in $5 only, six columns */
+    [ST_RECORD_BRIEF_RANGE] = {
+        "SELECT case_id, seq, type, action, at, body "
+        "FROM records WHERE (case_id, seq) >= ($1, $2) AND case_id <= $3 "
+        "AND type = ANY (ARRAY(SELECT json_array_elements_text($5::json))) "
+        "ORDER BY case_id, seq LIMIT $4", "iiiit"},
+    /* ledger: the global Merkle log */
+    /* one sequencer at a time, without touching the record-append transactions */
+    [ST_LEDGER_LOCK] = {"SELECT pg_advisory_xact_lock(5362023)", ""},
+    /* the snapshot's xmin/xmax tell the sequencer when no earlier id can still appear */
+    [ST_LEDGER_HORIZON] = {"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+        "pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+        "(SELECT coalesce(max(id), 0) FROM records), "
+        "(SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves)", ""},
+    /* an anti-join, so that a record committed late (PostgreSQL) is not skipped */
+    [ST_LEDGER_PENDING] = {
+        "SELECT r.id, r.hash FROM records r WHERE r.id > $1 AND NOT EXISTS "
+        "(SELECT 1 FROM ledger_leaves l WHERE l.record_id = r.id) ORDER BY r.id LIMIT $2", "ii"},
+    [ST_LEDGER_LEAF_INSERT] = {
+        "INSERT INTO ledger_leaves (idx, record_id, leaf_hash) VALUES ($1, $2, $3)", "iit"},
+    [ST_LEDGER_LEAF_RANGE] = {
+        "SELECT l.idx, l.record_id, l.leaf_hash, r.hash FROM ledger_leaves l "
+        "LEFT JOIN records r ON r.id = l.record_id WHERE l.idx >= $1 ORDER BY l.idx LIMIT $2",
+        "ii"},
+    [ST_LEDGER_LEAF_OF_RECORD] = {"SELECT idx FROM ledger_leaves WHERE record_id = $1", "i"},
+    [ST_LEDGER_CP_INSERT] = {
+        "INSERT INTO ledger_checkpoints (tree_size, root, made_at, signature, key_id) "
+        "VALUES ($1, $2, $3, $4, $5)", "itttt"},
+    [ST_LEDGER_CP_GET] = {"SELECT " CP_COLS " FROM ledger_checkpoints WHERE tree_size = $1", "i"},
+    [ST_LEDGER_CP_LATEST] = {
+        "SELECT " CP_COLS " FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1", ""},
+    [ST_LEDGER_CP_LIST] = {
+        "SELECT " CP_COLS " FROM ledger_checkpoints WHERE tree_size > $1 ORDER BY tree_size "
+        "LIMIT $2", "ii"},
     /* media: uploads, blobs, case links, access requests and the access log */
     [ST_MEDIA_UPLOAD_INSERT] = {
         "INSERT INTO media_uploads (id, org_id, user_id, length, declared_sm3, filename, mime, "

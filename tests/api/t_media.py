@@ -125,6 +125,7 @@ def run(T, port, args, cli):
     kept = kill_restart(T, cli, o)
     retention(T, o, h, data, kept, cli)
     append_only(T, args)
+    verify_media(T, cli, kept)
 
 
 def tus_protocol(T, port, cli, o, o2):
@@ -493,3 +494,25 @@ def append_only(T, args):
                                    text=True)
                 refused, msg = p.returncode != 0 and "append-only" in p.stderr, p.stderr
             T.tap(refused, f"{sql.split()[0]} {table} is refused by the database (append-only)", msg)
+
+
+def verify_media(T, cli, digest):
+    """`sanxiang verify` re-hashes every stored file and names the first one altered."""
+    tap = T.tap
+    rc, out, err = cli.run("verify")
+    tap(rc == 0 and "音像文件完整" in out and len(out.strip().splitlines()) == 1,
+        "sanxiang verify: every stored media file matches its SM3 (one line)", out + err)
+    path = stored_path(cli, digest)
+    with open(path, "r+b") as f:
+        f.seek(100)
+        b = f.read(1)
+        f.seek(100)
+        f.write(bytes([b[0] ^ 0x01]))
+    rc, out, err = cli.run("verify")
+    tap(rc == 1 and digest in err and "音像文件" in err,
+        "one flipped byte in a stored file: verify exits 1 naming its SM3", out + err)
+    with open(path, "r+b") as f:
+        f.seek(100)
+        f.write(b)
+    rc, out, err = cli.run("verify")
+    tap(rc == 0, "restored: verify passes again", out + err)

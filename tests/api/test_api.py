@@ -954,7 +954,10 @@ def main():
         deadlines_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
+        import t_docs; t_docs.run(sys.modules[__name__], port, args, cli)  # documents (issue 5 point 4)
+        import t_ledger; t_ledger.run(sys.modules[__name__], port, args, cli)  # noqa: E401,E702
         import t_prepub; t_prepub.run(sys.modules[__name__], port, args, cli)  # prepub
+        import t_review; t_review.run(sys.modules[__name__], port, args, cli)  # issue 3: routing, categories
         import t_media; t_media.run(sys.modules[__name__], port, args, cli)  # media
     finally:
         rc, err = server.stop()

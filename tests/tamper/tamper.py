@@ -25,9 +25,17 @@ What verify CANNOT catch, by design (not claimed here):
     record_count set to match: editing a record and resealing the tail and head, inserting or
     deleting records and resealing, cutting the last records and moving the head back, deleting
     every record of a case and zeroing its head. The chain is anchored only in the same
-    database; the global Merkle log with signed checkpoints (a later issue) closes this. Two such
-    rewrites run below as calibration checks that expect verify to ACCEPT them (they show the
-    forger seals exactly like the store); flip them to expect exit 1 when the Merkle log lands.
+    database. The global Merkle log with signed checkpoints closes this for every record a
+    checkpoint covers: the pristine database is checkpointed after the demo, and the two such
+    rewrites below (once with the leaves left alone, once with the leaves recomputed too) must
+    now FAIL, named by the ledger: a leaf no longer equals its record's hash, or the root
+    recomputed from the leaves no longer equals the signed checkpoint's.
+  Ledger cases (tests/tamper, issue 5): a leaf edited, deleted (middle and last), pointed at
+    another record; a checkpoint's root, signature, time, size or key id edited. verify must
+    exit 1 naming the leaf index or the checkpoint's tree size and the reason. Out of reach by
+    design: records appended after the last checkpoint and rewritten together with their leaves
+    (the next checkpoint would sign the forgery; publishing checkpoints outside the database is
+    what catches that), and a forger who holds the private key.
   - Columns outside the envelope: records.id (position is (case, seq);
     swapping two records' ids, e.g. to redirect a correction's "corrects", is invisible), and
     everything in other tables: cases other than head_hash/record_count (number, state,
@@ -313,10 +321,15 @@ def run(cmd, env, timeout=600):
                           timeout=timeout)
 
 
+KEY = None  # the ledger key file every copy of the database shares (set in main)
+
+
 def build_pristine(binary, store, env):
-    """init + demo --cases 40: every record written through the normal checks and the chain."""
+    """init + demo --cases 40 + ledger checkpoint: every record written through the normal
+    checks and the chain, then given a leaf and covered by a signed checkpoint."""
     url = store.fresh("pristine")
-    for cmd in (["init", "--db", url], ["demo", "--db", url, "--cases", "40"]):
+    for cmd in (["init", "--db", url, "--key", KEY], ["demo", "--db", url, "--cases", "40"],
+                ["ledger", "checkpoint", "--db", url, "--key", KEY]):
         p = run([binary] + cmd, env)
         if p.returncode != 0:
             raise RuntimeError("sanxiang %s: exit %d\n%s" % (cmd[0], p.returncode,
@@ -338,6 +351,11 @@ class Fx:
         for r in rows:
             self.recs.setdefault(r["case_id"], []).append(r)
         self.users = [u["id"] for u in store.query("pristine", "SELECT id FROM users ORDER BY id")]
+        self.leaves = store.query("pristine",
+                                  "SELECT idx, record_id, leaf_hash FROM ledger_leaves ORDER BY idx")
+        self.leaf_of = {x["record_id"]: x["idx"] for x in self.leaves}
+        self.cps = store.query("pristine", "SELECT tree_size, root, made_at, signature, key_id "
+                                           "FROM ledger_checkpoints ORDER BY tree_size")
         ids = sorted(c for c in self.cases if len(self.recs.get(c, [])) >= 2)
         if len(ids) < 3:
             raise RuntimeError("need at least three cases with two or more records")
@@ -769,7 +787,8 @@ def tamper_cases(fx):
 
 
 def calibration_cases(fx):
-    """Consistent rewrites verify accepts by design (see the top comment)."""
+    """Consistent rewrites of a chain (see the top comment): the case chains alone accept them;
+    the ledger's leaves and signed checkpoint must not. (name, stmts, reason, what to name)"""
     T = fx.T
     r = fx.chain(T)
     N = len(r)
@@ -777,11 +796,104 @@ def calibration_cases(fx):
     e = fx.chain(T)
     e[m]["body"] = canon(dict(json.loads(e[m]["body"]), remark="改"))
     reseal(e, m)
-    out = [("body edited with the whole tail and the case head resealed",
-            [restore(x) for x in e[m:]] + [upd_case(T, head_hash=e[-1]["hash"])])]
+    resealed = [restore(x) for x in e[m:]] + [upd_case(T, head_hash=e[-1]["hash"])]
+    first_leaf = min(fx.leaf_of[x["id"]] for x in e[m:])
+    out = [("body edited with the whole tail and the case head resealed", resealed,
+            "leaf", "叶子 %d" % first_leaf)]
+    releafed = resealed + [upd_leaf(fx.leaf_of[x["id"]], leaf_hash=leaf_of_hash(x["hash"]))
+                           for x in e[m:]]
+    out.append(("... and the leaves recomputed to match the resealed records", releafed, "root",
+                "树大小 %d" % fx.cps[0]["tree_size"]))
     out.append(("last record cut with the case head moved back",
-                [del_rec(r[-1]["id"]), upd_case(T, head_hash=r[-2]["hash"], record_count=N - 1)]))
+                [del_rec(r[-1]["id"]), upd_case(T, head_hash=r[-2]["hash"], record_count=N - 1)],
+                "leaf-record", "叶子 %d" % fx.leaf_of[r[-1]["id"]]))
     return out
+
+
+# ---- ledger (global Merkle log) ----
+
+
+def leaf_of_hash(record_hash_hex):
+    """A leaf as the sequencer makes it: SM3(0x00 || record hash), hex."""
+    return sm3(b"\x00" + bytes.fromhex(record_hash_hex)).hex()
+
+
+def upd_leaf(idx, **cols):
+    sets = ", ".join("%s = %s" % (k, lit(v)) for k, v in cols.items())
+    return "UPDATE ledger_leaves SET %s WHERE idx = %d" % (sets, idx)
+
+
+def upd_cp(size, **cols):
+    sets = ", ".join("%s = %s" % (k, lit(v)) for k, v in cols.items())
+    return "UPDATE ledger_checkpoints SET %s WHERE tree_size = %d" % (sets, size)
+
+
+LEDGER_REASONS = {
+    "leaf": ("叶子哈希与记录的哈希不符",),
+    "leaf-record": ("叶子指向不存在的记录",),
+    "gap": ("此序号的叶子不存在",),
+    "short": ("但账本只有",),
+    "root": ("根哈希与账本叶子不符",),
+    "sig": ("签名无效", "与 SM2 签名不符"),
+    "key": ("不是本实例的密钥",),
+}
+
+
+def ledger_cases(fx):
+    """(name, stmts, reason, what the message must name) for the ledger's tables."""
+    n = len(fx.leaves)
+    k = n // 2
+    cp = fx.cps[-1]
+    other = fx.leaves[k + 1]
+    flip = lambda h: ("0" if h[0] != "0" else "1") + h[1:]
+    sig = cp["signature"]
+    return [
+        ("ledger: a leaf hash edited", [upd_leaf(k, leaf_hash=flip(fx.leaves[k]["leaf_hash"]))],
+         "leaf", "叶子 %d" % k),
+        ("ledger: a leaf replaced by the leaf of the next record",
+         [upd_leaf(k, leaf_hash=other["leaf_hash"])], "leaf", "叶子 %d" % k),
+        ("ledger: two leaves' records swapped",
+         [upd_leaf(k, record_id=-1), upd_leaf(k + 1, record_id=fx.leaves[k]["record_id"]),
+          upd_leaf(k, record_id=other["record_id"])], "leaf", "叶子 %d" % k),
+        ("ledger: a leaf pointed at a record that does not exist",
+         [upd_leaf(k, record_id=fx.max_id + 99999)], "leaf-record", "叶子 %d" % k),
+        ("ledger: a leaf deleted in the middle", ["DELETE FROM ledger_leaves WHERE idx = %d" % k],
+         "gap", "叶子 %d" % k),
+        ("ledger: the first leaf deleted", ["DELETE FROM ledger_leaves WHERE idx = 0"], "gap",
+         "叶子 0"),
+        ("ledger: the last leaf deleted", ["DELETE FROM ledger_leaves WHERE idx = %d" % (n - 1)],
+         "short", "树大小为 %d" % cp["tree_size"]),
+        ("ledger: leaves renumbered to close a deleted one's gap",
+         ["DELETE FROM ledger_leaves WHERE idx = %d" % k] +
+         ["UPDATE ledger_leaves SET idx = idx - 1 WHERE idx = %d" % i for i in range(k + 1, n)],
+         "short", "树大小为 %d" % cp["tree_size"]),
+        ("ledger: checkpoint root edited", [upd_cp(cp["tree_size"], root=flip(cp["root"]))], "root",
+         "树大小 %d" % cp["tree_size"]),
+        ("ledger: checkpoint signature edited (last byte)",
+         [upd_cp(cp["tree_size"], signature=sig[:-2] + ("00" if sig[-2:] != "00" else "01"))],
+         "sig", "树大小 %d" % cp["tree_size"]),
+        ("ledger: checkpoint signature truncated", [upd_cp(cp["tree_size"], signature=sig[:-4])],
+         "sig", "树大小 %d" % cp["tree_size"]),
+        ("ledger: checkpoint time edited", [upd_cp(cp["tree_size"], made_at="2020-01-01T00:00:00Z")],
+         "sig", "树大小 %d" % cp["tree_size"]),
+        ("ledger: checkpoint size edited", [upd_cp(cp["tree_size"], tree_size=cp["tree_size"] - 1)],
+         "root", "树大小 %d" % (cp["tree_size"] - 1)),
+        ("ledger: checkpoint key id edited", [upd_cp(cp["tree_size"], key_id=flip(cp["key_id"]))],
+         "key", "树大小 %d" % cp["tree_size"]),
+    ]
+
+
+def judge_ledger(reason, names, rc, err):
+    lines = [x for x in err.splitlines() if x.strip()]
+    if rc != 1:
+        return "exit status %d, want 1" % rc
+    if len(lines) != 1:
+        return "want one line on stderr, got %d" % len(lines)
+    if names not in lines[0]:
+        return "want %r named" % names
+    if not any(x in lines[0] for x in LEDGER_REASONS[reason]):
+        return "want reason %s (%s)" % (reason, " / ".join(LEDGER_REASONS[reason]))
+    return None
 
 
 # ---- running ----
@@ -789,7 +901,7 @@ def calibration_cases(fx):
 
 def verify(binary, url, env):
     try:
-        p = run([binary, "verify", "--db", url], env)
+        p = run([binary, "verify", "--db", url, "--key", KEY], env)
     except (OSError, subprocess.SubprocessError) as e:
         return -1, "", "cannot run %s: %s" % (binary, e)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
@@ -835,6 +947,10 @@ def main():
     a = ap.parse_args()
     binary = os.path.abspath(a.bin)
     os.makedirs(a.work, exist_ok=True)
+    global KEY
+    KEY = os.path.join(os.path.abspath(a.work), "ledger-key.pem")
+    if os.path.exists(KEY):
+        os.unlink(KEY)
     env = dict(os.environ)
     env.setdefault("SANXIANG_ROOT", a.root)
     if a.store == "sqlite":
@@ -909,13 +1025,29 @@ def run_all(tap, store, binary, env):
                   (why, rc, out.strip(), err.strip(), "\n".join(s[:200] for s in c.stmts)))
         store.drop(db)
 
-    for i, (name, stmts) in enumerate(calibration, 1):
-        db = "c%02d" % i
-        url = store.copy("pristine", db)
-        store.tamper(db, stmts)
+    # ledger: the calibration rewrites the chains accept, then edits of the ledger's own tables
+    tap.check(len(fx.leaves) == n_recs and [x["idx"] for x in fx.leaves] == list(range(n_recs))
+              and len(fx.cps) == 1 and fx.cps[0]["tree_size"] == n_recs and
+              all(x["leaf_hash"] == leaf_of_hash(r["hash"]) for rs in fx.recs.values() for r in rs
+                  for x in [fx.leaves[fx.leaf_of[r["id"]]]]),
+              "every record has its leaf SM3(0x00 || hash) and one checkpoint covers them all")
+    ledger = [("consistent chain rewrite caught by the ledger: " + c[0],) + c[1:]
+              for c in calibration] + ledger_cases(fx)
+    for i, (name, stmts, reason, names) in enumerate(ledger, 1):
+        db = "l%02d" % i
+        try:
+            url = store.copy("pristine", db)
+            store.tamper(db, stmts)
+        except (RuntimeError, sqlite3.Error) as e:
+            tap.check(False, "%s (edit could not be applied)" % name, e)
+            continue
         rc, out, err = verify(binary, url, env)
-        tap.check(rc == 0, "calibration, not caught by design until the Merkle log: %s" % name,
-                  "exit %d\nstderr: %s" % (rc, err.strip()))
+        why = judge_ledger(reason, names, rc, err)
+        if os.environ.get("TAMPER_VERBOSE"):
+            print("# " + err.strip().replace("\n", "\n# "))
+        tap.check(why is None, "%s -> caught" % name,
+                  "%s\nexit %s\nstdout: %s\nstderr: %s\nedits:\n%s" %
+                  (why, rc, out.strip(), err.strip(), "\n".join(x[:200] for x in stmts)))
         store.drop(db)
 
     check_pass(tap, binary, pristine, env, "pristine database still passes verify")

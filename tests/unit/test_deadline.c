@@ -122,6 +122,7 @@ static void full_rules(struct dl_rules *r)
     set(r, DL_MAJOR_DECISION_FILING, 30, POL_UNIT_CD, "云南 附件3 第十五条 (YN-3-15)");
     set(r, DL_ARCHIVE, 30, POL_UNIT_CD, "汶上 第二十三条 (WS-23)");
     set(r, DL_AV_STORAGE, 2, POL_UNIT_WD, "云南 附件2 第十七条 (YN-2-17)"); /* media */
+    set(r, DL_FINE_PAYMENT, 15, POL_UNIT_CD, "行政处罚法 第六十七条");
 }
 
 static int setup(void **state)
@@ -843,6 +844,105 @@ static const struct row rows[] = {
      .recs = {{"closure", "close", "{'closed_on':'2026-12-15','execution_ended_on':'2026-12-15'}",
                NULL}},
      .exp = {{DL_ARCHIVE, "2026-12-15", "2027-01-14", DL_OPEN, NULL, F_PROV, 0, 0, 0}}},
+    /* ---- fine paid within 15 days of receiving the decision (行政处罚法 第六十七条) ---- */
+    {.name = "fine payment runs from the day the party signed for the decision",
+     .source = "行政处罚法 第六十七条; 第六十一条",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-10",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':1500000}", NULL},
+              {"service_direct", "serve_decision_direct", "{'signed_on':'2024-09-30'}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-09-30", "2024-10-15", DL_OPEN, NULL, 0, 0, 0, 1}}},
+    {.name = "fine payment from a returned mail receipt, met by the performance record",
+     .source = "行政处罚法 第六十七条; 汶上 第十七条（二） (WS-17)",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-11-20",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_mail", "serve_decision_mail",
+               "{'mailed_on':'2024-09-30','received_on':'2024-10-08'}", NULL},
+              {"performance", "record_performance",
+               "{'performed_on':'2024-10-20','mode':'full','paid_fen':100}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-10-08", "2024-10-23", DL_MET, "2024-10-20", 0, 0, 0, 1}}},
+    {.name = "fine payment from the posting day when no receipt came back",
+     .source = "行政处罚法 第六十七条",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-16",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_mail", "serve_decision_mail", "{'mailed_on':'2024-09-30'}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-09-30", "2024-10-15", DL_OVERDUE, NULL, 0, 0, 0, 1}}},
+    {.name = "fine payment after a public notice runs from the end of the notice period",
+     .source = "行政处罚法 第六十七条; 汶上 第十七条（五） (WS-17)",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-11-20",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-08-30','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_public_notice", "serve_decision_public",
+               "{'started_on':'2024-09-01','period_days':60}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-10-31", "2024-11-15", DL_OVERDUE, NULL, 0, 0, 0, 1}}},
+    {.name = "a performance record saying 逾期未履行 does not meet the fine payment",
+     .source = "行政处罚法 第六十七条、第七十二条",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-20",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_direct", "serve_decision_direct", "{'signed_on':'2024-09-30'}", NULL},
+              {"performance", "record_performance",
+               "{'performed_on':'2024-10-18','mode':'none','paid_fen':0}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-09-30", "2024-10-15", DL_OVERDUE, NULL, 0, 0, 0, 1}}},
+    {.name = "only the first service of the decision starts the fine payment",
+     .source = "行政处罚法 第六十七条",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-10",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_direct", "serve_decision_direct", "{'signed_on':'2024-09-30'}", NULL},
+              {"service_mail", "serve_decision_mail", "{'mailed_on':'2024-10-08'}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-09-30", "2024-10-15", DL_OPEN, NULL, 0, 0, 0, 1}}},
+    {.name = "no fine, no fine payment",
+     .source = "行政处罚法 第六十七条",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-10",
+     .recs = {DECIDED("2024-09-27"),
+              {"service_direct", "serve_decision_direct", "{'signed_on':'2024-09-30'}", NULL}},
+     .exp = {{0}},
+     .absent = {ABSENT(DL_FINE_PAYMENT)}},
+    {.name = "a fine not yet served has no payment deadline",
+     .source = "行政处罚法 第六十七条（自收到决定书之日起）",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-10",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_direct", "serve_direct", "{'signed_on':'2024-09-30'}", NULL}},
+     .exp = {{0}},
+     .absent = {ABSENT(DL_FINE_PAYMENT)}},
+    {.name = "national preset: 15 calendar days across National Day 2024",
+     .source = "policy/national.json fine_payment; 行政处罚法 第六十七条",
+     .rules = RULES_NATIONAL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-16",
+     .recs = {{"decision", "decide",
+               "{'decided_on':'2024-09-27','outcome':'penalty','fine_fen':100}", NULL},
+              {"service_direct", "serve_decision_direct", "{'signed_on':'2024-09-29'}", NULL}},
+     .exp = {{DL_FINE_PAYMENT, "2024-09-29", "2024-10-14", DL_OVERDUE, NULL, 0, 0, 0, 1}}},
     /* ---- clue verification and filing (a policy that sets filing_check) ---- */
     {.name = "filing decided on the last working day (National Day 2024)",
      .source = "国家医保局令第4号（待核对）",
@@ -1446,6 +1546,85 @@ static bool terminal(const struct st_case *c)
     return strcmp(c->state, "archived") == 0 || strcmp(c->state, "not_filed") == 0;
 }
 
+/* One overdue item as (case, key, due, trigger), for comparing the scan with case-by-case views. */
+struct item_key {
+    int64_t case_id;
+    int key;
+    int32_t due;
+    int64_t from_seq;
+};
+
+static int item_key_cmp(const void *a, const void *b)
+{
+    const struct item_key *x = a, *y = b;
+    if (x->case_id != y->case_id)
+        return (x->case_id > y->case_id) - (x->case_id < y->case_id);
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    if (x->from_seq != y->from_seq)
+        return (x->from_seq > y->from_seq) - (x->from_seq < y->from_seq);
+    return (x->due > y->due) - (x->due < y->due);
+}
+
+/*
+ * The overdue scan over the orgs org_ids (one ranged record read, app/deadlines.c) gives
+ * exactly the overdue items that app_deadline_case_on gives case by case for the live cases
+ * of those orgs — same cases, keys, due dates and triggers.
+ */
+static void check_scan_matches_cases(struct demo_db *db, const int64_t *org_ids, size_t n_orgs)
+{
+    struct st_case_filter f;
+    struct st_case *cases = NULL;
+    size_t n_cases = 0, n_want = 0, cap = 1024;
+    int more = 0;
+    struct sx_err err;
+    struct app_deadline_list list;
+    struct item_key *want = malloc(cap * sizeof(*want));
+    struct item_key *got;
+    assert_non_null(want);
+    memset(&f, 0, sizeof(f));
+    f.org_ids = org_ids;
+    f.n_org_ids = n_orgs;
+    f.limit = ST_LIST_MAX;
+    assert_int_equal(st_case_list(db->ctx.db, &f, db->ctx.arena, &cases, &n_cases, &more, &err), 0);
+    assert_int_equal(more, 0);
+    for (size_t i = 0; i < n_cases; i++) {
+        if (terminal(&cases[i]))
+            continue;
+        assert_int_equal(app_deadline_case_on(&db->ctx, cases[i].id, APP_TODAY, &list, &err), 0);
+        for (size_t k = 0; k < list.n; k++) {
+            const struct dl_deadline *d = &list.items[k].d;
+            if (d->state != DL_OVERDUE || d->who == DL_ACT_PARTY)
+                continue;
+            if (n_want == cap) {
+                cap *= 2;
+                want = realloc(want, cap * sizeof(*want));
+                assert_non_null(want);
+            }
+            want[n_want++] = (struct item_key){cases[i].id, d->key, d->due, d->from_seq};
+        }
+    }
+    assert_int_equal(app_deadline_overdue(&db->ctx, org_ids, n_orgs, APP_TODAY, &list, &err), 0);
+    assert_int_equal(list.n, n_want);
+    got = malloc((list.n + 1) * sizeof(*got));
+    assert_non_null(got);
+    for (size_t k = 0; k < list.n; k++)
+        got[k] = (struct item_key){list.items[k].case_id, list.items[k].d.key, list.items[k].d.due,
+                                   list.items[k].d.from_seq};
+    qsort(want, n_want, sizeof(*want), item_key_cmp);
+    qsort(got, list.n, sizeof(*got), item_key_cmp);
+    for (size_t k = 0; k < n_want; k++) {
+        if (item_key_cmp(&want[k], &got[k]) != 0)
+            fail_msg(
+                "overdue item %zu: case %lld key %d from %lld in the case view, case %lld key %d "
+                "from %lld in the scan",
+                k, (long long)want[k].case_id, want[k].key, (long long)want[k].from_seq,
+                (long long)got[k].case_id, got[k].key, (long long)got[k].from_seq);
+    }
+    free(got);
+    free(want);
+}
+
 static void test_app_demo(void **state)
 {
     struct demo_db db;
@@ -1518,6 +1697,11 @@ static void test_app_demo(void **state)
     assert_non_null(json_object_get(json_array_get(json_object_get(j, "items"), 0), "case"));
     json_decref(j);
 
+    /* item for item, for every org and for one org alone (its cases scattered among others') */
+    check_scan_matches_cases(&db, org_ids, n_orgs);
+    for (size_t i = 0; i < n_orgs; i++)
+        check_scan_matches_cases(&db, &org_ids[i], 1);
+
     /* a cap on the items truncates */
     {
         struct app_deadline_query q = {.org_ids = org_ids,
@@ -1583,6 +1767,8 @@ static void test_app_demo(void **state)
         assert_non_null(d);
         assert_int_equal(d->days, 5); /* 云南 附件3 第十二条 (YN-3-12) */
         assert_non_null(strstr(d->source, "YN-3-12"));
+        /* the scan follows the preset too, its party-type thresholds included (YN-3-06) */
+        check_scan_matches_cases(&db, &org.id, 1);
     }
 
     /* an empty scope matches nothing; errors */

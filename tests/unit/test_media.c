@@ -260,7 +260,8 @@ static void test_upload_resume_dedupe_verify(void **state)
 
     /* the verify hook: one stored file, good; then one byte changed on disk, named */
     struct counts n = {0, 0, ""};
-    assert_int_equal(app_media_verify(&fx->ctx, fx->ms, count_blob, &n, &err), 0);
+    assert_int_equal(app_media_verify(&fx->ctx, app_media_store_dir(fx->ms), count_blob, &n, &err),
+                     0);
     assert_int_equal(n.ok, 1);
     assert_int_equal(n.bad, 0);
     FILE *f = fopen(path, "r+b");
@@ -269,7 +270,8 @@ static void test_upload_resume_dedupe_verify(void **state)
     assert_int_equal(fputc(data[1234] ^ 1, f), data[1234] ^ 1);
     fclose(f);
     n = (struct counts){0, 0, ""};
-    assert_int_equal(app_media_verify(&fx->ctx, fx->ms, count_blob, &n, &err), 0);
+    assert_int_equal(app_media_verify(&fx->ctx, app_media_store_dir(fx->ms), count_blob, &n, &err),
+                     0);
     assert_int_equal(n.ok, 0);
     assert_int_equal(n.bad, 1);
     assert_string_equal(n.bad_sm3, digest);
@@ -290,7 +292,8 @@ static void test_upload_resume_dedupe_verify(void **state)
                         "2099-06-01T00:00:00Z");
     json_decref(info);
     n = (struct counts){0, 0, ""};
-    assert_int_equal(app_media_verify(&fx->ctx, fx->ms, count_blob, &n, &err), 0);
+    assert_int_equal(app_media_verify(&fx->ctx, app_media_store_dir(fx->ms), count_blob, &n, &err),
+                     0);
     assert_int_equal(n.ok + n.bad, 0);
     /* the deleted bytes are not taken again */
     char *id4 = (char *)create(fx, LEN, "filename Yy5tcDQ=");

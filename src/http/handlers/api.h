@@ -19,6 +19,8 @@
 
 /* Shared by all workers: the loaded app and where the database is. */
 struct app_writer;
+struct app_docpool;
+struct app_ledger;
 struct api_session_cache;
 struct app_media_store;
 
@@ -30,7 +32,10 @@ struct api_app {
     struct app *app;
     const char *db_url;
     struct app_writer *writer;          /* group commit for record appends; NULL: write inline */
+    struct app_docpool *docpool;        /* documents: PDF rendering off the loops; NULL: inline */
     struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
+    /* ledger: the global Merkle log (proofs, checkpoints); NULL: the ledger routes answer 503 */
+    struct app_ledger *ledger;
     struct app_media_store *media;      /* media: uploads and stored files; NULL = no media routes */
 };
 
@@ -106,9 +111,22 @@ int api_records_append(struct http_req *r, struct sx_err *err);
 int api_case_verify(struct http_req *r, struct sx_err *err);
 int api_case_deadlines(struct http_req *r, struct sx_err *err);
 int api_deadlines_mine(struct http_req *r, struct sx_err *err);
+/* documents (issue 5 point 4): h_documents.c */
+int api_document_templates(struct http_req *r, struct sx_err *err);
+int api_documents_list(struct http_req *r, struct sx_err *err);
+int api_documents_create(struct http_req *r, struct sx_err *err);
+int api_documents_pdf(struct http_req *r, struct sx_err *err);
+int api_org_public_key(struct http_req *r, struct sx_err *err);
 int api_deadlines_overdue(struct http_req *r, struct sx_err *err);
 int api_review_scope(struct http_req *r, struct sx_err *err);
 int api_policy_get(struct http_req *r, struct sx_err *err);
+/* ledger */
+int api_ledger_checkpoint_latest(struct http_req *r, struct sx_err *err);
+int api_ledger_checkpoint_get(struct http_req *r, struct sx_err *err);
+int api_ledger_checkpoint_create(struct http_req *r, struct sx_err *err);
+int api_ledger_public_key(struct http_req *r, struct sx_err *err);
+int api_ledger_inclusion(struct http_req *r, struct sx_err *err);
+int api_ledger_consistency(struct http_req *r, struct sx_err *err);
 
 /* prepub: pre-publicity and 双随机 draws (h_prepub.c) */
 int api_prepub_draft(struct http_req *r, struct sx_err *err);

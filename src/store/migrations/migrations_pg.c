@@ -278,12 +278,60 @@ static const char *const m002_prepub[] = {
 };
 /* clang-format on */
 
-/* Migration 003 (media: tus uploads, content-addressed audio-video evidence, access requests
+/* ledger: migration 003, the global Merkle log (DESIGN §5). Leaves and checkpoints are
+ * append-only; a leaf is a record's hash, leaf_hash = SM3(0x00 || record hash). record_id has
+ * no FOREIGN KEY: on PostgreSQL it would make TRUNCATE records fail before the append-only
+ * trigger can refuse it; `sanxiang verify` checks that every leaf's record exists instead. */
+/* clang-format off */
+static const char *const m003_ledger[] = {
+    "CREATE TABLE ledger_leaves (\n"
+    "  idx BIGINT PRIMARY KEY CHECK (idx >= 0),\n"
+    "  record_id BIGINT NOT NULL UNIQUE,\n"
+    "  leaf_hash TEXT NOT NULL CHECK (" HEX64_CHECK("leaf_hash") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_leaves_append_only BEFORE UPDATE OR DELETE ON ledger_leaves\n"
+    "  FOR EACH ROW EXECUTE FUNCTION sx_append_only();\n"
+    "CREATE TRIGGER ledger_leaves_no_truncate BEFORE TRUNCATE ON ledger_leaves\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION sx_append_only();\n",
+
+    "CREATE TABLE ledger_checkpoints (\n"
+    "  tree_size BIGINT PRIMARY KEY CHECK (tree_size >= 1),\n"
+    "  root TEXT NOT NULL CHECK (" HEX64_CHECK("root") "),\n"
+    "  made_at TEXT NOT NULL CHECK (made_at ~ " TS_RE "),\n"
+    "  signature TEXT NOT NULL CHECK (length(signature) BETWEEN 2 AND 160),\n"
+    "  key_id TEXT NOT NULL CHECK (" HEX64_CHECK("key_id") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_checkpoints_append_only BEFORE UPDATE OR DELETE ON ledger_checkpoints\n"
+    "  FOR EACH ROW EXECUTE FUNCTION sx_append_only();\n"
+    "CREATE TRIGGER ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ledger_checkpoints\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION sx_append_only();\n",
+    NULL,
+};
+/* clang-format on */
+
+/* Migration 004 (documents, issue 5 point 4): see migrations_sqlite.c. */
+/* clang-format off */
+static const char *const m004_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "  sm3 TEXT PRIMARY KEY CHECK (" HEX64_CHECK("sm3") "),\n"
+    "  size BIGINT NOT NULL CHECK (size > 0),\n"
+    "  content TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at ~ " TS_RE ")\n"
+    ");\n"
+    "CREATE TRIGGER document_blobs_append_only BEFORE UPDATE OR DELETE ON document_blobs\n"
+    "  FOR EACH ROW EXECUTE FUNCTION sx_append_only();\n"
+    "CREATE TRIGGER document_blobs_no_truncate BEFORE TRUNCATE ON document_blobs\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION sx_append_only();\n",
+    NULL,
+};
+/* clang-format on */
+
+/* Migration 005 (media: tus uploads, content-addressed audio-video evidence, access requests
  * and the access log; issue 5 points 1-2). Every table is append-only: an upload's outcome,
  * a request's decision and each view are rows of their own (YN-2-20, HB-2-25). media_links is
  * the projection of the cases' media_attach records, written with the record. */
 /* clang-format off */
-static const char *const m003_media[] = {
+static const char *const m005_media[] = {
     "CREATE TABLE media_uploads (\n"
     "  id TEXT PRIMARY KEY CHECK (length(id) = 32),\n"
     "  org_id BIGINT NOT NULL REFERENCES orgs(id),\n"
@@ -376,6 +424,8 @@ static const char *const m003_media[] = {
 const struct st_migration st_pg_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
-    {3, "media", m003_media},   /* media */
+    {3, "ledger", m003_ledger}, /* ledger */
+    {4, "documents", m004_documents},
+    {5, "media", m005_media}, /* media */
 };
 const size_t st_pg_migrations_n = sizeof(st_pg_migrations) / sizeof(st_pg_migrations[0]);

@@ -266,12 +266,64 @@ static const char *const m002_prepub[] = {
 };
 /* clang-format on */
 
-/* Migration 003 (media: tus uploads, content-addressed audio-video evidence, access requests
+/* ledger: migration 003, the global Merkle log (DESIGN §5). Leaves and checkpoints are
+ * append-only; a leaf is a record's hash, leaf_hash = SM3(0x00 || record hash). record_id has
+ * no FOREIGN KEY: on PostgreSQL it would make TRUNCATE records fail before the append-only
+ * trigger can refuse it; `sanxiang verify` checks that every leaf's record exists instead. */
+/* clang-format off */
+static const char *const m003_ledger[] = {
+    "CREATE TABLE ledger_leaves (\n"
+    "  idx INTEGER PRIMARY KEY CHECK (idx >= 0),\n"
+    "  record_id INTEGER NOT NULL UNIQUE,\n"
+    "  leaf_hash TEXT NOT NULL CHECK (" HEX64_CHECK("leaf_hash") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_leaves_no_update BEFORE UPDATE ON ledger_leaves\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_leaves'); END;\n"
+    "CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_leaves'); END;\n",
+
+    "CREATE TABLE ledger_checkpoints (\n"
+    "  tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 1),\n"
+    "  root TEXT NOT NULL CHECK (" HEX64_CHECK("root") "),\n"
+    "  made_at TEXT NOT NULL CHECK (made_at GLOB " TS_GLOB "),\n"
+    "  signature TEXT NOT NULL CHECK (length(signature) BETWEEN 2 AND 160),\n"
+    "  key_id TEXT NOT NULL CHECK (" HEX64_CHECK("key_id") ")\n"
+    ");\n"
+    "CREATE TRIGGER ledger_checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n"
+    "CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n",
+    NULL,
+};
+/* clang-format on */
+
+/*
+ * Migration 004 (documents, issue 5 point 4): the PDF of every issued document, content-addressed
+ * by its SM3 (hex) and kept as base64 text (the store binds text only), append-only like the
+ * records that point at it (document_issued carries the same SM3 and the signature).
+ */
+/* clang-format off */
+static const char *const m004_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "  sm3 TEXT PRIMARY KEY CHECK (" HEX64_CHECK("sm3") "),\n"
+    "  size INTEGER NOT NULL CHECK (size > 0),\n"
+    "  content TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB ")\n"
+    ");\n"
+    "CREATE TRIGGER document_blobs_no_update BEFORE UPDATE ON document_blobs\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: document_blobs'); END;\n"
+    "CREATE TRIGGER document_blobs_no_delete BEFORE DELETE ON document_blobs\n"
+    "BEGIN SELECT RAISE(ABORT, 'append-only: document_blobs'); END;\n",
+    NULL,
+};
+/* clang-format on */
+
+/* Migration 005 (media: tus uploads, content-addressed audio-video evidence, access requests
  * and the access log; issue 5 points 1-2). Every table is append-only: an upload's outcome,
  * a request's decision and each view are rows of their own (YN-2-20, HB-2-25). media_links is
  * the projection of the cases' media_attach records, written with the record. */
 /* clang-format off */
-static const char *const m003_media[] = {
+static const char *const m005_media[] = {
     "CREATE TABLE media_uploads (\n"
     "  id TEXT PRIMARY KEY CHECK (length(id) = 32),\n"
     "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
@@ -364,7 +416,9 @@ static const char *const m003_media[] = {
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
-    {3, "media", m003_media},   /* media */
+    {3, "ledger", m003_ledger}, /* ledger */
+    {4, "documents", m004_documents},
+    {5, "media", m005_media}, /* media */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
