@@ -305,6 +305,7 @@ static const char *const m003_ledger[] = {
     "  FOR EACH ROW EXECUTE FUNCTION sx_append_only();\n"
     "CREATE TRIGGER ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ledger_checkpoints\n"
     "  FOR EACH STATEMENT EXECUTE FUNCTION sx_append_only();\n",
+
     NULL,
 };
 /* clang-format on */

@@ -293,6 +293,7 @@ static const char *const m003_ledger[] = {
     "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n"
     "CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints\n"
     "BEGIN SELECT RAISE(ABORT, 'append-only: ledger_checkpoints'); END;\n",
+
     NULL,
 };
 /* clang-format on */
