@@ -463,6 +463,40 @@ if [ -x "$BUILD/bench/doc_bench" ]; then
     python3 "$ROOT/bench/doc_api.py" "$SX" "$WORK/doc_api" "${BENCH_DOC_SECONDS:-5}"
   } >>"$RESULTS"
 fi
+# 5. issue 4 (results publicity): redaction throughput on 50 MB of decision text, one core;
+# portal search over 200,000 published items on each store (docs/benchmarks.md).
+if [ -x "$BUILD/bench/redact_bench" ]; then
+  {
+    echo
+    echo "### 5. redaction throughput (issue 4), 50 MB of decision text, one core"
+    echo
+    echo '```'
+    "$BUILD/bench/redact_bench" 50 3
+    echo '```'
+  } >>"$RESULTS"
+fi
+if [ -x "$BUILD/bench/pub_search_bench" ]; then
+  {
+    echo
+    echo "### 6. portal search over 200,000 published items (issue 4)"
+    echo
+    echo "SQLite (FTS5 trigram):"
+    echo
+    "$BUILD/bench/pub_search_bench" "$WORK/pub_search.db" 200000
+    echo
+    echo "PostgreSQL 15 (pg_trgm GIN; the database's LC_CTYPE is C.UTF-8: under C, pg_trgm"
+    echo "extracts no trigrams from Chinese and the index cannot help):"
+    echo
+    # the cluster of benchmarks 1 and 2, stopped after them: start it again
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w -t 60 \
+      -o "-k $WORK/pg -c listen_addresses='' -c max_connections=100 -c shared_buffers=256MB" \
+      start >/dev/null
+    PG_UP=1
+    as_pg "$PGBIN/createdb" -h "$WORK/pg" -U postgres -E UTF8 -T template0 --lc-collate=C \
+      --lc-ctype=C.UTF-8 pub_search
+    "$BUILD/bench/pub_search_bench" "postgresql:///pub_search?host=$WORK/pg&user=postgres" 200000
+  } >>"$RESULTS"
+fi
 # media: 6. (issue 5) a 1 GiB upload by tus PATCHes over loopback: MB/s beside write+fsync of the
 # same chunks on the same disk, and the server's RSS sampled during the upload (must stay flat).
 {

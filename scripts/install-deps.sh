@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Sanxiang needs to build, run and test.
 # Idempotent: when every package is present it only checks and returns.
+# Flags: --bench (wrk, nginx), --ui (nodejs/npm if missing, chromium, CJK fonts).
 set -euo pipefail
 
 PKGS=(
@@ -14,6 +15,13 @@ PKGS=(
 )
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)
+fi
+# --ui: what the web UI needs to build (node, npm) and its browser tests (chromium, CJK fonts
+# for readable screenshots). node/npm only when missing: a newer Node.js from elsewhere is fine.
+if [ "${1:-}" = "--ui" ]; then
+  PKGS+=(chromium fonts-noto-cjk)
+  command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+  command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 fi
 
 missing=()

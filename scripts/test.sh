@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Sanxiang test against the build in $1 (default build-asan):
 # cmocka unit tests, then the API and tamper suites on SQLite and on a throwaway
-# PostgreSQL 15 cluster started here. Every suite prints TAP ("ok N - name" /
-# "not ok N - name"); this script counts them and ends with "N passed, N failed".
+# PostgreSQL 15 cluster started here, then the browser tests of the web UI (SQLite).
+# Every suite prints TAP ("ok N - name" / "not ok N - name"); this script counts them
+# and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build-asan}
@@ -67,6 +68,11 @@ for store in sqlite postgresql; do
     run_suite "$(dirname "$suite") [$store]" bash "$suite" "$BUILD" "$store" "$WORK/$store"
   done
 done
+
+# web UI: browser tests (chromium via playwright-core) on a fresh SQLite demo database
+if [ -f tests/ui/run.sh ]; then
+  run_suite "tests/ui [sqlite]" bash tests/ui/run.sh "$BUILD" "$WORK/ui"
+fi
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

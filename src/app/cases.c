@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "app/review_route.h"
 #include "app/media.h"
 #include "core/cal.h"
@@ -1258,6 +1259,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
                                                    .locked = &locked,
                                                    .projection = &c},
                            body, &out->record, err);
+    if (rc == 0) /* a decision makes its publicity item, in this transaction (issue 4) */
+        rc = app_pub_on_step(ctx, actor, &c, &out->record, body, err);
     if (rc == 0 && strcmp(action->record_type, APP_MEDIA_ATTACH_TYPE) == 0)
         rc = app_media_attach_project(ctx, case_id, out->record.id, body, err); /* media */
     if (rc == 0)

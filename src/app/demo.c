@@ -22,6 +22,7 @@
 
 #include "app/cases.h"
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "app/prepub.h"
 #include "core/cal.h"
 #include "core/catalog.h"
@@ -412,6 +413,7 @@ struct dorg {
     size_t n_valid;
     struct app_principal head, reviewer, archivist;
     bool has_archivist;
+    struct app_principal publisher; /* results publicity (issue 4) */
 };
 
 struct dstep {
@@ -461,7 +463,7 @@ struct gen {
     struct sx_arena work; /* ctx->arena during the run; reset after each app call */
     struct rng rng;
     struct dorg orgs[N_ORGS];
-    struct app_demo_login logins[N_ORGS * 6 + 4];
+    struct app_demo_login logins[N_ORGS * 7 + 4];
     size_t n_logins;
     int statement_days;
     int32_t window_first, window_last;
@@ -688,8 +690,14 @@ static int create_org(struct gen *g, size_t i, struct sx_err *err)
         if (rc != 0)
             return rc;
     }
-    if (s->parent >= 0)
-        return 0;
+    if (s->parent >= 0) { /* every org publishes its own results (谁执法谁公示, HB-1-07) */
+        struct user_in u = {.username = uname,
+                            .name = fake_name(&g->rng, name, sizeof(name)),
+                            .roles = "publisher",
+                            .post = "办公室政务公开专员"};
+        snprintf(uname, sizeof(uname), "%s.publisher", s->prefix);
+        return add_user(g, o, &u, &o->publisher, err);
+    }
     /* the province also has the roles that serve the whole system */
     static const struct {
         const char *suffix, *roles, *post;
@@ -716,6 +724,8 @@ static int create_org(struct gen *g, size_t i, struct sx_err *err)
             o->archivist = p;
             o->has_archivist = true;
         }
+        if (strcmp(extra[k].roles, "publisher") == 0)
+            o->publisher = p;
     }
     return 0;
 }
@@ -942,6 +952,9 @@ static int make_party(struct gen *g, struct dcase *c, struct sx_err *err)
         int32_t birth = cal_days_from_ymd(1950, 1, 1) +
                         (int32_t)(rng_u64(r) % (uint64_t)(cal_days_from_ymd(2000, 12, 31) -
                                                           cal_days_from_ymd(1950, 1, 1)));
+        /* some parties are minors, whose results are never published (HB-1-13, issue 4) */
+        if (c->idx % 9 == 4)
+            birth = cal_days_from_ymd(2009, 3, 1) + birth % 365;
         rc = ids_resident_make(s->district_codes[di], birth, rng_range(r, 0, 999), id, err);
         if (rc != 0)
             return rc;
@@ -1894,6 +1907,8 @@ static int set_window(struct gen *g, struct sx_err *err)
     return pol_deadline(g->app->policy, "hearing_request", &g->statement_days, NULL, NULL, err);
 }
 
+static int demo_publicity(struct gen *g, struct sx_err *err);
+
 static int generate(struct gen *g, const struct app_demo_options *opt, struct sx_err *err)
 {
     int rc = check_empty(g, err);
@@ -1922,6 +1937,8 @@ static int generate(struct gen *g, const struct app_demo_options *opt, struct sx
         rc = plan_case(g, idx, pick_script(&pick), err);
     if (rc == 0)
         rc = run_cases(g, err);
+    if (rc == 0)
+        rc = demo_publicity(g, err);
     /* prepub: each org's published pre-publicity and one 双随机 draw (issue 4 points 1-2) */
     for (size_t i = 0; rc == 0 && i < N_ORGS; i++) {
         rc = app_prepub_demo_org(g->ctx, g->orgs[i].id, &g->orgs[i].head, (int)i, err);
@@ -1952,11 +1969,18 @@ static int fill_result(struct gen *g, struct app_demo_result *out, struct sx_err
     for (size_t i = 0; i < g->n_cases; i++) {
         const struct dcase *c = &g->cases[i];
         out->cases_by_kind[c->sc->kind]++;
-        out->n_records += c->n_steps; /* the opening record and one per step */
         if (first == 0 || c->steps[0].day < first)
             first = c->steps[0].day;
         if (c->steps[c->n_steps - 1].day > last)
             last = c->steps[c->n_steps - 1].day;
+    }
+    {
+        /* the steps' records plus what they made (publicity items, issue 4) */
+        struct st_counts counts;
+        int rc = st_counts(g->ctx->db, app_now(g->ctx), &counts, err);
+        if (rc != 0)
+            return rc;
+        out->n_records = (size_t)counts.records;
     }
     out->first_day = sx_arena_strdup(a, date_text(first, d));
     out->last_day = sx_arena_strdup(a, date_text(last, d));
@@ -1991,5 +2015,182 @@ int app_demo_generate(struct app_ctx *ctx, const struct app_demo_options *opt,
     sx_arena_free(&g->work);
     sx_arena_free(&g->plan);
     free(g);
+    return rc;
+}
+
+/* ---- results publicity (issue 4) ---- */
+
+/*
+ * After the cases ran, each decision has its publicity item (made by the step). Take most of
+ * them through draft → approval → publication a few working days after the decision, leave some
+ * pending (overdue by now) or approved, exempt one (crime referral), withdraw one after a
+ * reconsideration changed it, and file one party correction request, so that the portal and the
+ * publisher's queue are not empty. The minors' items were exempted by the step itself.
+ */
+struct demo_item {
+    int64_t id, org_id, decision_record_id, case_id;
+    int32_t decided;
+};
+
+static int demo_at(struct gen *g, int32_t day, char buf[32])
+{
+    char d[CAL_DATE_BUFSZ];
+    if (day > g->window_last)
+        return 1;
+    snprintf(buf, 32, "%sT02:00:00Z", date_text(day, d));
+    g->ctx->fixed_now = buf;
+    return 0;
+}
+
+/* A decision's full text with the party's private data in it, for redaction to remove. */
+static const char *demo_full_text(struct gen *g, const struct demo_item *di, struct sx_err *err)
+{
+    struct st_record rec;
+    struct st_party *p = NULL;
+    size_t np = 0;
+    json_t *b;
+    const char *text;
+    if (st_record_get(g->ctx->db, di->decision_record_id, g->ctx->arena, &rec, err) != 0 ||
+        st_party_list(g->ctx->db, di->case_id, g->ctx->arena, &p, &np, err) != 0 || np == 0)
+        return NULL;
+    b = json_loads(rec.body, 0, NULL);
+    if (b == NULL)
+        return NULL;
+    const char *who =
+        strcmp(p[0].kind, "person") == 0
+            ? sx_arena_printf(g->ctx->arena, "当事人：%s，身份证号码：%s，住址：%s，联系电话：%s。",
+                              p[0].name, p[0].id_number, p[0].address ? p[0].address : "",
+                              p[0].phone ? p[0].phone : "")
+            : sx_arena_printf(g->ctx->arena,
+                              "当事人：%s，统一社会信用代码：%s，法定代表人：%s，住所：%s，"
+                              "联系电话：%s。",
+                              p[0].name, p[0].uscc, p[0].legal_rep ? p[0].legal_rep : "",
+                              p[0].address ? p[0].address : "", p[0].phone ? p[0].phone : "");
+    text = sx_arena_printf(
+        g->ctx->arena, "%s\n%s\n经查：%s\n上述事实有%s等证据证实。\n依据%s，本机关决定如下：%s\n%s",
+        json_string_value(json_object_get(b, "decision_no")), who,
+        json_string_value(json_object_get(b, "facts")),
+        json_string_value(json_object_get(b, "evidence")),
+        json_string_value(json_object_get(b, "basis")),
+        json_is_integer(json_object_get(b, "fine_fen"))
+            ? sx_arena_printf(g->ctx->arena, "罚款%lld元。",
+                              (long long)(json_integer_value(json_object_get(b, "fine_fen")) / 100))
+            : "见决定书。",
+        json_string_value(json_object_get(b, "remedies")));
+    json_decref(b);
+    return text;
+}
+
+static int demo_publicity(struct gen *g, struct sx_err *err)
+{
+    struct demo_item *items = NULL;
+    size_t n = 0, cap = 0;
+    const char *saved_now = g->ctx->fixed_now;
+    int rc = 0;
+    bool withdrawn = false, exempted = false, corrected = false;
+
+    /* the pending items, oldest first, remembered in the plan arena */
+    for (size_t o = 0; rc == 0 && o < N_ORGS; o++) {
+        int64_t after = 0;
+        int more = 1;
+        while (rc == 0 && more) {
+            struct st_pub_item *page = NULL;
+            size_t np = 0;
+            rc = st_pub_list(g->ctx->db, &g->orgs[o].id, 1, "pending", after, ST_LIST_MAX,
+                             g->ctx->arena, &page, &np, &more, err);
+            for (size_t i = 0; rc == 0 && i < np; i++) {
+                if (n == cap) {
+                    struct demo_item *bigger =
+                        sx_arena_alloc(&g->plan, (cap * 2 + 64) * sizeof(*bigger));
+                    if (bigger == NULL)
+                        return fail_nomem(err);
+                    if (n > 0)
+                        memcpy(bigger, items, n * sizeof(*items));
+                    items = bigger;
+                    cap = cap * 2 + 64;
+                }
+                items[n] = (struct demo_item){.id = page[i].id,
+                                              .org_id = page[i].org_id,
+                                              .decision_record_id = page[i].decision_record_id,
+                                              .case_id = page[i].case_id};
+                rc = cal_date_parse(page[i].decided_on, &items[n].decided, err);
+                n++;
+                after = page[i].id;
+            }
+            sx_arena_reset(&g->work);
+        }
+    }
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        const struct demo_item *di = &items[k];
+        struct dorg *o = NULL;
+        char at[32];
+        int32_t d1 = 0, d2 = 0, d3 = 0;
+        for (size_t j = 0; j < N_ORGS && o == NULL; j++)
+            o = g->orgs[j].id == di->org_id ? &g->orgs[j] : NULL;
+        if (o == NULL || k % 8 == 6)
+            continue; /* left pending: overdue once its 7 or 20 working days pass */
+        rc = add_wd(g, di->decided, 1, &d1, err);
+        if (rc == 0)
+            rc = add_wd(g, di->decided, 2, &d2, err);
+        if (rc == 0)
+            rc = add_wd(g, di->decided, 3, &d3, err);
+        if (rc != 0 || demo_at(g, d1, at) != 0)
+            continue;
+        if (!exempted && k >= 2) {
+            exempted = true;
+            rc = app_pub_exempt(g->ctx, &o->head, di->id, "crime_referral",
+                                "案件涉嫌诈骗医保基金犯罪，已移送公安机关，公安机关正在侦查", err);
+            sx_arena_reset(&g->work);
+            continue;
+        }
+        struct app_pub_draft_in in = {.form = k % 4 == 3 ? "full" : "summary"};
+        if (k % 4 == 3 && (in.full_text = demo_full_text(g, di, err)) == NULL)
+            in.form = "summary";
+        rc = app_pub_draft(g->ctx, &o->publisher, di->id, &in, err);
+        if (rc == 0 && demo_at(g, d2, at) == 0)
+            rc = app_pub_approve(g->ctx, &o->head, di->id, "同意公示", err);
+        else
+            d3 = g->window_last + 1;
+        if (rc == 0 && k % 8 != 5 && demo_at(g, d3, at) == 0) {
+            rc = app_pub_publish(g->ctx, &o->publisher, di->id, NULL, NULL, err);
+            int32_t w0 = 0, w1 = 0, w2 = 0;
+            if (rc == 0 && !withdrawn && k >= 9 && add_wd(g, d3, 8, &w0, err) == 0 &&
+                add_wd(g, d3, 9, &w1, err) == 0 && add_wd(g, d3, 10, &w2, err) == 0 &&
+                demo_at(g, w2, at) == 0) {
+                char c0[CAL_DATE_BUFSZ], c1[CAL_DATE_BUFSZ], docno[64];
+                snprintf(docno, sizeof(docno), "云医保复决〔%d〕3号", cal_date_year(w0));
+                json_t *change =
+                    json_pack("{ss ss ss ss ss ss}", "change_kind", "changed_reconsideration",
+                              "authority", "云南省医疗保障局", "document_no", docno, "change_date",
+                              date_text(w0, c0), "received_on", date_text(w1, c1), "content",
+                              "经行政复议，认定部分违法事实证据不足，变更罚款数额，其余维持。");
+                withdrawn = true;
+                rc = change == NULL ? fail_nomem(err)
+                                    : app_pub_withdraw(g->ctx, &o->publisher, di->id, change, err);
+                json_decref(change);
+            } else if (rc == 0 && !corrected && k >= 12 && demo_at(g, d3 + 1, at) == 0) {
+                /* the party asks for a correction through the portal */
+                struct st_pub_item it;
+                struct st_party *p = NULL;
+                size_t np = 0;
+                int64_t cid = 0;
+                const char *due = NULL;
+                corrected = true;
+                rc = st_pub_get(g->ctx->db, di->id, g->ctx->arena, &it, err);
+                if (rc == 0)
+                    rc = st_party_list(g->ctx->db, di->case_id, g->ctx->arena, &p, &np, err);
+                if (rc == 0 && np > 0) {
+                    struct app_pub_corr_in ci = {
+                        .number = it.case_number,
+                        .party_id = p[0].id_number != NULL ? p[0].id_number : p[0].uscc,
+                        .content = "公示的违法事实中就诊日期有误，请核实更正。",
+                    };
+                    rc = app_pub_portal_correction(g->ctx, &ci, &cid, &due, err);
+                }
+            }
+        }
+        sx_arena_reset(&g->work);
+    }
+    g->ctx->fixed_now = saved_now;
     return rc;
 }

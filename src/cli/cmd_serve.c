@@ -18,14 +18,16 @@
 
 static const char usage[] =
     "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--key PEM]\n"
-    "                      [--checkpoint-interval SECONDS] [--keys DIR] [--media DIR]\n"
-    "  启动 HTTP 服务（/api/v1、/healthz、/metrics）。数据库须已由 sanxiang init 初始化到本版本。\n"
+    "                      [--checkpoint-interval SECONDS] [--keys DIR] [--web DIR] [--media DIR]\n"
+    "  启动 HTTP 服务（/api/v1、/healthz、/metrics，公示门户 /，执法工作台 /app/）。\n"
+    "  数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
     "  --threads  事件循环线程数（默认每个 CPU 核一个）\n"
     "  --trust-proxy  位于 nginx 等反向代理之后时，以 X-Forwarded-For 的最后一跳作为客户端地址\n"
     "  --key      全局账本 SM2 私钥文件（不存在则生成；默认同 sanxiang init）\n"
     "  --checkpoint-interval  树增长后多久签署一次检查点（秒，默认 60）；记录每秒排入账本\n"
     "  --keys     机构文书签章密钥目录（默认 var/keys；多节点部署须共享）\n"
+    "  --web      网页界面构建产物目录（默认 <数据根目录>/web/dist；由 make run 构建）\n"
     "  --media    音像文件存储目录（默认 var/media；其下 partial/ 为上传中，sm3/ 为已存储）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
@@ -44,6 +46,8 @@ static int use_db_calendar(struct app *app, struct app_ctx *ctx)
 
 int cli_serve(int argc, char **argv)
 {
+    const char *web = NULL;
+    char web_default[4096];
     struct cli_common common;
     struct app *app = NULL;
     struct app_ctx ctx;
@@ -63,6 +67,7 @@ int cli_serve(int argc, char **argv)
         return CLI_EXIT_USAGE;
     const struct cli_opt opts[] = {{"--listen", &listen, NULL},
                                    {"--keys", &keys, NULL},
+                                   {"--web", &web, NULL},
                                    {"--threads", &threads, NULL},
                                    {"--trust-proxy", NULL, &trust_proxy},
                                    {"--key", &key_opt, NULL},
@@ -90,6 +95,12 @@ int cli_serve(int argc, char **argv)
         cfg.threads = (unsigned)n;
     }
     cfg.trust_proxy = trust_proxy;
+    if (web == NULL) {
+        int n = snprintf(web_default, sizeof(web_default), "%s/web/dist", cli_root(common.root));
+        if (n > 0 && (size_t)n < sizeof(web_default))
+            web = web_default;
+    }
+    cfg.web_root = web;
     if (cp_interval != NULL) {
         char *end = NULL;
         long n = strtol(cp_interval, &end, 10);
@@ -151,7 +162,9 @@ int cli_serve(int argc, char **argv)
         .health = api_health,
         .metrics = api_metrics,
     };
-    printf("三项 Sanxiang 已启动: http://%s/  （数据库 %s；Ctrl-C 停止）\n", cfg.listen, common.db);
+    printf("三项 Sanxiang 已启动: 公示门户 http://%s/ ，执法工作台 http://%s/app/\n"
+           "（数据库 %s；Ctrl-C 停止）\n",
+           cfg.listen, cfg.listen, common.db);
     fflush(stdout);
     sx_err_clear(&err);
     rc = http_serve(&cfg, &happ, &err);

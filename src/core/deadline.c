@@ -80,7 +80,8 @@ static const struct rtype_def {
     {"preservation", RT_PRESERVATION, "preserved_at"},
     {"preservation_handling", RT_PRESERVATION_HANDLING, "decided_on"},
     {"prior_notice", RT_PRIOR_NOTICE, "issued_on"},
-    {"publication", RT_PUBLICATION, "published_on"},      /* (TBD) publicity issue */
+    {"publication", RT_PUBLICATION, "published_on"},      /* issue 4: app/publicity.c */
+    {"publicity_exempt", RT_PUBLICATION, "decided_on"},   /* never published (HB-1-13): met */
     {"re_review_opinion", RT_RR_OPINION, "reviewed_on"},  /* YN-3-14 answer */
     {"re_review_request", RT_RR_REQUEST, "requested_on"}, /* YN-3-14 request */
     {"resumption", RT_RESUMPTION, "resumed_on"},

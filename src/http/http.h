@@ -141,6 +141,9 @@ struct http_config {
     int trust_proxy;          /* client IP from the last X-Forwarded-For hop (behind nginx) */
     unsigned shutdown_ms;     /* grace for open connections on stop; 0 = 2000 */
     size_t max_response;      /* cap on one JSON/metrics response; 0 = 64 MiB */
+    /* web UI: the directory of its build output (web/dist), served for GET/HEAD paths that
+       match no route (see http_static.h); NULL = no UI, unmatched paths are 404 */
+    const char *web_root;
 };
 
 /* Fill c with the defaults above (listen "127.0.0.1:8080"). */

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "http_int.h"
+#include "http_static.h"
 #include "sx_log.h"
 
 struct http_json_ref {
@@ -774,6 +775,15 @@ void http_dispatch(struct http_worker *w, h2o_req_t *req)
     }
 
     http_router_match(s->router, r->method, req->method.len, path, plen, &m);
+    if (m.status == 404 && s->cfg.web_root != NULL) {
+        /* the web UI: only for what no API route claims (http_static refuses /api/ itself) */
+        r->_phase = PHASE_HANDLER;
+        rc = http_static_serve(s->cfg.web_root, r, &err);
+        r->_phase = PHASE_FRAMEWORK;
+        if (rc != 0 && !r->_responded)
+            http_send_problem(r, &err);
+        goto done;
+    }
     if (m.status == 404) {
         SX_FAIL(&err, SX_E_NOTFOUND, "not-found", "未找到该资源", "", "",
                 "没有与该地址对应的接口，请检查请求路径");

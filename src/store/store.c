@@ -2958,6 +2958,367 @@ int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind
     return run_int(db, ST_COUNTER_PEEK, &p, seq, err);
 }
 
+/* ---- results publicity (issue 4) ---- */
+
+static void read_pub_el(struct rd *d, void *el)
+{
+    struct st_pub_item *it = el;
+    it->id = rd_i64(d);
+    it->case_id = rd_i64(d);
+    it->org_id = rd_i64(d);
+    it->case_kind = rd_text(d);
+    it->decision_record_id = rd_i64(d);
+    it->decision_no = rd_text(d);
+    it->case_number = rd_text(d);
+    it->decided_on = rd_text(d);
+    it->deadline_key = rd_text(d);
+    it->due_on = rd_text(d);
+    it->state = rd_text(d);
+    it->form = rd_text(d);
+    it->title = rd_text(d);
+    it->party_label = rd_text(d);
+    it->draft_text = rd_text(d);
+    it->draft_record_id = rd_i64(d);
+    it->approval_record_id = rd_i64(d);
+    it->published_text = rd_text(d);
+    it->published_on = rd_text(d);
+    it->published_record_id = rd_i64(d);
+    it->override_reason = rd_text(d);
+    it->exempt_reason = rd_text(d);
+    it->exempt_explanation = rd_text(d);
+    it->change_json = rd_text(d);
+    it->withdrawn_on = rd_text(d);
+    it->withdraw_due = rd_text(d);
+    it->search_text = rd_text(d);
+    it->created_at = rd_text(d);
+    it->updated_at = rd_text(d);
+}
+
+static void read_corr_el(struct rd *d, void *el)
+{
+    struct st_pub_correction *c = el;
+    c->id = rd_i64(d);
+    c->item_id = rd_i64(d);
+    c->case_id = rd_i64(d);
+    c->request_record_id = rd_i64(d);
+    c->submitted_on = rd_text(d);
+    c->due_on = rd_text(d);
+    c->content = rd_text(d);
+    c->state = rd_text(d);
+    c->reply = rd_text(d);
+    c->replied_on = rd_text(d);
+    c->reply_record_id = rd_i64(d);
+    c->created_at = rd_text(d);
+}
+
+/* The org scope as one JSON array parameter, e.g. [3,7,9], into b. */
+static int org_ids_json(const int64_t *ids, size_t n, struct sx_buf *b, struct sx_err *err)
+{
+    int rc = sx_buf_putc(b, '[');
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = sx_buf_printf(b, "%s%" PRId64, i > 0 ? "," : "", ids[i]);
+    if (rc == 0)
+        rc = sx_buf_putc(b, ']');
+    if (rc != 0)
+        return SX_FAIL(err, SX_E_TOOBIG, "scope-too-large", "查询范围过大", "", "org_ids",
+                       "机构数量过多");
+    return 0;
+}
+
+int st_pub_insert(struct st_db *db, const struct st_pub_item *it, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(it->state, "state", err);
+    if (rc == 0)
+        rc = need_date_opt(it->decided_on, "decided_on", err);
+    if (rc == 0)
+        rc = need_date_opt(it->due_on, "due_on", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, it->case_id);
+    p_int(&p, it->org_id);
+    p_text(&p, it->case_kind);
+    p_int(&p, it->decision_record_id);
+    p_text(&p, it->decision_no);
+    p_text(&p, it->case_number);
+    p_text(&p, it->decided_on);
+    p_text(&p, it->deadline_key);
+    p_text(&p, it->due_on);
+    p_text(&p, it->state);
+    p_text(&p, it->party_label);
+    p_text(&p, it->exempt_reason);
+    p_text(&p, it->exempt_explanation);
+    p_text(&p, it->created_at);
+    p_text(&p, it->updated_at);
+    return run_int(db, ST_PUB_INSERT, &p, id, err);
+}
+
+int st_pub_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_pub_item *out,
+               struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_PUB_GET, &p, "公示事项", id, arena, read_pub_el, out, err);
+}
+
+int st_pub_update(struct st_db *db, const struct st_pub_item *it, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = need_date_opt(it->published_on, "published_on", err);
+    if (rc == 0)
+        rc = need_date_opt(it->withdrawn_on, "withdrawn_on", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, it->state);
+    p_text(&p, it->form);
+    p_text(&p, it->title);
+    p_text(&p, it->draft_text);
+    p_id(&p, it->draft_record_id);
+    p_id(&p, it->approval_record_id);
+    p_text(&p, it->published_text);
+    p_text(&p, it->published_on);
+    p_id(&p, it->published_record_id);
+    p_text(&p, it->override_reason);
+    p_text(&p, it->exempt_reason);
+    p_text(&p, it->exempt_explanation);
+    p_text(&p, it->change_json);
+    p_text(&p, it->withdrawn_on);
+    p_text(&p, it->withdraw_due);
+    p_text(&p, it->search_text);
+    p_text(&p, it->updated_at);
+    p_int(&p, it->id);
+    rc = run_void(db, ST_PUB_UPDATE, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "公示事项", it->id);
+    return rc;
+}
+
+int st_pub_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids, const char *state,
+                int64_t after_id, int limit, struct sx_arena *arena, struct st_pub_item **out,
+                size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_buf orgs;
+    void *arr = NULL;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    sx_buf_init(&orgs, 1 << 20);
+    rc = org_ids_json(org_ids, n_org_ids, &orgs, err);
+    if (rc == 0) {
+        p_text(&p, orgs.data);
+        p_text(&p, state);
+        rc = list_paged(db, ST_PUB_LIST, &p, after_id, limit, arena, sizeof(struct st_pub_item),
+                        read_pub_el, &arr, n, more, err);
+        *out = arr;
+    }
+    sx_buf_free(&orgs);
+    return rc;
+}
+
+/* An FTS5 phrase: the query in double quotes, inner quotes doubled (no operators). */
+static int fts_phrase(const char *q, struct sx_buf *b)
+{
+    int rc = sx_buf_putc(b, '"');
+    for (const char *s = q; rc == 0 && *s != '\0'; s++) {
+        if (*s == '"')
+            rc = sx_buf_putc(b, '"');
+        if (rc == 0)
+            rc = sx_buf_putc(b, *s);
+    }
+    if (rc == 0)
+        rc = sx_buf_putc(b, '"');
+    return rc;
+}
+
+/* Characters (code points) of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_arena *arena,
+                  struct st_pub_item **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_buf pat;
+    void *arr = NULL;
+    enum st_stmt s = ST_PUB_SEARCH;
+    const char *text = q->q != NULL && q->q[0] != '\0' ? q->q : NULL;
+    int rc = 0;
+    *out = NULL;
+    *n = 0;
+    sx_buf_init(&pat, 4096);
+    if (text != NULL) {
+        /*
+         * SQLite: three or more characters go through the FTS5 trigram index as a phrase;
+         * shorter ones (a trigram index cannot serve them) scan with instr. PostgreSQL: an
+         * ILIKE pattern, which the pg_trgm GIN index serves from three characters (when the
+         * database's LC_CTYPE is a UTF-8 locale: under C, pg_trgm sees no Chinese trigrams).
+         */
+        if (strcmp(st_backend(db), "sqlite") == 0) {
+            if (utf8_chars(text) >= 3) {
+                s = ST_PUB_SEARCH_TEXT;
+                rc = fts_phrase(text, &pat);
+            } else {
+                rc = sx_buf_puts(&pat, text);
+            }
+        } else {
+            rc = like_pattern(text, &pat);
+        }
+        if (rc != 0) {
+            rc = SX_FAIL(err, SX_E_TOOBIG, "query-too-long", "查询词过长", "", "q",
+                         "查询词不能超过 4000 字节");
+            goto cleanup;
+        }
+    }
+    p_text(&p, text);
+    p_text(&p, text != NULL ? pat.data : NULL);
+    p_id(&p, q->org_id);
+    p_text(&p, q->kind);
+    p_text(&p, q->from);
+    p_text(&p, q->to);
+    if (text != NULL && strcmp(st_backend(db), "sqlite") != 0) {
+        /*
+         * PostgreSQL's planner cannot tell a common word (a third of all items: walking the
+         * primary key backwards finds a page at once, the trigram index would fetch them all)
+         * from a rare one (the index finds the few at once, the walk reads the whole table).
+         * So look among the newest 2,000 candidates first; a full page there is the answer,
+         * else the index query below gives it. Short words (no trigram) walk the table.
+         */
+        struct params w = p;
+        rc = list_paged(db, ST_PUB_SEARCH_RECENT, &w, q->before_id, q->limit, arena,
+                        sizeof(struct st_pub_item), read_pub_el, &arr, n, more, err);
+        if (rc != 0 || *more)
+            goto done;
+        s = utf8_chars(text) >= 3 ? ST_PUB_SEARCH_TEXT : ST_PUB_SEARCH;
+    }
+    rc = list_paged(db, s, &p, q->before_id, q->limit, arena, sizeof(struct st_pub_item),
+                    read_pub_el, &arr, n, more, err);
+done:
+    *out = arr;
+cleanup:
+    sx_buf_free(&pat);
+    return rc;
+}
+
+int st_pub_withdrawn(struct st_db *db, int64_t before_id, int limit, struct sx_arena *arena,
+                     struct st_pub_item **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc = list_paged(db, ST_PUB_WITHDRAWN, &p, before_id, limit, arena,
+                        sizeof(struct st_pub_item), read_pub_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+int st_pub_find(struct st_db *db, const char *number, struct sx_arena *arena,
+                struct st_pub_item **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct st_rows rows;
+    char *arr;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    p_text(&p, number);
+    rc = run(db, ST_PUB_FIND, &p, arena, &rows, err);
+    if (rc != 0)
+        return rc;
+    arr = alloc_array(arena, rows.nrows, sizeof(struct st_pub_item));
+    if (rows.nrows > 0 && arr == NULL)
+        return fail_nomem(err);
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct rd d = {.r = &rows, .row = i};
+        read_pub_el(&d, arr + i * sizeof(struct st_pub_item));
+        if (d.bad)
+            return fail_bad_result(err, ST_PUB_FIND);
+    }
+    *out = (struct st_pub_item *)(void *)arr;
+    *n = rows.nrows;
+    return 0;
+}
+
+int st_pub_by_case(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                   struct st_pub_item **out, size_t *n, struct sx_err *err)
+{
+    void *arr = NULL;
+    int rc = list_all(db, ST_PUB_BY_CASE, case_id, arena, sizeof(struct st_pub_item), read_pub_el,
+                      &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+int st_pub_corr_insert(struct st_db *db, const struct st_pub_correction *c, int64_t *id,
+                       struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(c->content, "content", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, c->item_id);
+    p_int(&p, c->case_id);
+    p_int(&p, c->request_record_id);
+    p_text(&p, c->submitted_on);
+    p_text(&p, c->due_on);
+    p_text(&p, c->content);
+    p_text(&p, c->state);
+    p_text(&p, c->created_at);
+    return run_int(db, ST_CORR_INSERT, &p, id, err);
+}
+
+int st_pub_corr_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                    struct st_pub_correction *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_CORR_GET, &p, "更正申请", id, arena, read_corr_el, out, err);
+}
+
+int st_pub_corr_update(struct st_db *db, const struct st_pub_correction *c, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc;
+    p_text(&p, c->state);
+    p_text(&p, c->reply);
+    p_text(&p, c->replied_on);
+    p_id(&p, c->reply_record_id);
+    p_int(&p, c->id);
+    rc = run_void(db, ST_CORR_UPDATE, &p, &changes, err);
+    if (rc == 0 && changes == 0)
+        rc = fail_notfound(err, "更正申请", c->id);
+    return rc;
+}
+
+int st_pub_corr_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids, const char *state,
+                     int64_t after_id, int limit, struct sx_arena *arena,
+                     struct st_pub_correction **out, size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    struct sx_buf orgs;
+    void *arr = NULL;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    sx_buf_init(&orgs, 1 << 20);
+    rc = org_ids_json(org_ids, n_org_ids, &orgs, err);
+    if (rc == 0) {
+        p_text(&p, orgs.data);
+        p_text(&p, state);
+        rc = list_paged(db, ST_CORR_LIST, &p, after_id, limit, arena,
+                        sizeof(struct st_pub_correction), read_corr_el, &arr, n, more, err);
+        *out = arr;
+    }
+    sx_buf_free(&orgs);
+    return rc;
+}
+
 /* ---- media: uploads, blobs, case links, access requests, access log ---- */
 
 int st_media_upload_insert(struct st_db *db, const struct st_media_upload *u, struct sx_err *err)

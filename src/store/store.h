@@ -944,4 +944,106 @@ int st_access_log_insert(struct st_db *db, const struct st_access_log *l, int64_
 int st_access_log_list(struct st_db *db, int64_t request_id, struct sx_arena *arena,
                        struct st_access_log **out, size_t *n, struct sx_err *err) SX_WUR;
 
+/* ---- results publicity (issue 4): items and correction requests ---- */
+
+/*
+ * One results-publicity item (公示事项): the projection of the publicity records of one decision
+ * in its case's chain (publicity_item, publicity_draft, publicity_approval, publication,
+ * publicity_exempt, publicity_withdrawal). Ids of 0 and NULL strings are "none".
+ */
+struct st_pub_item {
+    int64_t id;
+    int64_t case_id;
+    int64_t org_id;
+    const char *case_kind; /* penalty | coercion */
+    int64_t decision_record_id;
+    const char *decision_no;  /* 决定书文号 */
+    const char *case_number;  /* 案件编号 */
+    const char *decided_on;   /* date */
+    const char *deadline_key; /* publish_penalty | publish_other */
+    const char *due_on;       /* date */
+    const char *state;        /* core/publicity.h state names */
+    const char *form;         /* full | summary */
+    const char *title;
+    const char *party_label; /* organisation name or masked person (张某) */
+    const char *draft_text;  /* redacted draft */
+    int64_t draft_record_id;
+    int64_t approval_record_id;
+    const char *published_text;
+    const char *published_on; /* date */
+    int64_t published_record_id;
+    const char *override_reason;
+    const char *exempt_reason;
+    const char *exempt_explanation;
+    const char *change_json; /* the withdrawal's change, JSON object text */
+    const char *withdrawn_on;
+    const char *withdraw_due;
+    const char *search_text; /* what portal search sees: set only while published */
+    const char *created_at;
+    const char *updated_at;
+};
+
+/* Insert a new item (its creation columns; the rest NULL). *id gets its id. */
+int st_pub_insert(struct st_db *db, const struct st_pub_item *it, int64_t *id,
+                  struct sx_err *err) SX_WUR;
+/* SX_E_NOTFOUND when there is no such item. */
+int st_pub_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_pub_item *out,
+               struct sx_err *err) SX_WUR;
+/* Write the mutable columns (state ... search_text, updated_at) of it->id. */
+int st_pub_update(struct st_db *db, const struct st_pub_item *it, struct sx_err *err) SX_WUR;
+/* Items of the orgs org_ids (state NULL: any), ascending id after after_id. */
+int st_pub_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids, const char *state,
+                int64_t after_id, int limit, struct sx_arena *arena, struct st_pub_item **out,
+                size_t *n, int *more, struct sx_err *err) SX_WUR;
+
+/* Portal search over published items, newest first. */
+struct st_pub_query {
+    const char *q;         /* substring of the published text, title, party, number; NULL: any */
+    int64_t org_id;        /* 0: any */
+    const char *kind;      /* penalty | coercion | NULL */
+    const char *from, *to; /* published_on range, inclusive; NULL: open */
+    int64_t before_id;     /* 0: from the newest; else ids below it (the cursor) */
+    int limit;
+};
+int st_pub_search(struct st_db *db, const struct st_pub_query *q, struct sx_arena *arena,
+                  struct st_pub_item **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
+/* Withdrawn items, newest first, ids below before_id (0: from the newest). */
+int st_pub_withdrawn(struct st_db *db, int64_t before_id, int limit, struct sx_arena *arena,
+                     struct st_pub_item **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
+/* Published or withdrawn items whose case number or decision number is number (at most 10). */
+int st_pub_find(struct st_db *db, const char *number, struct sx_arena *arena,
+                struct st_pub_item **out, size_t *n, struct sx_err *err) SX_WUR;
+/* Every item of a case. */
+int st_pub_by_case(struct st_db *db, int64_t case_id, struct sx_arena *arena,
+                   struct st_pub_item **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* A party's correction request (更正申请), projection of its request and reply records. */
+struct st_pub_correction {
+    int64_t id;
+    int64_t item_id;
+    int64_t case_id;
+    int64_t request_record_id;
+    const char *submitted_on;
+    const char *due_on;
+    const char *content;
+    const char *state; /* pending | corrected | refused */
+    const char *reply;
+    const char *replied_on;
+    int64_t reply_record_id;
+    const char *created_at;
+};
+
+int st_pub_corr_insert(struct st_db *db, const struct st_pub_correction *c, int64_t *id,
+                       struct sx_err *err) SX_WUR;
+int st_pub_corr_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                    struct st_pub_correction *out, struct sx_err *err) SX_WUR;
+/* Write state, reply, replied_on, reply_record_id of c->id. */
+int st_pub_corr_update(struct st_db *db, const struct st_pub_correction *c,
+                       struct sx_err *err) SX_WUR;
+/* Requests on items of org_ids (state NULL: any), ascending id after after_id. */
+int st_pub_corr_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids, const char *state,
+                     int64_t after_id, int limit, struct sx_arena *arena,
+                     struct st_pub_correction **out, size_t *n, int *more,
+                     struct sx_err *err) SX_WUR;
+
 #endif

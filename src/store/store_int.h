@@ -131,6 +131,21 @@
     X(DOC_BLOB_PUT, 0)                                                                             \
     X(DOC_BLOB_GET, 0)                                                                             \
     X(COUNTER_PEEK, 0)                                                                             \
+    /* results publicity (issue 4) */                                                              \
+    X(PUB_INSERT, 0)                                                                               \
+    X(PUB_GET, 0)                                                                                  \
+    X(PUB_UPDATE, 0)                                                                               \
+    X(PUB_LIST, 0)                                                                                 \
+    X(PUB_SEARCH, 0)                                                                               \
+    X(PUB_SEARCH_TEXT, 0)                                                                          \
+    X(PUB_SEARCH_RECENT, 0)                                                                        \
+    X(PUB_WITHDRAWN, 0)                                                                            \
+    X(PUB_FIND, 0)                                                                                 \
+    X(PUB_BY_CASE, 0)                                                                              \
+    X(CORR_INSERT, 0)                                                                              \
+    X(CORR_GET, 0)                                                                                 \
+    X(CORR_UPDATE, 0)                                                                              \
+    X(CORR_LIST, 0)                                                                                \
     /* media: uploads, blobs, case links, access requests and the access log */                    \
     X(MEDIA_UPLOAD_INSERT, 0)                                                                      \
     X(MEDIA_UPLOAD_GET, 0)                                                                         \

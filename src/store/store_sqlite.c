@@ -347,6 +347,120 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_LEDGER_CP_LIST] = {
         "SELECT " CP_COLS " FROM ledger_checkpoints WHERE tree_size > ?1 ORDER BY tree_size "
         "LIMIT ?2", "ii"},
+    /* results publicity (issue 4) */
+    [ST_PUB_INSERT] = {
+        "INSERT INTO publicity_items (case_id, org_id, case_kind, decision_record_id, "
+        "decision_no, case_number, decided_on, deadline_key, due_on, state, party_label, "
+        "exempt_reason, exempt_explanation, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+        "iitittttttttttt"},
+    [ST_PUB_GET] = {
+        "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
+        "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
+        "draft_record_id, approval_record_id, published_text, published_on, published_record_id, "
+        "override_reason, exempt_reason, exempt_explanation, change_json, withdrawn_on, "
+        "withdraw_due, search_text, created_at, updated_at FROM publicity_items WHERE id = ?1",
+        "i"},
+    [ST_PUB_UPDATE] = {
+        "UPDATE publicity_items SET state = ?1, form = ?2, title = ?3, draft_text = ?4, "
+        "draft_record_id = ?5, approval_record_id = ?6, published_text = ?7, published_on = ?8, "
+        "published_record_id = ?9, override_reason = ?10, exempt_reason = ?11, "
+        "exempt_explanation = ?12, change_json = ?13, withdrawn_on = ?14, withdraw_due = ?15, "
+        "search_text = ?16, updated_at = ?17 WHERE id = ?18",
+        "ttttiittitttttttti"},
+    [ST_PUB_LIST] = {
+        "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
+        "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
+        "draft_record_id, approval_record_id, published_text, published_on, published_record_id, "
+        "override_reason, exempt_reason, exempt_explanation, change_json, withdrawn_on, "
+        "withdraw_due, search_text, created_at, updated_at FROM publicity_items WHERE org_id IN "
+        "(SELECT value FROM json_each(?1)) AND (?2 IS NULL OR state = ?2) AND id > ?3 ORDER BY "
+        "id LIMIT ?4",
+        "ttii"},
+    [ST_PUB_SEARCH] = {
+        "SELECT i.id, i.case_id, i.org_id, i.case_kind, i.decision_record_id, i.decision_no, "
+        "i.case_number, i.decided_on, i.deadline_key, i.due_on, i.state, i.form, i.title, "
+        "i.party_label, i.draft_text, i.draft_record_id, i.approval_record_id, i.published_text, "
+        "i.published_on, i.published_record_id, i.override_reason, i.exempt_reason, "
+        "i.exempt_explanation, i.change_json, i.withdrawn_on, i.withdraw_due, i.search_text, "
+        "i.created_at, i.updated_at FROM publicity_items i WHERE i.state = 'published' AND (?2 "
+        "IS NULL OR ?1 IS NULL OR instr(i.search_text, ?1) > 0) AND (?3 IS NULL OR i.org_id = "
+        "?3) AND (?4 IS NULL OR i.case_kind = ?4) AND (?5 IS NULL OR i.published_on >= ?5) AND "
+        "(?6 IS NULL OR i.published_on <= ?6) AND (?7 = 0 OR i.id < ?7) ORDER BY i.id DESC LIMIT "
+        "?8",
+        "ttitttii"},
+    [ST_PUB_SEARCH_TEXT] = {
+        "SELECT i.id, i.case_id, i.org_id, i.case_kind, i.decision_record_id, i.decision_no, "
+        "i.case_number, i.decided_on, i.deadline_key, i.due_on, i.state, i.form, i.title, "
+        "i.party_label, i.draft_text, i.draft_record_id, i.approval_record_id, i.published_text, "
+        "i.published_on, i.published_record_id, i.override_reason, i.exempt_reason, "
+        "i.exempt_explanation, i.change_json, i.withdrawn_on, i.withdraw_due, i.search_text, "
+        "i.created_at, i.updated_at FROM publicity_fts f JOIN publicity_items i ON i.id = "
+        "f.rowid WHERE publicity_fts MATCH ?2 AND ?1 IS NOT NULL AND i.state = 'published' AND "
+        "(?3 IS NULL OR i.org_id = ?3) AND (?4 IS NULL OR i.case_kind = ?4) AND (?5 IS NULL OR "
+        "i.published_on >= ?5) AND (?6 IS NULL OR i.published_on <= ?6) "
+        /* FTS5 hands out rowids in descending order itself, so LIMIT stops early */
+        "AND (?7 = 0 OR f.rowid < ?7) ORDER BY f.rowid DESC LIMIT ?8",
+        "ttitttii"},
+    /* the newest 2,000 published items that pass the filters: a page of common words is
+       found here without touching the text index (store.c, st_pub_search) */
+    [ST_PUB_SEARCH_RECENT] = {
+        "SELECT i.id, i.case_id, i.org_id, i.case_kind, i.decision_record_id, i.decision_no, "
+        "i.case_number, i.decided_on, i.deadline_key, i.due_on, i.state, i.form, i.title, "
+        "i.party_label, i.draft_text, i.draft_record_id, i.approval_record_id, i.published_text, "
+        "i.published_on, i.published_record_id, i.override_reason, i.exempt_reason, "
+        "i.exempt_explanation, i.change_json, i.withdrawn_on, i.withdraw_due, i.search_text, "
+        "i.created_at, i.updated_at FROM (SELECT * FROM publicity_items w WHERE w.state = "
+        "'published' AND (?3 IS NULL OR w.org_id = ?3) AND (?4 IS NULL OR w.case_kind = ?4) AND "
+        "(?5 IS NULL OR w.published_on >= ?5) AND (?6 IS NULL OR w.published_on <= ?6) AND (?7 = "
+        "0 OR w.id < ?7) ORDER BY w.id DESC LIMIT 2000) i WHERE (?2 IS NULL OR ?1 IS NULL OR "
+        "instr(i.search_text, ?1) > 0) ORDER BY i.id DESC LIMIT ?8",
+        "ttitttii"},
+    [ST_PUB_WITHDRAWN] = {
+        "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
+        "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
+        "draft_record_id, approval_record_id, published_text, published_on, published_record_id, "
+        "override_reason, exempt_reason, exempt_explanation, change_json, withdrawn_on, "
+        "withdraw_due, search_text, created_at, updated_at FROM publicity_items WHERE state = "
+        "'withdrawn' AND (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2",
+        "ii"},
+    [ST_PUB_FIND] = {
+        "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
+        "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
+        "draft_record_id, approval_record_id, published_text, published_on, published_record_id, "
+        "override_reason, exempt_reason, exempt_explanation, change_json, withdrawn_on, "
+        "withdraw_due, search_text, created_at, updated_at FROM publicity_items WHERE "
+        "(case_number = ?1 OR decision_no = ?1) AND state IN ('published', 'withdrawn') ORDER BY "
+        "id LIMIT 10",
+        "t"},
+    [ST_PUB_BY_CASE] = {
+        "SELECT id, case_id, org_id, case_kind, decision_record_id, decision_no, case_number, "
+        "decided_on, deadline_key, due_on, state, form, title, party_label, draft_text, "
+        "draft_record_id, approval_record_id, published_text, published_on, published_record_id, "
+        "override_reason, exempt_reason, exempt_explanation, change_json, withdrawn_on, "
+        "withdraw_due, search_text, created_at, updated_at FROM publicity_items WHERE case_id = "
+        "?1 ORDER BY id",
+        "i"},
+    [ST_CORR_INSERT] = {
+        "INSERT INTO publicity_corrections (item_id, case_id, request_record_id, submitted_on, "
+        "due_on, content, state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        "iiittttt"},
+    [ST_CORR_GET] = {
+        "SELECT c.id, c.item_id, c.case_id, c.request_record_id, c.submitted_on, c.due_on, "
+        "c.content, c.state, c.reply, c.replied_on, c.reply_record_id, c.created_at FROM "
+        "publicity_corrections c WHERE c.id = ?1",
+        "i"},
+    [ST_CORR_UPDATE] = {
+        "UPDATE publicity_corrections SET state = ?1, reply = ?2, replied_on = ?3, "
+        "reply_record_id = ?4 WHERE id = ?5",
+        "tttii"},
+    [ST_CORR_LIST] = {
+        "SELECT c.id, c.item_id, c.case_id, c.request_record_id, c.submitted_on, c.due_on, "
+        "c.content, c.state, c.reply, c.replied_on, c.reply_record_id, c.created_at FROM "
+        "publicity_corrections c JOIN publicity_items i ON i.id = c.item_id WHERE i.org_id IN "
+        "(SELECT value FROM json_each(?1)) AND (?2 IS NULL OR c.state = ?2) AND c.id > ?3 ORDER "
+        "BY c.id LIMIT ?4",
+        "ttii"},
     /* media: uploads, blobs, case links, access requests and the access log */
     [ST_MEDIA_UPLOAD_INSERT] = {
         "INSERT INTO media_uploads (id, org_id, user_id, length, declared_sm3, filename, mime, "

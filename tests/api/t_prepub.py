@@ -60,13 +60,13 @@ def sections(year):
 
 def run(T, port, args, cli):
     tap = T.tap
-    rc, out, err = cli.run("user", "add", "--username", "km.pub", "--name", "陈公开", "--org", "KM",
+    rc, out, err = cli.run("user", "add", "--username", "km.prepub", "--name", "陈公开", "--org", "KM",
                            "--roles", "publisher", "--password-stdin", stdin=T.PASSWORD + "\n")
-    if not tap(rc == 0, "prepub: fixture publisher km.pub added by the CLI", err):
+    if not tap(rc == 0, "prepub: fixture publisher km.prepub added by the CLI", err):
         return
-    T.FIX["km.pub"] = int(out.strip())
+    T.FIX["km.prepub"] = int(out.strip())
     pub, head, off, anon = T.Client(port), T.Client(port), T.Client(port), T.Client(port)
-    pub.login("km.pub")
+    pub.login("km.prepub")
     head.login("km.head")
     off.login("km.off1")
     prepub_flow(T, port, pub, head, off, anon)

@@ -954,6 +954,8 @@ def main():
         deadlines_api(port)
         scope_and_paging(port)
         numbering_concurrency(port, args, cli)
+        import t_ui; t_ui.run(sys.modules[__name__], port, args, cli)  # web UI serving (issue 6)
+        import t_pub; t_pub.run(sys.modules[__name__], port, args, cli)  # results publicity (issue 4)
         import t_docs; t_docs.run(sys.modules[__name__], port, args, cli)  # documents (issue 5 point 4)
         import t_ledger; t_ledger.run(sys.modules[__name__], port, args, cli)  # noqa: E401,E702
         import t_prepub; t_prepub.run(sys.modules[__name__], port, args, cli)  # prepub

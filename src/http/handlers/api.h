@@ -109,6 +109,22 @@ int api_cases_get(struct http_req *r, struct sx_err *err);
 int api_records_list(struct http_req *r, struct sx_err *err);
 int api_records_append(struct http_req *r, struct sx_err *err);
 int api_case_verify(struct http_req *r, struct sx_err *err);
+/* results publicity (issue 4): h_publicity.c (staff), h_portal.c (public) */
+int api_pub_items_list(struct http_req *r, struct sx_err *err);
+int api_pub_items_get(struct http_req *r, struct sx_err *err);
+int api_pub_items_draft(struct http_req *r, struct sx_err *err);
+int api_pub_items_approve(struct http_req *r, struct sx_err *err);
+int api_pub_items_publish(struct http_req *r, struct sx_err *err);
+int api_pub_items_exempt(struct http_req *r, struct sx_err *err);
+int api_pub_items_withdraw(struct http_req *r, struct sx_err *err);
+int api_pub_corrections_list(struct http_req *r, struct sx_err *err);
+int api_pub_corrections_reply(struct http_req *r, struct sx_err *err);
+int api_portal_results(struct http_req *r, struct sx_err *err);
+int api_portal_result(struct http_req *r, struct sx_err *err);
+int api_portal_withdrawn(struct http_req *r, struct sx_err *err);
+int api_portal_export_json(struct http_req *r, struct sx_err *err);
+int api_portal_export_csv(struct http_req *r, struct sx_err *err);
+int api_portal_correction(struct http_req *r, struct sx_err *err);
 int api_case_deadlines(struct http_req *r, struct sx_err *err);
 int api_deadlines_mine(struct http_req *r, struct sx_err *err);
 /* documents (issue 5 point 4): h_documents.c */

@@ -9,6 +9,8 @@
 #define CASEWORK                                                                                   \
     (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER |                      \
                        APP_ROLE_SUPERVISOR | APP_ROLE_ARCHIVIST | APP_ROLE_PUBLISHER))
+/* results publicity (issue 4) */
+#define PUBLICITY (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_SUPERVISOR))
 /* prepub */
 #define PREPUB_STAFF (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN))
 #define PREPUB_DRAW (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN))
@@ -48,6 +50,34 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/cases/{id}/verify", api_case_verify, CASEWORK, "校验案件哈希链", "案件"},
     {"GET", "/api/v1/cases/{id}/deadlines", api_case_deadlines, CASEWORK, "案件期限", "期限"},
     {"GET", "/api/v1/deadlines/mine", api_deadlines_mine, CASEWORK, "我的期限", "期限"},
+    /* results publicity (issue 4) */
+    {"GET", "/api/v1/publicity/items", api_pub_items_list, PUBLICITY, "结果公示事项列表", "公示"},
+    {"GET", "/api/v1/publicity/items/{id}", api_pub_items_get, PUBLICITY, "结果公示事项详情",
+     "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/draft", api_pub_items_draft, PUBLICITY,
+     "拟定公示稿（去除个人信息）", "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/approve", api_pub_items_approve, PUBLICITY,
+     "负责人审批公示", "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/publish", api_pub_items_publish, PUBLICITY,
+     "发布公示（发布前检查）", "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/exempt", api_pub_items_exempt, PUBLICITY, "决定不予公示",
+     "公示"},
+    {"POST", "/api/v1/publicity/items/{id}/withdraw", api_pub_items_withdraw, PUBLICITY,
+     "撤回已公示的决定", "公示"},
+    {"GET", "/api/v1/publicity/corrections", api_pub_corrections_list, PUBLICITY, "更正申请列表",
+     "公示"},
+    {"POST", "/api/v1/publicity/corrections/{id}/reply", api_pub_corrections_reply, PUBLICITY,
+     "答复更正申请", "公示"},
+    {"GET", "/api/v1/portal/results", api_portal_results, HTTP_AUTH_NONE, "公示结果查询", "门户"},
+    {"GET", "/api/v1/portal/results/{id}", api_portal_result, HTTP_AUTH_NONE, "公示结果详情",
+     "门户"},
+    {"GET", "/api/v1/portal/withdrawn", api_portal_withdrawn, HTTP_AUTH_NONE, "撤回公告", "门户"},
+    {"GET", "/api/v1/portal/export.json", api_portal_export_json, HTTP_AUTH_NONE,
+     "公示结果开放数据（JSON）", "门户"},
+    {"GET", "/api/v1/portal/export.csv", api_portal_export_csv, HTTP_AUTH_NONE,
+     "公示结果开放数据（CSV）", "门户"},
+    {"POST", "/api/v1/portal/corrections", api_portal_correction, HTTP_AUTH_NONE, "当事人更正申请",
+     "门户"},
     /* documents (issue 5 point 4) */
     {"GET", "/api/v1/document-templates", api_document_templates, STAFF, "文书模板列表", "文书"},
     {"GET", "/api/v1/cases/{id}/documents", api_documents_list, CASEWORK, "案件文书列表", "文书"},

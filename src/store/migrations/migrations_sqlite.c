@@ -167,7 +167,7 @@ static const char *const m001_init[] = {
     "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
     "  recorded_at TEXT NOT NULL CHECK (recorded_at GLOB " TS_GLOB "),\n"
     "  actor_id INTEGER REFERENCES users(id),\n"
-    "  corrects INTEGER REFERENCES records(id),\n"
+    "  corrects INTEGER,\n"
     "  body TEXT NOT NULL,\n"
     "  prev_hash TEXT NOT NULL CHECK (" HEX64_CHECK("prev_hash") "),\n"
     "  hash TEXT NOT NULL CHECK (" HEX64_CHECK("hash") "),\n"
@@ -319,12 +319,89 @@ static const char *const m004_documents[] = {
 };
 /* clang-format on */
 
-/* Migration 005 (media: tus uploads, content-addressed audio-video evidence, access requests
+/* Migration 005 (results publicity, issue 4): items, correction requests, search. */
+/* clang-format off */
+/*
+ * Record ids here carry no foreign key: records are append-only and never deleted, and on
+ * PostgreSQL a foreign key would make TRUNCATE records fail on the reference before the
+ * append-only trigger can refuse it as what it is.
+ */
+static const char *const m005_publicity[] = {
+    "CREATE TABLE publicity_items (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  case_kind TEXT NOT NULL,\n"
+    "  decision_record_id INTEGER NOT NULL UNIQUE,\n"
+    "  decision_no TEXT,\n"
+    "  case_number TEXT,\n"
+    "  decided_on TEXT NOT NULL,\n"
+    "  deadline_key TEXT NOT NULL,\n"
+    "  due_on TEXT NOT NULL,\n"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'drafted', 'approved', 'published', 'exempt', 'withdrawn')),\n"
+    "  form TEXT CHECK (form IS NULL OR form IN ('full', 'summary')),\n"
+    "  title TEXT,\n"
+    "  party_label TEXT,\n"
+    "  draft_text TEXT,\n"
+    "  draft_record_id INTEGER,\n"
+    "  approval_record_id INTEGER,\n"
+    "  published_text TEXT,\n"
+    "  published_on TEXT,\n"
+    "  published_record_id INTEGER,\n"
+    "  override_reason TEXT,\n"
+    "  exempt_reason TEXT,\n"
+    "  exempt_explanation TEXT,\n"
+    "  change_json TEXT,\n"
+    "  withdrawn_on TEXT,\n"
+    "  withdraw_due TEXT,\n"
+    "  search_text TEXT,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  updated_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX publicity_items_org ON publicity_items(org_id, state, id);\n"
+    "CREATE INDEX publicity_items_state ON publicity_items(state, id);\n"
+    "CREATE INDEX publicity_items_case ON publicity_items(case_id);\n"
+    "CREATE INDEX publicity_items_number ON publicity_items(case_number);\n"
+    "CREATE INDEX publicity_items_docno ON publicity_items(decision_no);\n",
+
+    "CREATE TABLE publicity_corrections (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  item_id INTEGER NOT NULL REFERENCES publicity_items(id),\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  request_record_id INTEGER NOT NULL UNIQUE,\n"
+    "  submitted_on TEXT NOT NULL,\n"
+    "  due_on TEXT NOT NULL,\n"
+    "  content TEXT NOT NULL,\n"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'corrected', 'refused')),\n"
+    "  reply TEXT,\n"
+    "  replied_on TEXT,\n"
+    "  reply_record_id INTEGER,\n"
+    "  created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX publicity_corrections_item ON publicity_corrections(item_id);\n"
+    "CREATE INDEX publicity_corrections_state ON publicity_corrections(state, id);\n",
+
+    /* the published text for portal search: FTS5 trigram (substring search in Chinese) */
+    "CREATE VIRTUAL TABLE publicity_fts USING fts5(body, tokenize = 'trigram');\n"
+    "CREATE TRIGGER publicity_fts_insert AFTER INSERT ON publicity_items\n"
+    "WHEN NEW.search_text IS NOT NULL\n"
+    "BEGIN INSERT INTO publicity_fts(rowid, body) VALUES (NEW.id, NEW.search_text); END;\n"
+    "CREATE TRIGGER publicity_fts_update AFTER UPDATE OF search_text ON publicity_items\n"
+    "BEGIN\n"
+    "  DELETE FROM publicity_fts WHERE rowid = OLD.id;\n"
+    "  INSERT INTO publicity_fts(rowid, body) SELECT NEW.id, NEW.search_text WHERE NEW.search_text IS NOT NULL;\n"
+    "END;\n",
+
+    NULL,
+};
+/* clang-format on */
+
+/* Migration 006 (media: tus uploads, content-addressed audio-video evidence, access requests
  * and the access log; issue 5 points 1-2). Every table is append-only: an upload's outcome,
  * a request's decision and each view are rows of their own (YN-2-20, HB-2-25). media_links is
  * the projection of the cases' media_attach records, written with the record. */
 /* clang-format off */
-static const char *const m005_media[] = {
+static const char *const m006_media[] = {
     "CREATE TABLE media_uploads (\n"
     "  id TEXT PRIMARY KEY CHECK (length(id) = 32),\n"
     "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
@@ -419,7 +496,8 @@ const struct st_migration st_sqlite_migrations[] = {
     {2, "prepub", m002_prepub}, /* prepub */
     {3, "ledger", m003_ledger}, /* ledger */
     {4, "documents", m004_documents},
-    {5, "media", m005_media}, /* media */
+    {5, "publicity", m005_publicity}, /* results publicity (issue 4) */
+    {6, "media", m006_media}, /* media */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
