@@ -9,9 +9,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/store_int.h"
 #include "sx_buf.h"
@@ -144,6 +146,13 @@ static int ready(struct st_db *db, enum st_stmt s, struct sx_err *err)
     return 0;
 }
 
+/* A data-changing statement: INSERT, UPDATE or DELETE (a CTE never writes here). */
+static bool may_write(const char *sql)
+{
+    return strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 ||
+           strncasecmp(sql, "DELETE", 6) == 0;
+}
+
 int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
             struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
 {
@@ -157,7 +166,14 @@ int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t 
         return rc;
     if (rows != NULL)
         memset(rows, 0, sizeof(*rows));
+    if (may_write(db->ops->sql[s].sql))
+        db->writes++;
     return db->ops->exec(db, s, params, n, arena, rows, err);
+}
+
+uint64_t st_writes(const struct st_db *db)
+{
+    return db->writes;
 }
 
 int st_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,

@@ -110,6 +110,13 @@ int st_rollback_to(struct st_db *db, struct sx_err *err) SX_WUR;
 /* 1 if a transaction is open on db, else 0. */
 int st_in_tx(const struct st_db *db);
 
+/*
+ * How many data-changing statements (INSERT, UPDATE, DELETE) this connection has run, failed
+ * ones included. The group-commit writer compares it around a job: a job that was refused
+ * before it wrote anything leaves the transaction as it found it.
+ */
+uint64_t st_writes(const struct st_db *db);
+
 /* ---- schema ---- */
 
 /*

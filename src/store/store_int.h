@@ -249,7 +249,8 @@ struct st_db {
     int tx_lost;           /* the connection was re-established under an open transaction */
     struct lg_chain chain; /* hashing state for st_record_append, opened on first use */
     int chain_open;
-    char *url; /* as given to st_open (malloc'd), for st_open_sibling */
+    char *url;       /* as given to st_open (malloc'd), for st_open_sibling */
+    uint64_t writes; /* statements run that may change rows (st_writes) */
 };
 
 /* Backend constructors: fill db->ops and db->be. */

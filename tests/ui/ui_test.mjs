@@ -1,8 +1,8 @@
 // Browser tests of the Sanxiang web UI (issue 6): playwright-core driving Debian's chromium
 // against a real `sanxiang serve` on the demo data (started by tests/ui/run.sh). Prints TAP.
 //
-// Checks: the portal loads without the workbench's code and says 暂无数据 where the publicity
-// API has not landed; SPA fallback and login redirect; a keyboard-only login through labelled
+// Checks: the portal loads without the workbench's code and lists the demo's published
+// results (a result page shows no private data); SPA fallback and login redirect; a keyboard-only login through labelled
 // fields; every demo role logs in and sees its menus; an officer takes a case — a blocked
 // action shows its rule, a new case is opened, the API's validation message appears next to
 // its field, an inquiry
@@ -137,6 +137,17 @@ async function pick(page, field, text) {
   throw new Error(`could not choose ${text}`)
 }
 
+// Choose the first option offered in the Element Plus select inside `field` (demo names change
+// with the demo generator); returns its text.
+async function pickFirst(page, field) {
+  await field.locator('.el-select__wrapper').click()
+  const item = page.locator('.el-select-dropdown__item:visible:not(.is-selected):not(.is-disabled)').first()
+  await item.waitFor({ timeout: 3000 })
+  const text = (await item.innerText()).trim()
+  await item.click()
+  return text
+}
+
 // Submit the open step form; on a problem+json answer, close the dialog and fail with its text.
 async function submitStep(page) {
   const form = page.locator('[data-test=step-form]')
@@ -168,9 +179,8 @@ async function main() {
   page.on('request', (r) => requested.push(r.url()))
 
   // ---- portal ----
-  await check('portal home loads (no login) and says 暂无数据 where nothing is published', async () => {
-    await timedGoto(page, '/', 'text=最新执法结果', 'portal home')
-    if ((await page.locator('text=暂无数据').count()) < 1) throw new Error('no 暂无数据 on the portal home')
+  await check('portal home loads (no login) and lists the latest published results', async () => {
+    await timedGoto(page, '/', '[data-test=latest] li', 'portal home')
     await shot(page, 'portal-home')
   })
   await check('portal does not load the workbench code (code-split entries)', async () => {
@@ -179,12 +189,22 @@ async function main() {
     if (!assets.length) throw new Error('no assets requested at all')
     if (bad.length) throw new Error(`workbench chunks loaded by the portal:\n${bad.join('\n')}`)
   })
-  await check('portal results page: search form and 暂无数据', async () => {
-    await timedGoto(page, '/results', '[data-test=empty]', 'portal results')
-    await page.getByLabel('关键词').fill('医院')
+  await check('portal results page: published results, and a search that finds none says 暂无数据', async () => {
+    await timedGoto(page, '/results', '[data-test=result]', 'portal results')
+    await shot(page, 'portal-results')
+    await page.getByLabel('关键词').fill('没有这样的当事人名称')
     await page.getByRole('button', { name: '查询' }).click()
     await page.locator('[data-test=empty]').waitFor()
-    await shot(page, 'portal-results')
+  })
+  await check('portal result page: the published text, and no resident ID, mobile or bank card number', async () => {
+    await page.goto(`${BASE}/results`, { waitUntil: 'domcontentloaded' })
+    await page.locator('[data-test=result] a').first().click()
+    await page.locator('[data-test=result-page]').waitFor()
+    const text = await page.locator('body').innerText()
+    if (!/决定/.test(text)) throw new Error('no decision text on the result page')
+    const leak = text.match(/\b\d{17}[\dXx]\b|\b1[3-9]\d{9}\b|\b\d{16,19}\b/)
+    if (leak) throw new Error(`private data on the portal: ${leak[0]}`)
+    await shot(page, 'portal-result')
   })
   await check('portal annual reports and correction pages render', async () => {
     await timedGoto(page, '/annual', '[data-test=empty]', 'portal annual')
@@ -304,7 +324,7 @@ async function main() {
     await f.getByLabel('单位名称').fill('昆明某某医院有限公司')
     await f.getByLabel('统一社会信用代码').fill('91350100M000100Y43')
     await f.getByLabel('法定代表人').fill('赵某')
-    await pick(page, f.locator('.el-form-item', { hasText: '承办执法人员' }), '刘文佳')
+    await pickFirst(page, f.locator('.el-form-item', { hasText: '承办执法人员' }))
     await page.keyboard.press('Escape')
     await shot(page, 'new-case')
     await page.locator('[data-test=new-case-submit]').click()

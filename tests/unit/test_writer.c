@@ -1,7 +1,8 @@
 /*
  * Group commit (src/app/writer.c): jobs from many threads are committed in
- * groups, a failing job is undone alone, every acknowledged record is in the
- * database and the case's chain stays intact.
+ * groups, a job refused before writing or failing after it is undone alone (the
+ * optimistic group without savepoints, or its rerun with them), every acknowledged
+ * record is in the database and the case's chain stays intact.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,8 @@ struct job {
     struct app_job base; /* first */
     struct sx_arena arena;
     int64_t case_id;
-    int fail; /* this job fails after writing, to prove the savepoint undoes it */
+    int fail; /* 1: fails after writing (the group is rerun with savepoints and this one is
+                 undone alone); 2: refused before writing (the group goes on without a rerun) */
     int done;
     pthread_mutex_t *lock;
     pthread_cond_t *cond;
@@ -42,7 +44,10 @@ static int run_job(struct app_ctx *ctx, struct app_job *base, struct sx_err *err
                                .recorded_at = "2026-11-02T03:00:00Z",
                                .actor_id = 1,
                                .body = j->fail ? "{\"title\":\"undone\"}" : "{\"title\":\"kept\"}"};
-    int rc = st_record_append(ctx->db, &in, ctx->arena, NULL, err);
+    int rc;
+    if (j->fail == 2)
+        return SX_FAIL(err, SX_E_GATE, "test-refusal", "测试拒绝", NULL, NULL, "planned");
+    rc = st_record_append(ctx->db, &in, ctx->arena, NULL, err);
     if (rc == 0 && j->fail)
         rc = SX_FAIL(err, SX_E_INVALID, "test-failure", "测试失败", NULL, NULL, "planned");
     return rc;
@@ -151,8 +156,8 @@ static void test_groups_commit_and_failures_are_undone_alone(void **state)
         jobs[i].base.done = job_done;
         jobs[i].base.arena = &jobs[i].arena;
         jobs[i].case_id = fx->case_id;
-        jobs[i].fail = i % 17 == 5;
-        failing += jobs[i].fail;
+        jobs[i].fail = i % 17 == 5 ? 1 : i % 13 == 7 ? 2 : 0;
+        failing += jobs[i].fail != 0;
         jobs[i].lock = &lock;
         jobs[i].cond = &cond;
     }
@@ -175,7 +180,7 @@ static void test_groups_commit_and_failures_are_undone_alone(void **state)
     int ok = 0;
     for (int i = 0; i < THREADS * PER_THREAD; i++) {
         if (jobs[i].fail)
-            assert_int_equal(jobs[i].base.rc, SX_E_INVALID);
+            assert_int_equal(jobs[i].base.rc, jobs[i].fail == 1 ? SX_E_INVALID : SX_E_GATE);
         else
             assert_int_equal(jobs[i].base.rc, 0);
         ok += jobs[i].base.rc == 0;
