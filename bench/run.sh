@@ -17,6 +17,9 @@
 #   4. Deadlines of 100,000 open cases (deadline_bench): the engine in memory beside a bare loop
 #      over the same rows, then the overdue dashboard read from SQLite and PostgreSQL beside a
 #      bare scan of the same record rows. Goal: < 1 s.
+#   6. (media) bench/upload_bench.py: a 1 GiB tus upload in 4 MiB PATCHes over loopback, MB/s
+#      beside write+fsync of the same chunks on the same disk, and the server's RSS sampled
+#      during the upload (must stay flat). BENCH_UPLOAD_MIB changes the size.
 #
 # BUILD is a release build of the project (`make bench` passes `build`); run as root or as a
 # user who may run PostgreSQL's initdb. Needs wrk, nginx, openssl, python3, curl and
@@ -506,6 +509,14 @@ if [ -x "$BUILD/bench/pub_search_bench" ]; then
     "$BUILD/bench/pub_search_bench" "postgresql:///pub_search?host=$WORK/pg&user=postgres" 200000
   } >>"$RESULTS"
 fi
+# media: 6. (issue 5) a 1 GiB upload by tus PATCHes over loopback: MB/s beside write+fsync of the
+# same chunks on the same disk, and the server's RSS sampled during the upload (must stay flat).
+{
+  echo
+  echo "### 6. media upload (issue 5): 1 GiB by tus PATCHes of 4 MiB over loopback, SQLite"
+  echo
+  python3 "$ROOT/bench/upload_bench.py" --bin "$SX" --work "$WORK/upload" --mib "${BENCH_UPLOAD_MIB:-1024}"
+} >>"$RESULTS"
 echo
 cat "$RESULTS"
 if [ "$CRASHES" -gt 0 ]; then

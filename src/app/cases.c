@@ -9,6 +9,7 @@
 #include "app/identity.h"
 #include "app/publicity.h"
 #include "app/review_route.h"
+#include "app/media.h"
 #include "core/cal.h"
 #include "core/canon.h"
 #include "core/catalog.h"
@@ -1191,6 +1192,12 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         rc = wf_check(def, &facts, action->key, &to, err);
     if (rc == 0)
         rc = check_corrects(ctx, case_id, step->body, &corrects, err);
+    if (rc == 0) {
+        /* media: mandatory-AV steps need linked media or a reason (HB-2-13, YN-2-12) */
+        const struct cat_type *ty = cat_find(ctx->app->catalog, action->record_type);
+        if (ty != NULL && ty->av_required)
+            rc = app_media_av_gate(ctx, case_id, ty->name_zh, step->body, err);
+    }
     if (rc != 0)
         goto cleanup;
 
@@ -1198,6 +1205,11 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
     if (body == NULL) {
         rc = fail_nomem(err);
         goto cleanup;
+    }
+    if (strcmp(action->record_type, APP_MEDIA_ATTACH_TYPE) == 0) {
+        rc = app_media_attach_prepare(ctx, case_id, body, err); /* media */
+        if (rc != 0)
+            goto cleanup;
     }
     const struct wf_state *initial = wf_initial(def);
     const struct wf_state *next = wf_state_find(def, to != NULL ? to : c.state);
@@ -1249,6 +1261,8 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
                            body, &out->record, err);
     if (rc == 0) /* a decision makes its publicity item, in this transaction (issue 4) */
         rc = app_pub_on_step(ctx, actor, &c, &out->record, body, err);
+    if (rc == 0 && strcmp(action->record_type, APP_MEDIA_ATTACH_TYPE) == 0)
+        rc = app_media_attach_project(ctx, case_id, out->record.id, body, err); /* media */
     if (rc == 0)
         rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
     if (rc == 0) {

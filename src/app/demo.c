@@ -1449,6 +1449,9 @@ static json_t * override(const struct bctx *b, const char *type, const struct ca
     const char *n = f->name;
     const char *a = action_key(b);
     bool penalty = c->sc->kind == APP_KIND_PENALTY;
+    /* media: demo cases have no recordings; mandatory-AV steps say why (HB-2-13) */
+    if (is(n, "av_absent_reason"))
+        return json_string("演示数据：现场音像记录未上传至演示环境");
     /* amounts */
     if (is(type, "decision")) {
         if (is(n, "outcome"))

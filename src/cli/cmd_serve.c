@@ -8,6 +8,7 @@
 #include "app/documents.h"
 #include "app/calendar.h"
 #include "app/ledger.h"
+#include "app/media.h"
 #include "app/writer.h"
 #include "cli.h"
 #include "core/cal.h"
@@ -17,7 +18,7 @@
 
 static const char usage[] =
     "用法: sanxiang serve [--db URL] [--listen ADDR] [--threads N] [--trust-proxy] [--key PEM]\n"
-    "                      [--checkpoint-interval SECONDS] [--keys DIR] [--web DIR]\n"
+    "                      [--checkpoint-interval SECONDS] [--keys DIR] [--web DIR] [--media DIR]\n"
     "  启动 HTTP 服务（/api/v1、/healthz、/metrics，公示门户 /，执法工作台 /app/）。\n"
     "  数据库须已由 sanxiang init 初始化到本版本。\n"
     "  --listen   监听地址（默认 127.0.0.1:8080；也可 0.0.0.0:8080、[::1]:8080）\n"
@@ -27,6 +28,7 @@ static const char usage[] =
     "  --checkpoint-interval  树增长后多久签署一次检查点（秒，默认 60）；记录每秒排入账本\n"
     "  --keys     机构文书签章密钥目录（默认 var/keys；多节点部署须共享）\n"
     "  --web      网页界面构建产物目录（默认 <数据根目录>/web/dist；由 make run 构建）\n"
+    "  --media    音像文件存储目录（默认 var/media；其下 partial/ 为上传中，sm3/ 为已存储）\n"
     "  按 Ctrl-C 或发送 SIGTERM 平稳停止。\n";
 
 /* The calendar in force is the database's (kept current by `calendar import`). */
@@ -54,6 +56,7 @@ int cli_serve(int argc, char **argv)
     const char *listen = NULL;
     const char *threads = NULL;
     const char *keys = NULL; /* documents: org signing keys */
+    const char *media_dir = "var/media"; /* media: uploads and stored audio-video files */
     int trust_proxy = 0;
     const char *key_opt = NULL;
     const char *cp_interval = NULL;
@@ -69,6 +72,7 @@ int cli_serve(int argc, char **argv)
                                    {"--trust-proxy", NULL, &trust_proxy},
                                    {"--key", &key_opt, NULL},
                                    {"--checkpoint-interval", &cp_interval, NULL},
+                                   {"--media", &media_dir, NULL},
                                    {NULL, NULL, NULL}};
     int npos = cli_parse_opts(argc, argv, 1, opts, usage);
     if (npos == -2)
@@ -125,10 +129,12 @@ int cli_serve(int argc, char **argv)
     struct api_app api = {.app = app, .db_url = common.db};
     sx_err_clear(&err);
     if (api_session_cache_new(&api.sessions) != 0 ||
+        app_media_store_open(media_dir, &api.media, &err) != 0 ||
         app_writer_start(app, common.db, &api.writer, &err) != 0 ||
         app_docpool_start(app, common.db, doc_threads, &api.docpool, &err) != 0) {
         rc = api.sessions == NULL ? CLI_EXIT_STORE : cli_report(&err);
         app_writer_stop(api.writer);
+        app_media_store_close(api.media);
         api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
@@ -141,6 +147,7 @@ int cli_serve(int argc, char **argv)
         rc = cli_report(&err);
         app_docpool_stop(api.docpool);
         app_writer_stop(api.writer);
+        app_media_store_close(api.media);
         api_session_cache_free(api.sessions);
         app_close(app);
         return rc;
@@ -167,6 +174,7 @@ int cli_serve(int argc, char **argv)
     app_docpool_stop(api.docpool);
     app_writer_stop(api.writer);
     app_ledger_close(api.ledger);
+    app_media_store_close(api.media);
     api_session_cache_free(api.sessions);
     app_close(app);
     return rc;

@@ -50,6 +50,7 @@ enum rtype {
     RT_PUBLICATION,
     RT_MAJOR_FILING,
     RT_PERFORMANCE, /* the party's performance of the decision (履行情况) */
+    RT_MEDIA_ATTACH, /* media: a stored audio-video file linked to the case */
 };
 
 /* Sorted by name (bsearch). */
@@ -73,6 +74,7 @@ static const struct rtype_def {
     {"legal_review_opinion", RT_LR_OPINION, "reviewed_on"},
     {"legal_review_request", RT_LR_REQUEST, "submitted_on"},
     {"major_decision_filing", RT_MAJOR_FILING, "filed_on"}, /* (TBD) YN-3-15 report */
+    {"media_attach", RT_MEDIA_ATTACH, "captured_to"}, /* media: YN-2-17 from capture end */
     {"non_filing_decision", RT_NON_FILING, "decided_on"},
     {"performance", RT_PERFORMANCE, "performed_on"},
     {"preservation", RT_PRESERVATION, "preserved_at"},
@@ -154,6 +156,7 @@ static const char *const key_names[DL_KEY_COUNT] = {
     [DL_MAJOR_DECISION_FILING] = "major_decision_filing",
     [DL_ARCHIVE] = "archive",
     [DL_FINE_PAYMENT] = "fine_payment",
+    [DL_AV_STORAGE] = "av_storage",
     [DL_DECISION_EXTENSION] = "decision_extension",
     [DL_FILING_CHECK_EXTENSION] = "filing_check_extension",
     [DL_LEGAL_REVIEW_EXTENSION] = "legal_review_extension",
@@ -931,6 +934,40 @@ static int eval_fine_payment(struct env *e)
 }
 
 /*
+ * media, YN-2-17 / WS-22: each audio-video file stored on the platform within N WD of the end of
+ * its capture. Runs from the media_attach record's captured_to; met on the day of its stored_at
+ * (when the upload finished), which the server fills in, so it is met on time or late.
+ */
+static int eval_av_storage(struct env *e)
+{
+    const struct dl_rule *rule = &e->rules->rule[DL_AV_STORAGE];
+    if (!rule->set)
+        return 0;
+    for (size_t i = 0; i < e->n; i++) {
+        struct dl_deadline d;
+        struct crec stored;
+        int rc;
+        if (e->recs[i].t != RT_MEDIA_ATTACH)
+            continue;
+        init_deadline(&d, rule, DL_AV_STORAGE);
+        d.who = DL_ACT_OFFICER;
+        d.from_seq = e->recs[i].r->seq;
+        d.start = e->recs[i].day;
+        rc = advance(e, d.unit, d.start, d.days, &d.due, &d.provisional);
+        stored = e->recs[i];
+        if (rc == 0)
+            rc = record_day(e->recs[i].r, "stored_at", &stored.day, e->err);
+        if (rc != 0)
+            return rc;
+        settle(e, &d, &stored);
+        rc = push(e, &d);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/*
  * 北京 二(三)3 (BJ-2.3-3b): a major case goes to legal review at least N WD
  * before the case period runs out. Counted back from the decision deadline
  * (so it moves with extensions and suspensions); met by the first review
@@ -1081,6 +1118,8 @@ int dl_compute(const struct dl_rules *rules, const struct cal_calendar *cal,
         rc = eval_submit_before(&e);
     if (rc == 0)
         rc = eval_fine_payment(&e);
+    if (rc == 0)
+        rc = eval_av_storage(&e); /* media */
     if (rc != 0)
         return rc;
     if (e.n_items > 1)

@@ -32,10 +32,13 @@
  * receipt or else the posting day (mail), lodged (留置), served
  * (entrusted), or the end of the public notice period (公告); it is met by a
  * performance record (履行情况) other than mode "none" (逾期未履行), and is
- * the party's (DL_ACT_PARTY). Policy keys not produced yet, because the
- * records that would start them do not exist yet: withdraw_published,
- * av_storage. Corrections (更正) are free text and do not change the dates
- * the engine reads.
+ * the party's (DL_ACT_PARTY). av_storage runs from each media_attach
+ * record's capture end (captured_to) and is met on the day the file was
+ * stored on the platform (its stored_at, filled in by the server), so it is
+ * always met, on time or late (media). Policy keys not produced yet, because
+ * the records that would start them do not exist yet: withdraw_published.
+ * Corrections (更正) are free text and do not change the dates the engine
+ * reads.
  *
  * Pure: no I/O, no clock ("today" is an argument), no globals. jansson bodies
  * are only read.
@@ -83,6 +86,7 @@ enum dl_key {
     DL_MAJOR_DECISION_FILING, /* major_decision_filing: YN-3-15 */
     DL_ARCHIVE,               /* archive: 汶上 第二十三条 (WS-23) */
     DL_FINE_PAYMENT,          /* fine_payment: 行政处罚法 第六十七条 (the party pays) */
+    DL_AV_STORAGE,            /* av_storage: media stored within N WD of capture (YN-2-17) */
     /* caps on extensions; never produced as deadlines of their own */
     DL_DECISION_EXTENSION,
     DL_FILING_CHECK_EXTENSION,

@@ -3334,3 +3334,322 @@ int st_pub_corr_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids,
     sx_buf_free(&orgs);
     return rc;
 }
+
+/* ---- media: uploads, blobs, case links, access requests, access log ---- */
+
+int st_media_upload_insert(struct st_db *db, const struct st_media_upload *u, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(u->id, "id", err);
+    if (rc == 0)
+        rc = need_ts(u->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, u->id);
+    p_int(&p, u->org_id);
+    p_int(&p, u->user_id);
+    p_int(&p, u->length);
+    p_text(&p, u->declared_sm3);
+    p_text(&p, u->filename);
+    p_text(&p, u->mime);
+    p_text(&p, u->created_at);
+    return run_void(db, ST_MEDIA_UPLOAD_INSERT, &p, NULL, err);
+}
+
+static void read_upload_el(struct rd *d, void *el)
+{
+    struct st_media_upload *o = el;
+    o->id = rd_text(d);
+    o->org_id = rd_i64(d);
+    o->user_id = rd_i64(d);
+    o->length = rd_i64(d);
+    o->declared_sm3 = rd_text(d);
+    o->filename = rd_text(d);
+    o->mime = rd_text(d);
+    o->created_at = rd_text(d);
+    o->outcome = rd_text(d);
+    o->sm3 = rd_text(d);
+    o->finished_at = rd_text(d);
+    o->detail = rd_text(d);
+}
+
+int st_media_upload_get(struct st_db *db, const char *id, struct sx_arena *arena,
+                        struct st_media_upload *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_text(&p, id);
+    return get_one(db, ST_MEDIA_UPLOAD_GET, &p, "上传", 0, arena, read_upload_el, out, err);
+}
+
+int st_media_upload_finish(struct st_db *db, const char *id, const char *outcome, const char *sm3,
+                           const char *at, const char *detail, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, id);
+    p_text(&p, outcome);
+    p_text(&p, sm3);
+    p_text(&p, at);
+    p_text(&p, detail);
+    return run_void(db, ST_MEDIA_UPLOAD_RESULT_INSERT, &p, NULL, err);
+}
+
+int st_media_blob_insert(struct st_db *db, const struct st_media_blob *b, int *inserted,
+                         struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t changes = 0;
+    int rc = need_ts(b->stored_at, "stored_at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, b->sm3);
+    p_int(&p, b->size);
+    p_text(&p, b->stored_at);
+    p_text(&p, b->upload_id);
+    rc = run_void(db, ST_MEDIA_BLOB_INSERT, &p, &changes, err);
+    if (rc == 0 && inserted != NULL)
+        *inserted = changes > 0;
+    return rc;
+}
+
+static void read_blob_el(struct rd *d, void *el)
+{
+    struct st_media_blob *o = el;
+    o->sm3 = rd_text(d);
+    o->size = rd_i64(d);
+    o->stored_at = rd_text(d);
+    o->upload_id = rd_text(d);
+    o->deleted_at = rd_text(d);
+    o->deleted_reason = rd_text(d);
+}
+
+int st_media_deletion_insert(struct st_db *db, const char *sm3, const char *at, int64_t by,
+                             const char *reason, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc == 0)
+        rc = need_text(reason, "reason", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, sm3);
+    p_text(&p, at);
+    p_int(&p, by);
+    p_text(&p, reason);
+    return run_void(db, ST_MEDIA_DELETION_INSERT, &p, NULL, err);
+}
+
+int st_media_blob_get(struct st_db *db, const char *sm3, struct sx_arena *arena,
+                      struct st_media_blob *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_text(&p, sm3);
+    return get_one(db, ST_MEDIA_BLOB_GET, &p, "音像文件", 0, arena, read_blob_el, out, err);
+}
+
+int st_media_blob_iter(struct st_db *db,
+                       int (*fn)(void *ctx, const struct st_media_blob *b, struct sx_err *err),
+                       void *ctx, struct sx_err *err)
+{
+    char after[ST_HASH_HEX_LEN + 1] = "";
+    int rc = 0;
+    for (;;) {
+        struct sx_arena a;
+        struct st_media_blob *arr = NULL;
+        size_t n = 0;
+        struct params p = {.n = 0};
+        void *v = NULL;
+        sx_arena_init(&a, 64 * 1024);
+        p_text(&p, after);
+        p_int(&p, ST_ITER_PAGE);
+        rc = get_all(db, ST_MEDIA_BLOB_ITER, &p, &a, sizeof(struct st_media_blob), read_blob_el,
+                     &v, &n, err);
+        arr = v;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = fn(ctx, &arr[i], err);
+        if (rc == 0 && n > 0)
+            snprintf(after, sizeof(after), "%s", arr[n - 1].sm3 != NULL ? arr[n - 1].sm3 : "");
+        sx_arena_free(&a);
+        if (rc != 0 || n < ST_ITER_PAGE)
+            break;
+    }
+    return rc;
+}
+
+int st_media_link_insert(struct st_db *db, int64_t case_id, int64_t record_id, const char *sm3,
+                         const char *captured_from, const char *captured_to, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, case_id);
+    p_int(&p, record_id);
+    p_text(&p, sm3);
+    p_text(&p, captured_from);
+    p_text(&p, captured_to);
+    return run_void(db, ST_MEDIA_LINK_INSERT, &p, NULL, err);
+}
+
+static void read_link_el(struct rd *d, void *el)
+{
+    struct st_media_link *o = el;
+    o->id = rd_i64(d);
+    o->case_id = rd_i64(d);
+    o->record_id = rd_i64(d);
+    o->sm3 = rd_text(d);
+    o->captured_from = rd_text(d);
+    o->captured_to = rd_text(d);
+    o->size = rd_i64(d);
+    o->stored_at = rd_text(d);
+    o->body = rd_text(d);
+    o->at = rd_text(d);
+    o->actor_id = rd_i64(d);
+}
+
+int st_media_link_list(struct st_db *db, int64_t case_id, const char *sm3, struct sx_arena *arena,
+                       struct st_media_link **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    if (case_id != 0)
+        p_int(&p, case_id);
+    else
+        p_text(&p, sm3);
+    p_int(&p, ST_LIST_MAX);
+    *n = 0;
+    rc = get_all(db, case_id != 0 ? ST_MEDIA_LINK_LIST_CASE : ST_MEDIA_LINK_LIST_SM3, &p, arena,
+                 sizeof(struct st_media_link), read_link_el, &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+int st_access_request_insert(struct st_db *db, const struct st_access_request *q, int64_t *id,
+                             struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(q->reason, "reason", err);
+    if (rc == 0)
+        rc = need_ts(q->created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, q->kind);
+    p_int(&p, q->requester_id);
+    p_int(&p, q->requester_org);
+    p_int(&p, q->case_id);
+    p_int(&p, q->target_org);
+    p_text(&p, q->sm3);
+    p_text(&p, q->party_name);
+    p_text(&p, q->reason);
+    p_int(&p, q->valid_seconds);
+    p_text(&p, q->created_at);
+    return run_int(db, ST_ACCESS_REQUEST_INSERT, &p, id, err);
+}
+
+static void read_access_el(struct rd *d, void *el)
+{
+    struct st_access_request *o = el;
+    o->id = rd_i64(d);
+    o->kind = rd_text(d);
+    o->requester_id = rd_i64(d);
+    o->requester_org = rd_i64(d);
+    o->case_id = rd_i64(d);
+    o->target_org = rd_i64(d);
+    o->sm3 = rd_text(d);
+    o->party_name = rd_text(d);
+    o->reason = rd_text(d);
+    o->valid_seconds = rd_i64(d);
+    o->created_at = rd_text(d);
+    o->decision = rd_text(d);
+    o->decided_by = rd_i64(d);
+    o->decided_at = rd_text(d);
+    o->valid_until = rd_text(d);
+    o->note = rd_text(d);
+}
+
+int st_access_request_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                          struct st_access_request *out, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_ACCESS_REQUEST_GET, &p, "调阅申请", id, arena, read_access_el, out,
+                   err);
+}
+
+int st_access_request_list(struct st_db *db, int64_t user_id, int64_t org_id, int64_t after_id,
+                           int limit, struct sx_arena *arena, struct st_access_request **out,
+                           size_t *n, int *more, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, user_id);
+    p_int(&p, org_id);
+    rc = list_paged(db, ST_ACCESS_REQUEST_LIST, &p, after_id, limit, arena,
+                    sizeof(struct st_access_request), read_access_el, &arr, n, more, err);
+    *out = arr;
+    return rc;
+}
+
+int st_access_decision_insert(struct st_db *db, int64_t request_id, const char *decision,
+                              int64_t decided_by, const char *at, const char *valid_until,
+                              const char *note, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, request_id);
+    p_text(&p, decision);
+    p_int(&p, decided_by);
+    p_text(&p, at);
+    p_text(&p, valid_until);
+    p_text(&p, note);
+    return run_void(db, ST_ACCESS_DECISION_INSERT, &p, NULL, err);
+}
+
+int st_access_log_insert(struct st_db *db, const struct st_access_log *l, int64_t *id,
+                         struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t dummy = 0;
+    int rc = need_ts(l->at, "at", err);
+    if (rc != 0)
+        return rc;
+    p_text(&p, l->at);
+    p_int(&p, l->user_id);
+    p_id(&p, l->request_id);
+    p_id(&p, l->case_id);
+    p_text(&p, l->sm3);
+    p_text(&p, l->action);
+    p_text(&p, l->ip);
+    return run_int(db, ST_ACCESS_LOG_INSERT, &p, id != NULL ? id : &dummy, err);
+}
+
+static void read_log_el(struct rd *d, void *el)
+{
+    struct st_access_log *o = el;
+    o->id = rd_i64(d);
+    o->at = rd_text(d);
+    o->user_id = rd_i64(d);
+    o->request_id = rd_i64(d);
+    o->case_id = rd_i64(d);
+    o->sm3 = rd_text(d);
+    o->action = rd_text(d);
+    o->ip = rd_text(d);
+}
+
+int st_access_log_list(struct st_db *db, int64_t request_id, struct sx_arena *arena,
+                       struct st_access_log **out, size_t *n, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, request_id);
+    p_int(&p, ST_LIST_MAX);
+    *n = 0;
+    rc = get_all(db, ST_ACCESS_LOG_LIST, &p, arena, sizeof(struct st_access_log), read_log_el,
+                 &arr, n, err);
+    *out = arr;
+    return rc;
+}

@@ -821,6 +821,135 @@ int st_counter_peek(struct st_db *db, int64_t org_id, int year, const char *kind
 /* The base64 bytes and size stored under sm3_hex (in arena). SX_E_NOTFOUND. */
 int st_doc_blob_get(struct st_db *db, const char *sm3_hex, struct sx_arena *arena,
                     const char **content_b64, int64_t *size, struct sx_err *err) SX_WUR;
+/* ---- media: uploads, content-addressed blobs, case links, access control (append-only) ---- */
+
+/* A tus upload as created (media_uploads) with its outcome once finished (media_upload_results). */
+struct st_media_upload {
+    const char *id; /* 32 lower-case hex characters (random) */
+    int64_t org_id;
+    int64_t user_id;
+    int64_t length;           /* Upload-Length in bytes */
+    const char *declared_sm3; /* hex SM3 the client declared, or NULL */
+    const char *filename;
+    const char *mime;
+    const char *created_at;
+    const char *outcome; /* NULL while in progress; "stored" | "rejected" */
+    const char *sm3;     /* stored: the bytes' SM3 */
+    const char *finished_at;
+    const char *detail; /* rejected: why */
+};
+
+/* Insert u (outcome fields ignored). SX_E_CONFLICT on a duplicate id. */
+int st_media_upload_insert(struct st_db *db, const struct st_media_upload *u,
+                           struct sx_err *err) SX_WUR;
+/* The upload id with its outcome. SX_E_NOTFOUND. */
+int st_media_upload_get(struct st_db *db, const char *id, struct sx_arena *arena,
+                        struct st_media_upload *out, struct sx_err *err) SX_WUR;
+/* Record an upload's outcome ("stored" with sm3, or "rejected" with detail). SX_E_CONFLICT twice. */
+int st_media_upload_finish(struct st_db *db, const char *id, const char *outcome, const char *sm3,
+                           const char *at, const char *detail, struct sx_err *err) SX_WUR;
+
+/* One stored file, named by the SM3 of its bytes. */
+struct st_media_blob {
+    const char *sm3;
+    int64_t size;
+    const char *stored_at; /* when the first upload of these bytes finished */
+    const char *upload_id; /* that upload */
+    const char *deleted_at;     /* NULL unless deleted after its retention (media_deletions) */
+    const char *deleted_reason; /* why, when deleted */
+};
+
+/* Insert the blob unless a blob with that sm3 exists; *inserted (may be NULL) 1 or 0. */
+int st_media_blob_insert(struct st_db *db, const struct st_media_blob *b, int *inserted,
+                         struct sx_err *err) SX_WUR;
+int st_media_blob_get(struct st_db *db, const char *sm3, struct sx_arena *arena,
+                      struct st_media_blob *out, struct sx_err *err) SX_WUR;
+/*
+ * Visit every stored blob in sm3 order (keyset pages of ST_ITER_PAGE rows in a private arena;
+ * b is valid during the call only): the hook for `verify` to re-hash every media file.
+ */
+int st_media_blob_iter(struct st_db *db,
+                       int (*fn)(void *ctx, const struct st_media_blob *b, struct sx_err *err),
+                       void *ctx, struct sx_err *err) SX_WUR;
+
+/* Record that the file sm3 was deleted (after its retention). SX_E_CONFLICT when it was already. */
+int st_media_deletion_insert(struct st_db *db, const char *sm3, const char *at, int64_t by,
+                             const char *reason, struct sx_err *err) SX_WUR;
+
+/* A media_attach record of a case, projected (media_links) and joined with its blob and record. */
+struct st_media_link {
+    int64_t id;
+    int64_t case_id;
+    int64_t record_id;
+    const char *sm3;
+    const char *captured_from;
+    const char *captured_to;
+    int64_t size;
+    const char *stored_at;
+    const char *body; /* the record's canonical body (metadata) */
+    const char *at;   /* the record's at */
+    int64_t actor_id;
+};
+
+/* Project a media_attach record (in the record's transaction). */
+int st_media_link_insert(struct st_db *db, int64_t case_id, int64_t record_id, const char *sm3,
+                         const char *captured_from, const char *captured_to,
+                         struct sx_err *err) SX_WUR;
+/* Links of a case, or (case_id 0) of an sm3 in any case, in id order, at most ST_LIST_MAX. */
+int st_media_link_list(struct st_db *db, int64_t case_id, const char *sm3, struct sx_arena *arena,
+                       struct st_media_link **out, size_t *n, struct sx_err *err) SX_WUR;
+
+/* A request to view a case or media (调阅), with the head's decision once made. */
+struct st_access_request {
+    int64_t id;
+    const char *kind; /* case | media | party */
+    int64_t requester_id;
+    int64_t requester_org;
+    int64_t case_id;
+    int64_t target_org;     /* the org that holds the case: its head decides */
+    const char *sm3;        /* media: the file asked for; else NULL */
+    const char *party_name; /* party: who asks (当事人); else NULL */
+    const char *reason;
+    int64_t valid_seconds;
+    const char *created_at;
+    const char *decision; /* NULL while pending; approved | refused */
+    int64_t decided_by;
+    const char *decided_at;
+    const char *valid_until; /* approved: end of the window */
+    const char *note;
+};
+
+/* Insert q (id and decision fields ignored); sets *id. */
+int st_access_request_insert(struct st_db *db, const struct st_access_request *q, int64_t *id,
+                             struct sx_err *err) SX_WUR;
+int st_access_request_get(struct st_db *db, int64_t id, struct sx_arena *arena,
+                          struct st_access_request *out, struct sx_err *err) SX_WUR;
+/* Requests made by user_id or aimed at org_id, id > after_id; paging as st_org_list. */
+int st_access_request_list(struct st_db *db, int64_t user_id, int64_t org_id, int64_t after_id,
+                           int limit, struct sx_arena *arena, struct st_access_request **out,
+                           size_t *n, int *more, struct sx_err *err) SX_WUR;
+/* Record the decision (once: SX_E_CONFLICT when decided already). valid_until may be NULL. */
+int st_access_decision_insert(struct st_db *db, int64_t request_id, const char *decision,
+                              int64_t decided_by, const char *at, const char *valid_until,
+                              const char *note, struct sx_err *err) SX_WUR;
+
+/* One view or download (access_log). */
+struct st_access_log {
+    int64_t id;
+    const char *at;
+    int64_t user_id;
+    int64_t request_id; /* 0: none */
+    int64_t case_id;    /* 0: none */
+    const char *sm3;    /* download: the file */
+    const char *action; /* view | download */
+    const char *ip;
+};
+
+int st_access_log_insert(struct st_db *db, const struct st_access_log *l, int64_t *id,
+                         struct sx_err *err) SX_WUR;
+/* Entries of a request in id order, at most ST_LIST_MAX. */
+int st_access_log_list(struct st_db *db, int64_t request_id, struct sx_arena *arena,
+                       struct st_access_log **out, size_t *n, struct sx_err *err) SX_WUR;
 
 /* ---- results publicity (issue 4): items and correction requests ---- */
 

@@ -145,7 +145,24 @@
     X(CORR_INSERT, 0)                                                                              \
     X(CORR_GET, 0)                                                                                 \
     X(CORR_UPDATE, 0)                                                                              \
-    X(CORR_LIST, 0)
+    X(CORR_LIST, 0)                                                                                \
+    /* media: uploads, blobs, case links, access requests and the access log */                    \
+    X(MEDIA_UPLOAD_INSERT, 0)                                                                      \
+    X(MEDIA_UPLOAD_GET, 0)                                                                         \
+    X(MEDIA_UPLOAD_RESULT_INSERT, 0)                                                               \
+    X(MEDIA_BLOB_INSERT, 0)                                                                        \
+    X(MEDIA_BLOB_GET, 0)                                                                           \
+    X(MEDIA_BLOB_ITER, 0)                                                                          \
+    X(MEDIA_LINK_INSERT, 0)                                                                        \
+    X(MEDIA_LINK_LIST_CASE, 0)                                                                     \
+    X(MEDIA_LINK_LIST_SM3, 0)                                                                      \
+    X(ACCESS_REQUEST_INSERT, 0)                                                                    \
+    X(ACCESS_REQUEST_GET, 0)                                                                       \
+    X(ACCESS_REQUEST_LIST, 0)                                                                      \
+    X(ACCESS_DECISION_INSERT, 0)                                                                   \
+    X(ACCESS_LOG_INSERT, 0)                                                                        \
+    X(ACCESS_LOG_LIST, 0)                                                                          \
+    X(MEDIA_DELETION_INSERT, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

@@ -53,6 +53,12 @@
     "LEFT JOIN prepub_events a ON a.version_id = v.id AND a.event = 'approve' "                    \
     "LEFT JOIN prepub_events p ON p.version_id = v.id AND p.event = 'publish'"
 #define POOL_COLS "id, org_id, seq, content, content_hash, created_at, created_by"
+/* media: columns of an access request with its decision (store.c reads this order) */
+#define ACCESS_SELECT                                                                              \
+    "SELECT q.id, q.kind, q.requester_id, q.requester_org, q.case_id, q.target_org, q.sm3, "      \
+    "q.party_name, q.reason, q.valid_seconds, q.created_at, d.decision, d.decided_by, d.at, "      \
+    "d.valid_until, d.note FROM access_requests q "                                               \
+    "LEFT JOIN access_decisions d ON d.request_id = q.id"
 #define DRAW_COLS                                                                                  \
     "id, org_id, seq, pool_id, title, k, m, pool_hash, public_value, public_source, seed, "        \
     "result, created_at, created_by"
@@ -455,6 +461,61 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "(SELECT value FROM json_each(?1)) AND (?2 IS NULL OR c.state = ?2) AND c.id > ?3 ORDER "
         "BY c.id LIMIT ?4",
         "ttii"},
+    /* media: uploads, blobs, case links, access requests and the access log */
+    [ST_MEDIA_UPLOAD_INSERT] = {
+        "INSERT INTO media_uploads (id, org_id, user_id, length, declared_sm3, filename, mime, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "tiiitttt"},
+    [ST_MEDIA_UPLOAD_GET] = {
+        "SELECT u.id, u.org_id, u.user_id, u.length, u.declared_sm3, u.filename, u.mime, "
+        "u.created_at, r.outcome, r.sm3, r.at, r.detail FROM media_uploads u "
+        "LEFT JOIN media_upload_results r ON r.upload_id = u.id WHERE u.id = ?1", "t"},
+    [ST_MEDIA_UPLOAD_RESULT_INSERT] = {
+        "INSERT INTO media_upload_results (upload_id, outcome, sm3, at, detail) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)", "ttttt"},
+    [ST_MEDIA_BLOB_INSERT] = {
+        "INSERT INTO media_blobs (sm3, size, stored_at, upload_id) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (sm3) DO NOTHING", "titt"},
+    [ST_MEDIA_BLOB_GET] = {
+        "SELECT b.sm3, b.size, b.stored_at, b.upload_id, d.at, d.reason FROM media_blobs b "
+        "LEFT JOIN media_deletions d ON d.sm3 = b.sm3 WHERE b.sm3 = ?1", "t"},
+    [ST_MEDIA_BLOB_ITER] = {
+        "SELECT b.sm3, b.size, b.stored_at, b.upload_id, d.at, d.reason FROM media_blobs b "
+        "LEFT JOIN media_deletions d ON d.sm3 = b.sm3 WHERE b.sm3 > ?1 ORDER BY b.sm3 "
+        "LIMIT ?2", "ti"},
+    [ST_MEDIA_LINK_INSERT] = {
+        "INSERT INTO media_links (case_id, record_id, sm3, captured_from, captured_to) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)", "iittt"},
+    [ST_MEDIA_LINK_LIST_CASE] = {
+        "SELECT l.id, l.case_id, l.record_id, l.sm3, l.captured_from, l.captured_to, b.size, "
+        "b.stored_at, r.body, r.at, r.actor_id FROM media_links l "
+        "JOIN media_blobs b ON b.sm3 = l.sm3 JOIN records r ON r.id = l.record_id "
+        "WHERE l.case_id = ?1 ORDER BY l.id LIMIT ?2", "ii"},
+    [ST_MEDIA_LINK_LIST_SM3] = {
+        "SELECT l.id, l.case_id, l.record_id, l.sm3, l.captured_from, l.captured_to, b.size, "
+        "b.stored_at, r.body, r.at, r.actor_id FROM media_links l "
+        "JOIN media_blobs b ON b.sm3 = l.sm3 JOIN records r ON r.id = l.record_id "
+        "WHERE l.sm3 = ?1 ORDER BY l.id LIMIT ?2", "ti"},
+    [ST_ACCESS_REQUEST_INSERT] = {
+        "INSERT INTO access_requests (kind, requester_id, requester_org, case_id, target_org, sm3, "
+        "party_name, reason, valid_seconds, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10) RETURNING id", "tiiiitttit"},
+    [ST_ACCESS_REQUEST_GET] = {
+        ACCESS_SELECT " WHERE q.id = ?1", "i"},
+    [ST_ACCESS_REQUEST_LIST] = {
+        ACCESS_SELECT " WHERE (q.requester_id = ?1 OR q.target_org = ?2) AND q.id > ?3 "
+        "ORDER BY q.id LIMIT ?4", "iiii"},
+    [ST_ACCESS_DECISION_INSERT] = {
+        "INSERT INTO access_decisions (request_id, decision, decided_by, at, valid_until, note) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itittt"},
+    [ST_ACCESS_LOG_INSERT] = {
+        "INSERT INTO access_log (at, user_id, request_id, case_id, sm3, action, ip) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id", "tiiittt"},
+    [ST_MEDIA_DELETION_INSERT] = {
+        "INSERT INTO media_deletions (sm3, at, deleted_by, reason) VALUES (?1, ?2, ?3, ?4)",
+        "ttit"},
+    [ST_ACCESS_LOG_LIST] = {
+        "SELECT id, at, user_id, request_id, case_id, sm3, action, ip FROM access_log "
+        "WHERE request_id = ?1 ORDER BY id LIMIT ?2", "ii"},
 };
 /* clang-format on */
 

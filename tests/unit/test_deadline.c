@@ -121,6 +121,7 @@ static void full_rules(struct dl_rules *r)
     set(r, DL_PUBLISH_OTHER, 20, POL_UNIT_WD, "湖北 附件1 第十一条 (HB-1-11)");
     set(r, DL_MAJOR_DECISION_FILING, 30, POL_UNIT_CD, "云南 附件3 第十五条 (YN-3-15)");
     set(r, DL_ARCHIVE, 30, POL_UNIT_CD, "汶上 第二十三条 (WS-23)");
+    set(r, DL_AV_STORAGE, 2, POL_UNIT_WD, "云南 附件2 第十七条 (YN-2-17)"); /* media */
     set(r, DL_FINE_PAYMENT, 15, POL_UNIT_CD, "行政处罚法 第六十七条");
 }
 
@@ -961,6 +962,31 @@ static const struct row rows[] = {
      .recs = {{"case_opening", "open", "{}", "2024-09-20T02:00:00Z"}},
      .exp = {{0}},
      .absent = {ABSENT(DL_FILING_CHECK)}},
+    /* ---- media: stored on the platform within 2 WD of the capture's end (YN-2-17) ---- */
+    {.name = "media stored on a make-up Sunday, on time",
+     .source = "云南 附件2 第十七条 (YN-2-17); 2024.csv 09-29 调休上班",
+     .rules = RULES_FULL,
+     .kind = "penalty",
+     .review = false,
+     .today = "2024-10-20",
+     .recs = {{"media_attach", "attach_media",
+               "{'captured_to':'2024-09-27T08:00:00Z','stored_at':'2024-09-29T02:00:00Z'}",
+               "2024-10-08T02:00:00Z"}},
+     .exp = {{DL_AV_STORAGE, "2024-09-27", "2024-09-30", DL_MET, "2024-09-29", 0, 0, 0, 1}}},
+    {.name = "media stored after National Day's 2 WD: late",
+     .source = "云南 附件2 第十七条 (YN-2-17); 汶上 第二十二条 (WS-22)",
+     .rules = RULES_FULL,
+     .kind = "inspection",
+     .review = false,
+     .today = "2024-10-20",
+     .recs = {{"media_attach", "attach_media",
+               "{'captured_to':'2024-09-30T01:00:00Z','stored_at':'2024-10-10T02:00:00Z'}",
+               "2024-10-10T03:00:00Z"},
+              {"media_attach", "attach_media",
+               "{'captured_to':'2024-10-08T01:00:00Z','stored_at':'2024-10-08T05:00:00Z'}",
+               "2024-10-10T04:00:00Z"}},
+     .exp = {{DL_AV_STORAGE, "2024-09-30", "2024-10-09", DL_MET, "2024-10-10", F_LATE, 0, 0, 2},
+             {DL_AV_STORAGE, "2024-10-08", "2024-10-10", DL_MET, "2024-10-08", 0, 0, 0, 2}}},
 };
 
 static const struct dl_deadline *find(const struct dl_result *res, enum dl_key key,

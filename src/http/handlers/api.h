@@ -22,6 +22,7 @@ struct app_writer;
 struct app_docpool;
 struct app_ledger;
 struct api_session_cache;
+struct app_media_store;
 
 #define API_SESSION_CACHE_SLOTS 256
 #define API_SESSION_CACHE_TTL_MS 2000
@@ -35,6 +36,7 @@ struct api_app {
     struct api_session_cache *sessions; /* checked sessions, shared by the loops; may be NULL */
     /* ledger: the global Merkle log (proofs, checkpoints); NULL: the ledger routes answer 503 */
     struct app_ledger *ledger;
+    struct app_media_store *media;      /* media: uploads and stored files; NULL = no media routes */
 };
 
 /* The session cache (see api.c): new/free pair; SX_E_NOMEM. */
@@ -170,5 +172,22 @@ struct app_step_result;
 /* The archive step of api_records_append: builds and stores the bundle, records its SM3. */
 int api_bundle_archive(struct http_req *r, int64_t case_id, const struct app_step *step,
                        struct app_step_result *out, struct sx_err *err);
+
+/* media: tus uploads, case media, access requests (h_media.c) */
+int api_uploads_options(struct http_req *r, struct sx_err *err);
+int api_uploads_create(struct http_req *r, struct sx_err *err);
+int api_uploads_head(struct http_req *r, struct sx_err *err);
+int api_uploads_patch(struct http_req *r, struct sx_err *err);
+int api_uploads_delete(struct http_req *r, struct sx_err *err);
+int api_case_media(struct http_req *r, struct sx_err *err);
+int api_access_create(struct http_req *r, struct sx_err *err);
+int api_access_list(struct http_req *r, struct sx_err *err);
+int api_access_get(struct http_req *r, struct sx_err *err);
+int api_access_approve(struct http_req *r, struct sx_err *err);
+int api_access_refuse(struct http_req *r, struct sx_err *err);
+int api_access_case(struct http_req *r, struct sx_err *err);
+int api_access_media(struct http_req *r, struct sx_err *err);
+int api_media_get(struct http_req *r, struct sx_err *err);
+int api_media_delete(struct http_req *r, struct sx_err *err);
 
 #endif

@@ -14,6 +14,10 @@
 /* prepub */
 #define PREPUB_STAFF (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN))
 #define PREPUB_DRAW (STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN))
+/* media */
+#define MEDIA_STAFF                                                                                \
+    (STAFF | API_ROLES(APP_ROLE_OFFICER | APP_ROLE_HEAD | APP_ROLE_REVIEWER | APP_ROLE_ARCHIVIST |  \
+                       APP_ROLE_SUPERVISOR))
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", http_builtin_healthz, HTTP_AUTH_NONE, "健康检查", "运维"},
@@ -138,6 +142,33 @@ const struct http_route api_routes[] = {
      "执法人员查询", "公示专栏"},
     {"GET", "/api/v1/prepub/plan-overview", api_prepub_plan_overview, STAFF,
      "各机关年度检查计划公开情况", "事前公开"},
+    /* media: tus uploads, case media, access requests (issue 5 points 1-2) */
+    {"OPTIONS", "/api/v1/uploads", api_uploads_options, HTTP_AUTH_NONE, "tus 上传能力", "音像记录"},
+    {"POST", "/api/v1/uploads", api_uploads_create, MEDIA_STAFF, "创建音像文件上传（tus）",
+     "音像记录"},
+    {"HEAD", "/api/v1/uploads/{id}", api_uploads_head, MEDIA_STAFF, "查询上传进度（tus）",
+     "音像记录"},
+    {"PATCH", "/api/v1/uploads/{id}", api_uploads_patch, MEDIA_STAFF, "上传数据块（tus）",
+     "音像记录"},
+    {"DELETE", "/api/v1/uploads/{id}", api_uploads_delete, MEDIA_STAFF,
+     "终止上传（证据不允许终止）", "音像记录"},
+    {"GET", "/api/v1/cases/{id}/media", api_case_media, CASEWORK, "案件音像记录", "音像记录"},
+    {"POST", "/api/v1/access-requests", api_access_create, MEDIA_STAFF, "提出调阅申请", "调阅"},
+    {"GET", "/api/v1/access-requests", api_access_list, MEDIA_STAFF, "调阅申请列表", "调阅"},
+    {"GET", "/api/v1/access-requests/{id}", api_access_get, MEDIA_STAFF, "调阅申请详情及调阅记录",
+     "调阅"},
+    {"POST", "/api/v1/access-requests/{id}/approve", api_access_approve,
+     STAFF | API_ROLES(APP_ROLE_HEAD), "负责人批准调阅", "调阅"},
+    {"POST", "/api/v1/access-requests/{id}/refuse", api_access_refuse,
+     STAFF | API_ROLES(APP_ROLE_HEAD), "负责人驳回调阅", "调阅"},
+    {"GET", "/api/v1/access-requests/{id}/case", api_access_case, MEDIA_STAFF,
+     "在批准时限内查阅案件记录", "调阅"},
+    {"GET", "/api/v1/access-requests/{id}/media", api_access_media, MEDIA_STAFF,
+     "在批准时限内下载音像记录", "调阅"},
+    {"GET", "/api/v1/media/{sm3}", api_media_get, MEDIA_STAFF, "音像文件状态与保存期限", "音像记录"},
+    {"POST", "/api/v1/media/{sm3}/deletion", api_media_delete,
+     STAFF | API_ROLES(APP_ROLE_ARCHIVIST | APP_ROLE_ADMIN), "保存期满后删除音像文件（留痕）",
+     "音像记录"},
     /* bundle: case-file bundles (电子卷宗, issue 5 point 5) */
     {"GET", "/api/v1/cases/{id}/bundle", api_case_bundle, CASEWORK, "导出案件电子卷宗（tar）",
      "案件"},

@@ -396,12 +396,108 @@ static const char *const m005_publicity[] = {
 };
 /* clang-format on */
 
+/* Migration 006 (media: tus uploads, content-addressed audio-video evidence, access requests
+ * and the access log; issue 5 points 1-2). Every table is append-only: an upload's outcome,
+ * a request's decision and each view are rows of their own (YN-2-20, HB-2-25). media_links is
+ * the projection of the cases' media_attach records, written with the record. */
+/* clang-format off */
+static const char *const m006_media[] = {
+    "CREATE TABLE media_uploads (\n"
+    "  id TEXT PRIMARY KEY CHECK (length(id) = 32),\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  length INTEGER NOT NULL CHECK (length >= 1),\n"
+    "  declared_sm3 TEXT CHECK (declared_sm3 IS NULL OR " HEX64_CHECK("declared_sm3") "),\n"
+    "  filename TEXT NOT NULL,\n"
+    "  mime TEXT NOT NULL,\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB ")\n"
+    ");\n" SQ_NO_CHANGE("media_uploads"),
+
+    "CREATE TABLE media_upload_results (\n"
+    "  upload_id TEXT PRIMARY KEY REFERENCES media_uploads(id),\n"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'rejected')),\n"
+    "  sm3 TEXT CHECK (sm3 IS NULL OR " HEX64_CHECK("sm3") "),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  detail TEXT\n"
+    ");\n" SQ_NO_CHANGE("media_upload_results"),
+
+    "CREATE TABLE media_blobs (\n"
+    "  sm3 TEXT PRIMARY KEY CHECK (" HEX64_CHECK("sm3") "),\n"
+    "  size INTEGER NOT NULL CHECK (size >= 1),\n"
+    "  stored_at TEXT NOT NULL CHECK (stored_at GLOB " TS_GLOB "),\n"
+    "  upload_id TEXT NOT NULL REFERENCES media_uploads(id)\n"
+    ");\n" SQ_NO_CHANGE("media_blobs"),
+
+    /* record_id has no foreign key: on PostgreSQL one would make TRUNCATE records fail on the
+     * reference before the append-only trigger speaks; the link is written with its record */
+    "CREATE TABLE media_links (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  record_id INTEGER NOT NULL UNIQUE,\n"
+    "  sm3 TEXT NOT NULL REFERENCES media_blobs(sm3),\n"
+    "  captured_from TEXT NOT NULL,\n"
+    "  captured_to TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX media_links_case ON media_links(case_id, id);\n"
+    "CREATE INDEX media_links_sm3 ON media_links(sm3);\n" SQ_NO_CHANGE("media_links"),
+
+    "CREATE TABLE access_requests (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('case', 'media', 'party')),\n"
+    "  requester_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  requester_org INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+    "  target_org INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  sm3 TEXT CHECK (sm3 IS NULL OR " HEX64_CHECK("sm3") "),\n"
+    "  party_name TEXT,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  valid_seconds INTEGER NOT NULL CHECK (valid_seconds >= 1),\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB ")\n"
+    ");\n"
+    "CREATE INDEX access_requests_target ON access_requests(target_org, id);\n"
+    "CREATE INDEX access_requests_requester ON access_requests(requester_id, id);\n"
+    SQ_NO_CHANGE("access_requests"),
+
+    "CREATE TABLE access_decisions (\n"
+    "  request_id INTEGER PRIMARY KEY REFERENCES access_requests(id),\n"
+    "  decision TEXT NOT NULL CHECK (decision IN ('approved', 'refused')),\n"
+    "  decided_by INTEGER NOT NULL REFERENCES users(id),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  valid_until TEXT,\n"
+    "  note TEXT\n"
+    ");\n" SQ_NO_CHANGE("access_decisions"),
+
+    "CREATE TABLE access_log (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  request_id INTEGER REFERENCES access_requests(id),\n"
+    "  case_id INTEGER REFERENCES cases(id),\n"
+    "  sm3 TEXT,\n"
+    "  action TEXT NOT NULL CHECK (action IN ('view', 'download')),\n"
+    "  ip TEXT\n"
+    ");\n"
+    "CREATE INDEX access_log_request ON access_log(request_id, id);\n" SQ_NO_CHANGE("access_log"),
+
+    /* a file deleted after its retention ended: the deletion is a row of its own (HB-2-21) */
+    "CREATE TABLE media_deletions (\n"
+    "  sm3 TEXT PRIMARY KEY REFERENCES media_blobs(sm3),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  deleted_by INTEGER NOT NULL REFERENCES users(id),\n"
+    "  reason TEXT NOT NULL\n"
+    ");\n" SQ_NO_CHANGE("media_deletions"),
+
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
     {3, "ledger", m003_ledger}, /* ledger */
     {4, "documents", m004_documents},
     {5, "publicity", m005_publicity}, /* results publicity (issue 4) */
+    {6, "media", m006_media}, /* media */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);
