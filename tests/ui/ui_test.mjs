@@ -14,6 +14,8 @@ import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
+import * as ui2 from './t_ui2.mjs'
+
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
 
@@ -177,6 +179,11 @@ async function main() {
   watch(page, 'desktop')
   const requested = []
   page.on('request', (r) => requested.push(r.url()))
+  // --only ui2: just this session's tests (quicker while working on them)
+  if (args.only === 'ui2') {
+    await ui2.run(helpers(browser, page))
+    return finish(browser)
+  }
 
   // ---- portal ----
   await check('portal home loads (no login) and lists the latest published results', async () => {
@@ -185,7 +192,7 @@ async function main() {
   })
   await check('portal does not load the workbench code (code-split entries)', async () => {
     const assets = requested.filter((u) => u.includes('/assets/'))
-    const bad = assets.filter((u) => /\/assets\/(app|Case|Cases|Login|Deadlines|Dashboard|Reviews|StepForm)-/.test(u))
+    const bad = assets.filter((u) => /\/assets\/(app|Case|Cases|Login|Deadlines|Dashboard|Reviews|StepForm|Publicity|PublicityItem|Problem)-/.test(u))
     if (!assets.length) throw new Error('no assets requested at all')
     if (bad.length) throw new Error(`workbench chunks loaded by the portal:\n${bad.join('\n')}`)
   })
@@ -496,6 +503,17 @@ async function main() {
   })
   await logout(page)
 
+  // ui2: publish queue, documents, pre-publicity (tests/ui/t_ui2.mjs)
+  await ui2.run(helpers(browser, page))
+  await finish(browser)
+}
+
+// What tests/ui/t_*.mjs get from this file.
+function helpers(browser, page) {
+  return { BASE, browser, page, check, tap, login, logout, timedGoto, shot, pick, pickFirst, api, LOAD_BUDGET_MS, PASSWORD, allowHttpErrors: (k) => (allowedHttpErrors += k) }
+}
+
+async function finish(browser) {
   // ---- budgets, console ----
   console.log('# page load times (ms): ready = data on screen; dcl/load = navigation timing')
   for (const t of timings)

@@ -1,0 +1,112 @@
+// Browser tests of the web UI's second slice (issue 6 with issue 4's APIs), called from
+// ui_test.mjs with its helpers: the publish queue takes an overdue, undrafted demo decision
+// through drafting (the server's redaction beside the original, removals highlighted), the
+// head's approval and publishing past the publish gate with an override reason and a late
+// reason; the portal then shows it with no private data.
+
+// A checksum-valid resident ID number (GB 11643) for a made-up person born 1990-03-07.
+function residentId(body17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body17].reduce((s, d, i) => s + Number(d) * w[i], 0)
+  return body17 + '10X98765432'[sum % 11]
+}
+
+export async function run(T) {
+  const { BASE, browser, page, check, tap, login, logout, timedGoto, shot, LOAD_BUDGET_MS, PASSWORD } = T
+  // the item: a KM decision still pending (overdue) on the demo data, found through the API
+  const ctx = await browser.newContext()
+  await ctx.request.post(`${BASE}/api/v1/session`, { data: { username: 'km.publisher', password: PASSWORD } })
+  const pending = await (await ctx.request.get(`${BASE}/api/v1/publicity/items?state=pending&limit=200`)).json()
+  const item = (pending.items || []).find((i) => i.kind === 'penalty') || (pending.items || [])[0]
+  let party = null
+  if (item) {
+    const c = await (await ctx.request.get(`${BASE}/api/v1/cases/${item.case_id}`)).json()
+    party = c.parties?.[0] || null
+  }
+  await ctx.close()
+  if (!tap(!!item && !!party, 'demo data has a pending publicity item of the KM bureau', JSON.stringify(pending).slice(0, 400))) return
+
+  const idNo = residentId('53010219900307123')
+  const mobile = '13987654321'
+  const partyName = party.kind === 'person' ? party.name : party.legal_rep || party.name
+  const original =
+    `${item.decision_no}\n当事人：${party.name}，身份证号码：${idNo}，联系电话：${mobile}。\n` +
+    `经查，当事人串换药品违规结算医保基金。依据《医疗保障基金使用监督管理条例》第三十八条，本机关决定罚款5000元。`
+  const emailLine = '\n举报邮箱：jubao@kmyb.example.gov.cn'
+  const itemPath = `/app/publicity/${item.id}`
+
+  await login(page, 'km.publisher')
+  await check('publish queue: pending, drafted and approved items with due dates, overdue in red, loads < 1 s', async () => {
+    const ms = await timedGoto(page, '/app/publicity', '[data-test=pub-queue] .el-table__row', 'publish queue')
+    const row = page.locator('[data-test=pub-queue] .el-table__row', { hasText: item.case_number })
+    if (!(await row.innerText()).includes(item.due_on)) throw new Error('due date not shown')
+    if ((await page.locator('[data-test=pub-queue] .el-table__row .el-tag--danger').count()) < 1) throw new Error('no overdue tag')
+    await shot(page, 'publish-queue')
+    if (ms > LOAD_BUDGET_MS) throw new Error(`${ms} ms`)
+  })
+  await check('draft the full text: redacted text beside the original, removals highlighted on both sides', async () => {
+    await page.locator(`[data-test=pub-queue] [data-item="${item.id}"]`).click()
+    await page.waitForURL(new RegExp(`/app/publicity/${item.id}$`))
+    const f = page.locator('[data-test=draft-form]')
+    await f.getByText('全文公示', { exact: true }).click()
+    await f.locator('#d-full').fill(original)
+    await page.locator('[data-test=draft-submit]').click()
+    await page.locator('[data-test=pub-state]', { hasText: '待审批' }).waitFor()
+    const left = await page.locator('[data-test=original] mark').allInnerTexts()
+    const right = await page.locator('[data-test=redacted] mark').allInnerTexts()
+    const redacted = await page.locator('[data-test=redacted]').innerText()
+    if (!left.includes(idNo) || !left.includes(mobile)) throw new Error(`original highlights ${left}`)
+    if (!right.some((s) => s.includes('身份证号码已隐去')) || !right.some((s) => s.includes('手机号码已隐去'))) throw new Error(`redacted highlights ${right}`)
+    if (redacted.includes(idNo) || redacted.includes(mobile)) throw new Error('private data left in the draft')
+    if (party.kind === 'person' && redacted.includes(party.name)) throw new Error('party name left in the draft')
+    await shot(page, 'publish-compare')
+  })
+  await check("the publisher edits the final text by hand (adds the bureau's e-mail): redrafted", async () => {
+    await page.locator('[data-test=draft-edit]').click()
+    const t = page.locator('#d-text')
+    await t.fill((await t.inputValue()) + emailLine)
+    await page.locator('[data-test=draft-submit]').click()
+    await page.waitForFunction(() => document.querySelector('[data-test=redacted]')?.innerText.includes('jubao@'))
+  })
+  await logout(page)
+
+  await login(page, 'km.head')
+  await check('the head sees the publish menu and approves the draft', async () => {
+    const ms = await timedGoto(page, itemPath, '[data-test=approve-card]', 'publicity item')
+    await page.locator('#a-opinion').fill('同意公示')
+    await page.locator('[data-test=approve-submit]').click()
+    await page.locator('[data-test=pub-state]', { hasText: '已批准' }).waitFor()
+    if (ms > LOAD_BUDGET_MS) throw new Error(`${ms} ms`)
+  })
+  await logout(page)
+
+  await login(page, 'km.publisher')
+  await check('publish: the gate shows its hit, publishing without a reason is refused next to the field', async () => {
+    await timedGoto(page, itemPath, '[data-test=publish-card]', 'publicity item')
+    const hits = await page.locator('[data-test=gate-hits]').innerText()
+    if (!hits.includes('电子邮箱')) throw new Error(`gate hits: ${hits}`)
+    T.allowHttpErrors(1)
+    await page.locator('[data-test=publish-submit]').click()
+    await page.locator('[data-test=problem]').waitFor()
+    const err = await page.locator('.el-form-item.is-error').first()
+    if ((await err.locator('label').innerText()).indexOf('理由') < 0) throw new Error('error not next to the override reason')
+    await shot(page, 'publish-gate')
+  })
+  await check('publish with an override reason and a late reason: published', async () => {
+    await page.locator('#p-override').fill('系本局公开的举报邮箱，不属于个人信息')
+    if (await page.locator('#p-late').count()) await page.locator('#p-late').fill('人员调整致公示延误')
+    await page.locator('[data-test=publish-submit]').click()
+    await page.locator('[data-test=pub-state]', { hasText: '已公示' }).waitFor()
+    await page.locator('[data-test=pub-override]').waitFor()
+  })
+  await logout(page)
+
+  await check('the portal shows the published result with no private data', async () => {
+    await timedGoto(page, `/results/${item.id}`, '[data-test=result-page]', 'portal result')
+    const text = await page.locator('[data-test=result-page]').innerText()
+    if (!text.includes('罚款5000元')) throw new Error('published text missing')
+    const leaks = [idNo, mobile].concat(party.kind === 'person' ? [party.name] : []).filter((s) => text.includes(s))
+    if (leaks.length) throw new Error(`private data on the portal: ${leaks}`)
+    if (partyName && party.kind === 'person' && text.includes(partyName)) throw new Error('party name on the portal')
+  })
+}
