@@ -2,7 +2,11 @@
 // ui_test.mjs with its helpers: the publish queue takes an overdue, undrafted demo decision
 // through drafting (the server's redaction beside the original, removals highlighted), the
 // head's approval and publishing past the publish gate with an override reason and a late
-// reason; the portal then shows it with no private data.
+// reason; the portal then shows it with no private data. On a case page an officer sees which
+// officers hold a valid credential when an on-site step is blocked, issues a document from a
+// template and downloads its PDF (SM3 checked against the one shown), and fetches a record's
+// ledger inclusion proof.
+import { createHash } from 'node:crypto'
 
 // A checksum-valid resident ID number (GB 11643) for a made-up person born 1990-03-07.
 function residentId(body17) {
@@ -12,6 +16,11 @@ function residentId(body17) {
 }
 
 export async function run(T) {
+  await publicity(T)
+  await documents(T)
+}
+
+async function publicity(T) {
   const { BASE, browser, page, check, tap, login, logout, timedGoto, shot, LOAD_BUDGET_MS, PASSWORD } = T
   // the item: a KM decision still pending (overdue) on the demo data, found through the API
   const ctx = await browser.newContext()
@@ -109,4 +118,81 @@ export async function run(T) {
     if (leaks.length) throw new Error(`private data on the portal: ${leaks}`)
     if (partyName && party.kind === 'person' && text.includes(partyName)) throw new Error('party name on the portal')
   })
+}
+
+// A KM penalty case under investigation with an inquiry on record, an expired officer among its
+// officers (so on-site steps are blocked) and documents allowed.
+async function findCase(T, page) {
+  const list = await T.api(page, '/api/v1/cases?kind=penalty&state=investigating&limit=200')
+  for (const c of list.items || []) {
+    const d = await T.api(page, `/api/v1/cases/${c.id}`)
+    const a = Object.fromEntries(d.next_actions.map((x) => [x.action, x]))
+    const today = new Date().toISOString().slice(0, 10)
+    if (a.issue_document?.allowed && a.inquire && !a.inquire.allowed && d.officers.some((o) => o.cert_valid_to < today)) {
+      const recs = await T.api(page, `/api/v1/cases/${c.id}/records`)
+      if (recs.items.some((r) => r.type === 'inquiry_transcript')) return { c: d, today }
+    }
+  }
+  return null
+}
+
+async function documents(T) {
+  const { page, check, tap, login, logout, timedGoto, shot, LOAD_BUDGET_MS } = T
+  await login(page, 'km.officer1')
+  const found = await findCase(T, page)
+  if (!tap(!!found, 'demo data has a KM case with an inquiry, an expired officer and documents allowed')) return logout(page)
+  const { c, today } = found
+  const valid = c.officers.filter((o) => o.cert_no && o.cert_valid_to >= today).map((o) => o.display_name)
+  const expired = c.officers.filter((o) => o.cert_valid_to < today).map((o) => o.display_name)
+  await check('blocked on-site step: the officers with a valid credential are named, the expired one is not', async () => {
+    const ms = await timedGoto(page, `/app/cases/${c.id}`, '[data-test=timeline] .el-timeline-item', 'case page')
+    const text = await page.locator('[data-test=blocked-actions] li[data-action=inquire] [data-test=valid-officers]').innerText()
+    const miss = valid.filter((v) => !text.includes(v))
+    const bad = expired.filter((v) => text.includes(v))
+    if (miss.length || bad.length) throw new Error(`${text}; missing ${miss}; expired listed ${bad}`)
+    await page.locator('[data-test=blocked-actions] li[data-action=inquire] [data-test=try-blocked]').hover()
+    const tip = page.locator('.el-popper:visible', { hasText: '服务器再次核验' })
+    await tip.waitFor({ timeout: 3000 })
+    if (ms > LOAD_BUDGET_MS) throw new Error(`${ms} ms`)
+  })
+  await check('issue a document (询问笔录) from its template: listed with its SM3 and signing key', async () => {
+    const before = await page.locator('[data-test=documents] .el-table__row').count()
+    await page.locator('[data-test=doc-issue-open]').click()
+    const f = page.locator('[data-test=doc-form]')
+    await f.waitFor()
+    await T.pick(page, f.locator('.el-form-item', { hasText: '文书模板' }), '询问笔录')
+    await page.locator('[data-test=doc-issue]').click()
+    await page.waitForFunction((b) => document.querySelectorAll('[data-test=documents] .el-table__row').length === b + 1, before, { timeout: 20000 })
+    const row = page.locator('[data-test=documents] .el-table__row').last()
+    const t = await row.innerText()
+    if (!t.includes('询问笔录')) throw new Error(t)
+    if (!/^[0-9a-f]{16}…$/.test((await row.locator('[data-test=doc-sm3]').innerText()).trim())) throw new Error('no SM3 shown')
+    if (!/^[0-9a-f]{12}…$/.test((await row.locator('[data-test=doc-key]').innerText()).trim())) throw new Error('no key id shown')
+    await page.locator('[data-test=documents]').scrollIntoViewIfNeeded()
+    await shot(page, 'case-documents')
+  })
+  await check('download the PDF: a PDF whose SM3 is the one recorded', async () => {
+    const docs = await T.api(page, `/api/v1/cases/${c.id}/documents`)
+    const last = docs.items[docs.items.length - 1]
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=documents] [data-test=doc-download]').last().click()])
+    const path = await dl.path()
+    const { readFileSync } = await import('node:fs')
+    const bytes = readFileSync(path)
+    if (bytes.subarray(0, 5).toString() !== '%PDF-') throw new Error('not a PDF')
+    const sm3 = createHash('sm3').update(bytes).digest('hex')
+    if (sm3 !== last.sm3) throw new Error(`SM3 ${sm3} != recorded ${last.sm3}`)
+  })
+  await check('ledger: a record\'s inclusion proof and the latest checkpoint are fetched on demand', async () => {
+    // the server signs one a minute; the admin signs one now so that the test need not wait
+    const admin = await T.browser.newContext()
+    const s = await (await admin.request.post(`${T.BASE}/api/v1/session`, { data: { username: 'admin', password: T.PASSWORD } })).json()
+    const made = await admin.request.post(`${T.BASE}/api/v1/ledger/checkpoints`, { headers: { 'X-CSRF-Token': s.csrf_token }, data: {} })
+    await admin.close()
+    if (made.status() >= 300) throw new Error(`checkpoint: ${made.status()} ${await made.text()}`)
+    await page.locator('[data-test=ledger-proof]').first().click()
+    await page.locator('[data-test=checkpoint]').waitFor()
+    const line = await page.locator('[data-test=ledger-line]').first().innerText()
+    if (!/账本第 \d+ 号叶子/.test(line) || !line.includes('树大小')) throw new Error(line)
+  })
+  await logout(page)
 }
