@@ -5,7 +5,9 @@
 // reason; the portal then shows it with no private data. On a case page an officer sees which
 // officers hold a valid credential when an on-site step is blocked, issues a document from a
 // template and downloads its PDF (SM3 checked against the one shown), and fetches a record's
-// ledger inclusion proof.
+// ledger inclusion proof. A publisher drafts a new pre-publicity version (an incomplete item is
+// refused at its field), the head approves it, the publisher publishes it, and the portal shows
+// it with the officer list, the flowcharts and the org's draw, which re-runs to the same result.
 import { createHash } from 'node:crypto'
 
 // A checksum-valid resident ID number (GB 11643) for a made-up person born 1990-03-07.
@@ -18,6 +20,7 @@ function residentId(body17) {
 export async function run(T) {
   await publicity(T)
   await documents(T)
+  await prepub(T)
 }
 
 async function publicity(T) {
@@ -195,4 +198,73 @@ async function documents(T) {
     if (!/账本第 \d+ 号叶子/.test(line) || !line.includes('树大小')) throw new Error(line)
   })
   await logout(page)
+}
+
+async function prepub(T) {
+  const { BASE, page, check, login, logout, timedGoto, shot, LOAD_BUDGET_MS } = T
+  const power = `医疗保障基金使用监督检查（测试项 ${Date.now() % 100000}）`
+  await login(page, 'km.publisher')
+  const org = (await T.api(page, '/api/v1/me')).org_id
+  await check('pre-publicity: a publisher drafts a new version; an incomplete item is refused at its field', async () => {
+    const ms = await timedGoto(page, '/app/prepub', '[data-test=prepub-versions] .el-table__row', 'prepub staff')
+    await page.locator('[data-test=prepub-new]').click()
+    const ed = page.locator('[data-test=prepub-editor]')
+    await ed.waitFor()
+    await ed.locator('[data-section=powers] .el-collapse-item__header').click()
+    await ed.locator('[data-add=powers]').click()
+    const n = await ed.locator('[data-section=powers] .item').count()
+    await ed.locator(`#p-powers-${n - 1}-name`).fill(power)
+    T.allowHttpErrors(1)
+    await page.locator('[data-test=prepub-save]').click()
+    const err = ed.locator('.el-form-item.is-error')
+    await err.first().waitFor()
+    if ((await err.first().locator('label').getAttribute('for')) !== `p-powers-${n - 1}-basis`) throw new Error(`error at ${await err.first().locator('label').getAttribute('for')}`)
+    await ed.locator(`#p-powers-${n - 1}-basis`).fill('《医疗保障基金使用监督管理条例》第二十七条')
+    await page.locator('[data-test=prepub-save]').click()
+    await page.locator('[data-test=prepub-versions] .el-table__row', { hasText: '草稿' }).first().waitFor()
+    await page.locator('[data-test=prepub-preview]', { hasText: power }).waitFor()
+    await shot(page, 'prepub-draft')
+    if (ms > LOAD_BUDGET_MS) throw new Error(`${ms} ms`)
+  })
+  await logout(page)
+  await login(page, 'km.head')
+  await check('pre-publicity: the head approves the draft', async () => {
+    await timedGoto(page, '/app/prepub', '[data-test=prepub-versions] .el-table__row', 'prepub staff')
+    await page.locator('[data-test=prepub-approve]').first().click()
+    await page.locator('[data-test=prepub-versions] .el-table__row', { hasText: '已审批' }).first().waitFor()
+  })
+  await logout(page)
+  await login(page, 'km.publisher')
+  let version = 0
+  await check('pre-publicity: the publisher publishes the approved version', async () => {
+    await timedGoto(page, '/app/prepub', '[data-test=prepub-versions] .el-table__row', 'prepub staff')
+    await page.locator('[data-test=prepub-publish]').first().click()
+    await page.locator('[data-test=prepub-preview] .el-tag', { hasText: '已公开' }).waitFor()
+    const vs = await T.api(page, `/api/v1/prepub/orgs/${org}/versions`)
+    version = Math.max(...vs.items.filter((v) => v.state === 'published').map((v) => v.version))
+  })
+  await logout(page)
+  await check('portal pre-publicity: the new version, officers with valid credentials, flowcharts (SVG), the draw re-runs to the same result', async () => {
+    await timedGoto(page, `/prepub/${org}`, '[data-test=prepub-sections]', 'portal prepub')
+    const ver = await page.locator('[data-test=prepub-version]').innerText()
+    if (!ver.includes(`第 ${version} 版`)) throw new Error(`shows ${ver}, want version ${version}`)
+    if (!(await page.locator('[data-test=prepub-sections]').innerText()).includes(power)) throw new Error('new power item not shown')
+    const today = new Date().toISOString().slice(0, 10)
+    const cur = await T.api(page, `/api/v1/portal/prepub/orgs/${org}`)
+    if (!cur.officers.length || cur.officers.some((o) => o.cert_valid_to < today)) throw new Error('officer list empty or with an expired credential')
+    const rows = await page.locator('[data-test=prepub-officers] .el-table__row').count()
+    if (rows !== cur.officers.length) throw new Error(`${rows} officer rows, API has ${cur.officers.length}`)
+    const imgs = page.locator('img[data-test=flowchart]')
+    if ((await imgs.count()) < 1) throw new Error('no flowchart')
+    await imgs.first().scrollIntoViewIfNeeded()
+    await page.waitForFunction(() => [...document.querySelectorAll('img[data-test=flowchart]')].slice(0, 1).every((i) => i.complete && i.naturalWidth > 0))
+    await shot(page, 'portal-prepub-flowchart')
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot(page, 'portal-prepub')
+    const draw = page.locator('[data-test=draw]').first()
+    await draw.waitFor()
+    await draw.locator('[data-test=draw-verify]').click()
+    const v = await draw.locator('[data-test=draw-verified]').innerText()
+    if (!v.includes('一致') || v.includes('不一致')) throw new Error(v)
+  })
 }

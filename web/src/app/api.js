@@ -50,6 +50,11 @@ export const api = {
   issueDocument: (id, body) => post(`${V}/cases/${id}/documents`, body),
   inclusion: (record) => get(`${V}/ledger/proofs/inclusion`, { record }),
   checkpoint: () => get(`${V}/ledger/checkpoints/latest`),
+  prepubVersions: (org) => get(`${V}/prepub/orgs/${org}/versions`),
+  prepubVersion: (id) => get(`${V}/prepub/versions/${id}`),
+  prepubDraft: (org, sections) => post(`${V}/prepub/orgs/${org}/drafts`, { sections }),
+  prepubApprove: (id) => post(`${V}/prepub/versions/${id}/approve`, {}),
+  prepubPublish: (id) => post(`${V}/prepub/versions/${id}/publish`, {}),
 }
 
 // Catalogue and workflows change only with a new release: fetch once per page load.
