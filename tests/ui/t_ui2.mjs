@@ -121,6 +121,74 @@ async function publicity(T) {
     if (leaks.length) throw new Error(`private data on the portal: ${leaks}`)
     if (partyName && party.kind === 'person' && text.includes(partyName)) throw new Error('party name on the portal')
   })
+  await check('the party files a correction request on the portal', async () => {
+    await page.goto(`${BASE}/correction`, { waitUntil: 'domcontentloaded' })
+    await page.getByLabel('决定书文号或案号').fill(item.decision_no)
+    await page.getByLabel('当事人证件号码或统一社会信用代码').fill(party.id_number || party.uscc)
+    await page.getByLabel('需要更正的内容及理由').fill('公示的罚款数额有误，请核实。')
+    await page.getByRole('button', { name: '提交申请' }).click()
+    await page.getByRole('status').waitFor()
+  })
+
+  await login(page, 'km.publisher')
+  await check('the publisher answers the correction request (不予更正, with reasons and remedies)', async () => {
+    await timedGoto(page, '/app/publicity?tab=corrections', '[data-test=corrections] .el-table__row', 'publish queue')
+    const row = page.locator('[data-test=corrections] .el-table__row', { hasText: '罚款数额有误' }).first()
+    await row.locator('[data-test=corr-reply]').click()
+    const f = page.locator('[data-test=corr-form]')
+    await f.waitFor()
+    await f.getByText('不予更正', { exact: true }).click()
+    await f.locator('#c-reply').fill('经核实，公示的罚款数额与决定书一致，不予更正。')
+    await f.locator('#c-remedies').fill('如有异议，可依法申请行政复议或者提起行政诉讼。')
+    await f.locator('#c-notified').fill('电话告知并寄送书面答复')
+    await page.locator('[data-test=corr-submit]').click()
+    await f.waitFor({ state: 'hidden' })
+    await page.locator('[data-test=corrections] .el-table__row', { hasText: '不予更正' }).first().waitFor()
+    await shot(page, 'publish-corrections')
+  })
+  await check('withdraw the published item after a reconsideration changed it', async () => {
+    await timedGoto(page, itemPath, '[data-test=withdraw-open]', 'publicity item')
+    await page.locator('[data-test=withdraw-open]').click()
+    const f = page.locator('[data-test=withdraw-form]')
+    await f.waitFor()
+    await T.pick(page, f.locator('.el-form-item', { hasText: '变更情形' }), '经行政复议变更')
+    await f.locator('#w-authority').fill('云南省医疗保障局')
+    await f.locator('#w-document_no').fill('云医保复决〔2026〕9号')
+    for (const id of ['w-change_date', 'w-received_on']) {
+      await f.locator(`#${id}`).fill(new Date().toISOString().slice(0, 10))
+      await f.locator(`#${id}`).press('Enter')
+    }
+    await f.locator('#w-content').fill('经行政复议，变更罚款数额为3000元。')
+    await page.locator('[data-test=withdraw-submit]').click()
+    await page.locator('[data-test=pub-state]', { hasText: '已撤回' }).waitFor()
+  })
+  await logout(page)
+  await check('the portal lists the withdrawal notice with the change', async () => {
+    await timedGoto(page, '/withdrawn', '[data-test=withdrawn] .el-table__row', 'portal withdrawn')
+    await page.locator('[data-test=withdrawn] .el-table__row', { hasText: '云医保复决〔2026〕9号' }).first().waitFor()
+    const t = await page.locator('[data-test=withdrawn] .el-table__row', { hasText: '云医保复决〔2026〕9号' }).first().innerText()
+    if (!t.includes('经行政复议变更')) throw new Error(t)
+  })
+
+  // exemption, in another bureau whose queue still has a pending item
+  await login(page, 'pl.publisher')
+  await check('exempt a pending item with its reason (不予公示); a missing reason is refused at its field', async () => {
+    const list = await T.api(page, '/api/v1/publicity/items?state=pending&limit=200')
+    const other = (list.items || [])[0]
+    if (!other) throw new Error('no pending item in the PL bureau')
+    await timedGoto(page, `/app/publicity/${other.id}`, '[data-test=exempt-open]', 'publicity item')
+    await page.locator('[data-test=exempt-open]').click()
+    const f = page.locator('[data-test=exempt-form]')
+    await f.waitFor()
+    T.allowHttpErrors(1)
+    await page.locator('[data-test=exempt-submit]').click()
+    await f.locator('.el-form-item.is-error').first().waitFor()
+    await f.getByText('可能影响系列案件查处').click()
+    await f.locator('#e-expl').fill('与在查的系列欺诈骗保案件关联，公开将影响查处。')
+    await page.locator('[data-test=exempt-submit]').click()
+    await page.locator('[data-test=pub-state]', { hasText: '不予公示' }).waitFor()
+  })
+  await logout(page)
 }
 
 // A KM penalty case under investigation with an inquiry on record, an expired officer among its

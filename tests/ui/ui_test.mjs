@@ -29,11 +29,11 @@ const LOAD_BUDGET_MS = 1000
 
 // Demo logins, one per role (src/app/demo.c) and the menu entries each must and must not see.
 const ROLES = [
-  { user: 'admin', role: '系统管理', sees: ['机构', '用户', '规则（在用）', '审计日志'], hidden: ['案件', '我的期限'] },
-  { user: 'yn.head', role: '负责人', sees: ['我的期限', '案件', '法制审核', '统计'], hidden: ['用户'] },
-  { user: 'km.officer1', role: '执法人员', sees: ['我的期限', '案件', '统计'], hidden: ['法制审核', '用户'] },
+  { user: 'admin', role: '系统管理', sees: ['机构', '用户', '事前公开', '规则（在用）', '审计日志'], hidden: ['案件', '我的期限', '结果公示'] },
+  { user: 'yn.head', role: '负责人', sees: ['我的期限', '案件', '法制审核', '结果公示', '事前公开', '统计'], hidden: ['用户'] },
+  { user: 'km.officer1', role: '执法人员', sees: ['我的期限', '案件', '统计'], hidden: ['法制审核', '用户', '结果公示', '事前公开'] },
   { user: 'km.reviewer', role: '法制审核', sees: ['案件', '法制审核'], hidden: ['用户'] },
-  { user: 'yn.publisher', role: '公示管理', sees: ['案件'], hidden: ['法制审核', '用户'] },
+  { user: 'yn.publisher', role: '公示管理', sees: ['案件', '结果公示', '事前公开'], hidden: ['法制审核', '用户'] },
   { user: 'yn.archivist', role: '档案管理', sees: ['案件'], hidden: ['法制审核', '用户'] },
   { user: 'yn.supervisor', role: '监督', sees: ['案件', '法制审核', '审计日志'], hidden: ['用户'] },
 ]
