@@ -10,6 +10,8 @@
 // is submitted for review and legal review is requested; the reviewer finds it in the queue and
 // records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
 // errors anywhere. Screenshots of the main pages go to docs/screenshots/.
+// tests/ui/t_ui2.mjs adds the publish queue, documents, ledger and pre-publicity (run it alone
+// against a running server with --only ui2).
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
