@@ -10,9 +10,13 @@
 // is submitted for review and legal review is requested; the reviewer finds it in the queue and
 // records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
 // errors anywhere. Screenshots of the main pages go to docs/screenshots/.
+// tests/ui/t_ui2.mjs adds the publish queue, documents, ledger and pre-publicity (run it alone
+// against a running server with --only ui2).
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+
+import * as ui2 from './t_ui2.mjs'
 
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
@@ -27,11 +31,11 @@ const LOAD_BUDGET_MS = 1000
 
 // Demo logins, one per role (src/app/demo.c) and the menu entries each must and must not see.
 const ROLES = [
-  { user: 'admin', role: '系统管理', sees: ['机构', '用户', '规则（在用）', '审计日志'], hidden: ['案件', '我的期限'] },
-  { user: 'yn.head', role: '负责人', sees: ['我的期限', '案件', '法制审核', '统计'], hidden: ['用户'] },
-  { user: 'km.officer1', role: '执法人员', sees: ['我的期限', '案件', '统计'], hidden: ['法制审核', '用户'] },
+  { user: 'admin', role: '系统管理', sees: ['机构', '用户', '事前公开', '规则（在用）', '审计日志'], hidden: ['案件', '我的期限', '结果公示'] },
+  { user: 'yn.head', role: '负责人', sees: ['我的期限', '案件', '法制审核', '结果公示', '事前公开', '统计'], hidden: ['用户'] },
+  { user: 'km.officer1', role: '执法人员', sees: ['我的期限', '案件', '统计'], hidden: ['法制审核', '用户', '结果公示', '事前公开'] },
   { user: 'km.reviewer', role: '法制审核', sees: ['案件', '法制审核'], hidden: ['用户'] },
-  { user: 'yn.publisher', role: '公示管理', sees: ['案件'], hidden: ['法制审核', '用户'] },
+  { user: 'yn.publisher', role: '公示管理', sees: ['案件', '结果公示', '事前公开'], hidden: ['法制审核', '用户'] },
   { user: 'yn.archivist', role: '档案管理', sees: ['案件'], hidden: ['法制审核', '用户'] },
   { user: 'yn.supervisor', role: '监督', sees: ['案件', '法制审核', '审计日志'], hidden: ['用户'] },
 ]
@@ -177,6 +181,11 @@ async function main() {
   watch(page, 'desktop')
   const requested = []
   page.on('request', (r) => requested.push(r.url()))
+  // --only ui2: just this session's tests (quicker while working on them)
+  if (args.only === 'ui2') {
+    await ui2.run(helpers(browser, page))
+    return finish(browser)
+  }
 
   // ---- portal ----
   await check('portal home loads (no login) and lists the latest published results', async () => {
@@ -185,7 +194,7 @@ async function main() {
   })
   await check('portal does not load the workbench code (code-split entries)', async () => {
     const assets = requested.filter((u) => u.includes('/assets/'))
-    const bad = assets.filter((u) => /\/assets\/(app|Case|Cases|Login|Deadlines|Dashboard|Reviews|StepForm)-/.test(u))
+    const bad = assets.filter((u) => /\/assets\/(app|Case|Cases|Login|Deadlines|Dashboard|Reviews|StepForm|Publicity|PublicityItem|Problem)-/.test(u))
     if (!assets.length) throw new Error('no assets requested at all')
     if (bad.length) throw new Error(`workbench chunks loaded by the portal:\n${bad.join('\n')}`)
   })
@@ -496,6 +505,17 @@ async function main() {
   })
   await logout(page)
 
+  // ui2: publish queue, documents, pre-publicity (tests/ui/t_ui2.mjs)
+  await ui2.run(helpers(browser, page))
+  await finish(browser)
+}
+
+// What tests/ui/t_*.mjs get from this file.
+function helpers(browser, page) {
+  return { BASE, browser, page, check, tap, login, logout, timedGoto, shot, pick, pickFirst, api, LOAD_BUDGET_MS, PASSWORD, allowHttpErrors: (k) => (allowedHttpErrors += k) }
+}
+
+async function finish(browser) {
   // ---- budgets, console ----
   console.log('# page load times (ms): ready = data on screen; dcl/load = navigation timing')
   for (const t of timings)

@@ -35,6 +35,26 @@ export const api = {
   myDeadlines: () => get(`${V}/deadlines/mine`),
   overdue: () => get(`${V}/deadlines/overdue`),
   policy: (name) => get(`${V}/policies/${encodeURIComponent(name)}`),
+  // ui2: results publicity, documents, ledger (issue 6 second slice)
+  pubItems: (p) => get(`${V}/publicity/items`, p),
+  pubItem: (id) => get(`${V}/publicity/items/${id}`),
+  pubDraft: (id, body) => post(`${V}/publicity/items/${id}/draft`, body),
+  pubApprove: (id, body) => post(`${V}/publicity/items/${id}/approve`, body),
+  pubPublish: (id, body) => post(`${V}/publicity/items/${id}/publish`, body),
+  pubExempt: (id, body) => post(`${V}/publicity/items/${id}/exempt`, body),
+  pubWithdraw: (id, body) => post(`${V}/publicity/items/${id}/withdraw`, body),
+  corrections: (p) => get(`${V}/publicity/corrections`, p),
+  correctionReply: (id, body) => post(`${V}/publicity/corrections/${id}/reply`, body),
+  documentTemplates: () => get(`${V}/document-templates`),
+  documents: (id) => get(`${V}/cases/${id}/documents`),
+  issueDocument: (id, body) => post(`${V}/cases/${id}/documents`, body),
+  inclusion: (record) => get(`${V}/ledger/proofs/inclusion`, { record }),
+  checkpoint: () => get(`${V}/ledger/checkpoints/latest`),
+  prepubVersions: (org) => get(`${V}/prepub/orgs/${org}/versions`),
+  prepubVersion: (id) => get(`${V}/prepub/versions/${id}`),
+  prepubDraft: (org, sections) => post(`${V}/prepub/orgs/${org}/drafts`, { sections }),
+  prepubApprove: (id) => post(`${V}/prepub/versions/${id}/approve`, {}),
+  prepubPublish: (id) => post(`${V}/prepub/versions/${id}/publish`, {}),
 }
 
 // Catalogue and workflows change only with a new release: fetch once per page load.

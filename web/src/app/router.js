@@ -12,6 +12,10 @@ export const routes = [
   { path: '/cases/:id', name: 'case', component: () => import('./views/Case.vue'), meta: { title: '案件详情', roles: CASE_ROLES } },
   { path: '/reviews', name: 'reviews', component: () => import('./views/Reviews.vue'), meta: { title: '法制审核', roles: ['reviewer', 'head', 'supervisor'] } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { title: '统计', roles: CASE_ROLES } },
+  // ui2: results publicity (publisher, head, supervisor: routes.c PUBLICITY)
+  { path: '/publicity', name: 'publicity', component: () => import('./views/Publicity.vue'), meta: { title: '结果公示', roles: ['publisher', 'head', 'supervisor'] } },
+  { path: '/publicity/:id', name: 'publicity-item', component: () => import('./views/PublicityItem.vue'), meta: { title: '公示事项', roles: ['publisher', 'head', 'supervisor'] } },
+  { path: '/prepub', name: 'prepub', component: () => import('./views/Prepub.vue'), meta: { title: '事前公开', roles: ['publisher', 'head', 'admin', 'supervisor'] } },
   { path: '/admin/orgs', name: 'orgs', component: () => import('./views/Orgs.vue'), meta: { title: '机构' } },
   { path: '/admin/users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: '用户', roles: ['admin'] } },
   { path: '/admin/policy', name: 'policy', component: () => import('./views/Policy.vue'), meta: { title: '规则' } },

@@ -40,6 +40,12 @@ export const portal = {
   prepubIndex: () => fetchIf(`${P}/prepub`, `${P}/prepub`),
   // {subject, officers[], sections{}, version, published_on, flowcharts}
   prepub: (orgId) => fetchIf(`${P}/prepub/orgs/{id}`, `${P}/prepub/orgs/${encodeURIComponent(orgId)}`),
+  // ui2: a version's history and one past version, 双随机 draws and their re-run
+  prepubHistory: (orgId) => fetchIf(`${P}/prepub/orgs/{id}/versions`, `${P}/prepub/orgs/${encodeURIComponent(orgId)}/versions`),
+  prepubVersion: (orgId, v) => fetchIf(`${P}/prepub/orgs/{id}/versions/{version}`, `${P}/prepub/orgs/${encodeURIComponent(orgId)}/versions/${encodeURIComponent(v)}`),
+  draws: (p) => fetchIf(`${P}/draws`, `${P}/draws`, p),
+  drawVerifyUrl: (id) => `${P}/draws/${encodeURIComponent(id)}/verify`,
+  drawVerify: (id) => fetchIf(`${P}/draws/{id}/verify`, `${P}/draws/${encodeURIComponent(id)}/verify`),
   // Annual statistics reports (issue 4 point 7): no branch has designed this route yet.
   annualReports: (p) => fetchIf(`${P}/annual-reports`, `${P}/annual-reports`, p),
   hasCorrections: () => served(`${P}/corrections`),
