@@ -145,7 +145,13 @@
     X(CORR_INSERT, 0)                                                                              \
     X(CORR_GET, 0)                                                                                 \
     X(CORR_UPDATE, 0)                                                                              \
-    X(CORR_LIST, 0)
+    X(CORR_LIST, 0)                                                                                \
+    /* stats: annual statistics reports */                                                         \
+    X(ANNUAL_INSERT, 0)                                                                            \
+    X(ANNUAL_GET, 0)                                                                               \
+    X(ANNUAL_LIST, 0)                                                                              \
+    X(ANNUAL_PUBLISHED, 0)                                                                         \
+    X(ANNUAL_EVENT_INSERT, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };
