@@ -1,7 +1,6 @@
 /*
  * annual: computing, tabulating and dating the annual statistics report (see annual.h).
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -73,20 +72,45 @@ static json_t *yuan(int64_t fen)
     return json_string(b);
 }
 
-/* num / den rounded to 2 places, or null when den is 0 (no officer: no per-capita figure). */
-static json_t *ratio(int64_t num, int64_t den)
+/*
+ * num / den to `places` decimals, rounded half up, as a string ("1.50"), or null when den is 0
+ * (no officer: no per-capita figure; nothing due: no rate). Strings, not reals: the report is
+ * stored as canonical JSON, which refuses floating point (core/canon.h).
+ */
+static json_t *fixed(int64_t num, int64_t den, int places)
 {
-    if (den <= 0)
+    char b[48];
+    int64_t scale = places == 4 ? 10000 : 100;
+    int64_t q;
+    if (den <= 0 || num < 0)
         return json_null();
-    return json_real(round((double)num * 100.0 / (double)den) / 100.0);
+    q = (num * scale * 2 + den) / (den * 2);
+    snprintf(b, sizeof(b), "%lld.%0*lld", (long long)(q / scale), places,
+             (long long)(q % scale));
+    return json_string(b);
 }
 
-/* A rate in [0, 1] to 4 places, or null when nothing was due. */
+static json_t *ratio(int64_t num, int64_t den)
+{
+    return fixed(num, den, 2);
+}
+
+/* A rate in [0, 1] to 4 places ("0.9500"). */
 static json_t *rate(int64_t num, int64_t den)
 {
-    if (den <= 0)
+    return fixed(num, den, 4);
+}
+
+/* The same rate as a percentage with 2 places ("95.00%"), or null. */
+static json_t *percent(int64_t num, int64_t den)
+{
+    char b[48];
+    int64_t q;
+    if (den <= 0 || num < 0)
         return json_null();
-    return json_real(round((double)num * 10000.0 / (double)den) / 10000.0);
+    q = (num * 10000 * 2 + den) / (den * 2);
+    snprintf(b, sizeof(b), "%lld.%02lld%%", (long long)(q / 100), (long long)(q % 100));
+    return json_string(b);
 }
 
 static void count_key(json_t *obj, const char *key)
@@ -212,10 +236,11 @@ static json_t *inspection_json(const struct annual_input *in, int64_t officers)
         cases++;
         done += inspection_done(c->state);
     }
-    return json_pack("{s{ss* ss* ss} sI sI sI so so ss}", "plan", "state", in->plan_state,
+    return json_pack("{s{ss* ss* ss} sI sI sI so so so ss}", "plan", "state", in->plan_state,
                      "state_zh", in->plan_state_zh, "source", PREPUB_PLAN_SOURCE, "planned_targets",
                      (json_int_t)in->planned_targets, "inspections", (json_int_t)cases, "completed",
-                     (json_int_t)done, "execution_rate", rate(cases, in->planned_targets),
+                     (json_int_t)done, "execution_rate", rate(cases, in->planned_targets), "execution_pct",
+                     percent(cases, in->planned_targets),
                      "per_officer", ratio(cases, officers), "source",
                      "湖北 附件1 第十五条（四）；北京 二(一)3、8");
 }
@@ -278,13 +303,16 @@ static json_t *publicity_json(const struct annual_input *in)
                        strcmp(p->published_on, p->due_on) <= 0;
         }
     }
-    return json_pack("{sI sI so sI sI so sf sI sI so s{ss ss}}", "published", (json_int_t)published,
-                     "full_text", (json_int_t)full, "full_text_rate", rate(full, published),
+    return json_pack("{sI sI so so sI sI so so ss sI sI so so s{ss ss}}", "published",
+                     (json_int_t)published, "full_text", (json_int_t)full, "full_text_rate",
+                     rate(full, published), "full_text_pct", percent(full, published),
                      "penalty_published", (json_int_t)pen_pub, "penalty_full_text",
                      (json_int_t)pen_full, "penalty_full_text_rate", rate(pen_full, pen_pub),
-                     "full_text_target", 1.0, "due", (json_int_t)due, "on_time",
-                     (json_int_t)on_time, "on_time_rate", rate(on_time, due), "sources",
-                     "full_text", ANNUAL_FULLTEXT_SOURCE, "on_time", ANNUAL_ONTIME_SOURCE);
+                     "penalty_full_text_pct", percent(pen_full, pen_pub), "full_text_target",
+                     "100%", "due", (json_int_t)due, "on_time", (json_int_t)on_time,
+                     "on_time_rate", rate(on_time, due), "on_time_pct", percent(on_time, due),
+                     "sources", "full_text", ANNUAL_FULLTEXT_SOURCE, "on_time",
+                     ANNUAL_ONTIME_SOURCE);
 }
 
 /* (6) other figures worth publishing: cases opened and decisions by org. */
@@ -383,16 +411,6 @@ static json_t *get(const json_t *o, const char *k)
     return v != NULL ? json_incref(v) : NULL;
 }
 
-static json_t *pct(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    char b[32];
-    if (!json_is_number(v))
-        return json_null();
-    snprintf(b, sizeof(b), "%.2f%%", json_number_value(v) * 100.0);
-    return json_string(b);
-}
-
 static json_t *sheet(const char *name, json_t *columns, json_t *rows)
 {
     return json_pack("{ss so so}", "sheet", name, "columns", columns, "rows", rows);
@@ -471,7 +489,7 @@ int annual_tables(const json_t *report, json_t **out, struct sx_err *err)
     row(rows, "计划检查对象（双随机抽取）", get(insp, "planned_targets"));
     row(rows, "实施检查（件）", get(insp, "inspections"));
     row(rows, "检查终结（件）", get(insp, "completed"));
-    row(rows, "计划执行率", pct(insp, "execution_rate"));
+    row(rows, "计划执行率", get(insp, "execution_pct"));
     row(rows, "人均检查量（件/人）", get(insp, "per_officer"));
     json_array_append_new(t, sheet("四、检查计划执行", json_pack("[s s]", "指标", "数值"), rows));
 
@@ -486,11 +504,11 @@ int annual_tables(const json_t *report, json_t **out, struct sx_err *err)
     rows = json_array();
     row(rows, "公开执法决定（件）", get(pub, "published"));
     row(rows, "全文公开（件）", get(pub, "full_text"));
-    row(rows, "全文公开率", pct(pub, "full_text_rate"));
-    row(rows, "行政处罚决定书全文公开率（目标 100%）", pct(pub, "penalty_full_text_rate"));
+    row(rows, "全文公开率", get(pub, "full_text_pct"));
+    row(rows, "行政处罚决定书全文公开率（目标 100%）", get(pub, "penalty_full_text_pct"));
     row(rows, "应公开（件）", get(pub, "due"));
     row(rows, "按期公开（件）", get(pub, "on_time"));
-    row(rows, "按期公开率", pct(pub, "on_time_rate"));
+    row(rows, "按期公开率", get(pub, "on_time_pct"));
     json_object_foreach((json_t *)json_object_get(oth, "cases_opened_by_kind"), k, v)
     {
         char label[96];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/annual.h"
+#include "core/canon.h"
 #include "sx_err.h"
 
 /* ---- UTC+8 year boundaries ---- */
@@ -141,15 +142,15 @@ static const struct {
     {"penalties.fine_yuan", "'1200.50", "1000.50 + 200.00 yuan, exact"},
     {"penalties.confiscation_yuan", "'50.00", "没收违法所得"},
     {"penalties.recovery_yuan", "'70.00", "追回基金"},
-    {"penalties.per_officer", "1.5", "3 decisions / 2 officers (HB-1-15 三)"},
+    {"penalties.per_officer", "'1.50", "3 decisions / 2 officers (HB-1-15 三)"},
     {"coercion.decisions", "1", "one coercive decision"},
     {"coercion.by_measure.seal", "1", "by measure"},
-    {"coercion.per_officer", "0.5", "1 / 2"},
+    {"coercion.per_officer", "'0.50", "1 / 2"},
     {"inspection.planned_targets", "4", "drawn targets"},
     {"inspection.inspections", "2", "inspection cases opened in 2025"},
     {"inspection.completed", "1", "closed ones"},
-    {"inspection.execution_rate", "0.5", "2 / 4 (HB-1-15 四)"},
-    {"inspection.per_officer", "1", "2 / 2"},
+    {"inspection.execution_rate", "'0.5000", "2 / 4 (HB-1-15 四)"},
+    {"inspection.per_officer", "'1.00", "2 / 2"},
     {"inspection.plan.state", "'published", "plan state passed through"},
     {"complaints.received", "7", "2025 only: the 2024 complaint is excluded"},
     {"complaints.complaints", "4", "complaints"},
@@ -161,10 +162,13 @@ static const struct {
     {"complaints.by_outcome.inspected", "1", "handled by inspection"},
     {"publicity.published", "3", "published in 2025"},
     {"publicity.full_text", "2", "two in full"},
-    {"publicity.penalty_full_text_rate", "0.5", "1 of 2 penalty items in full (HE-2.3)"},
+    {"publicity.penalty_full_text_rate", "'0.5000", "1 of 2 penalty items in full (HE-2.3)"},
     {"publicity.due", "4", "exempt item not due; next year's not counted"},
     {"publicity.on_time", "2", "one late, one never published"},
-    {"publicity.on_time_rate", "0.5", "2 / 4"},
+    {"publicity.on_time_rate", "'0.5000", "2 / 4"},
+    {"publicity.on_time_pct", "'50.00%", "as a percentage"},
+    {"publicity.full_text_rate", "'0.6667", "2 / 3 rounded half up"},
+    {"inspection.execution_pct", "'50.00%", "execution as a percentage"},
     {"counts.行政处罚", "3", "chart counters"},
 };
 
@@ -203,6 +207,13 @@ static void test_figures(void **state)
     assert_int_equal(annual_compute(&in, &r, &e), 0);
     for (size_t i = 0; i < sizeof(figure_rows) / sizeof(figure_rows[0]); i++)
         check_figure(r, i, figure_rows[i].path, figure_rows[i].want, figure_rows[i].why);
+    {
+        /* stored as canonical JSON: no reals anywhere (core/canon.h) */
+        struct sx_buf b;
+        sx_buf_init(&b, 1 << 20);
+        assert_int_equal(canon_json(r, &b, &e), 0);
+        sx_buf_free(&b);
+    }
     json_decref(r);
 }
 
@@ -220,6 +231,7 @@ static const struct {
     {"inspection.execution_rate", "null", "nothing planned: no rate"},
     {"publicity.full_text_rate", "null", "nothing published: no rate (not 0 %, not 100 %)"},
     {"publicity.on_time_rate", "null", "nothing due: no rate"},
+    {"publicity.on_time_pct", "null", "nor a percentage"},
     {"publicity.due", "0", "nothing due"},
 };
 
