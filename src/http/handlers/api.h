@@ -163,4 +163,13 @@ int api_portal_pool_get(struct http_req *r, struct sx_err *err);
 int api_portal_prepub_officers(struct http_req *r, struct sx_err *err);
 int api_prepub_plan_overview(struct http_req *r, struct sx_err *err);
 
+/* stats: the annual statistics report (h_annual.c, issue 4 point 7) */
+int api_annual_get(struct http_req *r, struct sx_err *err);
+int api_annual_file(struct http_req *r, struct sx_err *err);
+int api_annual_version(struct http_req *r, struct sx_err *err);
+int api_annual_approve(struct http_req *r, struct sx_err *err);
+int api_annual_publish(struct http_req *r, struct sx_err *err);
+int api_portal_reports(struct http_req *r, struct sx_err *err);
+int api_portal_report(struct http_req *r, struct sx_err *err);
+
 #endif

@@ -138,6 +138,20 @@ const struct http_route api_routes[] = {
      "执法人员查询", "公示专栏"},
     {"GET", "/api/v1/prepub/plan-overview", api_prepub_plan_overview, STAFF,
      "各机关年度检查计划公开情况", "事前公开"},
+    /* stats: the annual statistics report (issue 4 point 7, HB-1-15) */
+    {"GET", "/api/v1/reports/annual", api_annual_get, STAFF, "统计年报（实时计算）", "统计年报"},
+    {"POST", "/api/v1/reports/annual", api_annual_file,
+     STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN), "编制统计年报（新版本）", "统计年报"},
+    {"GET", "/api/v1/reports/annual/{id}", api_annual_version, STAFF, "统计年报版本详情",
+     "统计年报"},
+    {"POST", "/api/v1/reports/annual/{id}/approve", api_annual_approve,
+     STAFF | API_ROLES(APP_ROLE_HEAD), "负责人审批统计年报", "统计年报"},
+    {"POST", "/api/v1/reports/annual/{id}/publish", api_annual_publish,
+     STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN), "公开统计年报", "统计年报"},
+    {"GET", "/api/v1/portal/reports", api_portal_reports, HTTP_AUTH_NONE, "已公开的统计年报",
+     "公示专栏"},
+    {"GET", "/api/v1/portal/reports/{org}/{year}", api_portal_report, HTTP_AUTH_NONE,
+     "统计年报（{year} 可带 .csv 或 .xlsx 后缀）", "公示专栏"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -40,8 +40,8 @@ export const portal = {
   prepubIndex: () => fetchIf(`${P}/prepub`, `${P}/prepub`),
   // {subject, officers[], sections{}, version, published_on, flowcharts}
   prepub: (orgId) => fetchIf(`${P}/prepub/orgs/{id}`, `${P}/prepub/orgs/${encodeURIComponent(orgId)}`),
-  // Annual statistics reports (issue 4 point 7): no branch has designed this route yet.
-  annualReports: (p) => fetchIf(`${P}/annual-reports`, `${P}/annual-reports`, p),
+  // Annual statistics reports (issue 4 point 7): {items:[{org_id, org_name, year, version, published_on, counts, links}]}
+  annualReports: (p) => fetchIf(`${P}/reports`, `${P}/reports`, p),
   hasCorrections: () => served(`${P}/corrections`),
   exportUrl: (fmt, p) => `${P}/export.${fmt}?${new URLSearchParams(p || {}).toString()}`,
   // {number, party_id, content, contact} → {id, due_on, message}
