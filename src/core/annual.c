@@ -411,6 +411,20 @@ static json_t *get(const json_t *o, const char *k)
     return v != NULL ? json_incref(v) : NULL;
 }
 
+/* Chinese labels of coercive measures (catalogue coercion_decision.measure) and case kinds. */
+static const char *label_zh(const char *key)
+{
+    static const struct {
+        const char *key, *zh;
+    } labels[] = {{"seal_records", "封存资料"}, {"seal", "查封"},          {"seize", "扣押"},
+                  {"late_fee", "加处罚款"},    {"deduction", "划拨、扣缴"}, {"other", "其他"},
+                  {"penalty", "行政处罚"},     {"inspection", "行政检查"}, {"coercion", "行政强制"}};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i].key, key) == 0)
+            return labels[i].zh;
+    return key;
+}
+
 static json_t *sheet(const char *name, json_t *columns, json_t *rows)
 {
     return json_pack("{ss so so}", "sheet", name, "columns", columns, "rows", rows);
@@ -478,7 +492,7 @@ int annual_tables(const json_t *report, json_t **out, struct sx_err *err)
     json_object_foreach((json_t *)json_object_get(co, "by_measure"), k, v)
     {
         char label[96];
-        snprintf(label, sizeof(label), "其中：%s", k);
+        snprintf(label, sizeof(label), "其中：%s", label_zh(k));
         row(rows, label, json_incref(v));
     }
     row(rows, "行政强制人均办件量（件/人）", get(co, "per_officer"));
@@ -512,7 +526,7 @@ int annual_tables(const json_t *report, json_t **out, struct sx_err *err)
     json_object_foreach((json_t *)json_object_get(oth, "cases_opened_by_kind"), k, v)
     {
         char label[96];
-        snprintf(label, sizeof(label), "新立案件：%s", k);
+        snprintf(label, sizeof(label), "新立案件：%s", label_zh(k));
         row(rows, label, json_incref(v));
     }
     json_array_append_new(t, sheet("六、其他", json_pack("[s s]", "指标", "数值"), rows));

@@ -294,6 +294,13 @@ static void test_tables(void **state)
         }
     }
     assert_true(found);
+    found = 0;
+    json_array_foreach(rows, i, row)
+    {
+        /* catalogue keys are shown with their Chinese labels */
+        found |= strcmp(json_string_value(json_array_get(row, 0)), "其中：查封") == 0;
+    }
+    assert_true(found);
     bad = json_deep_copy(r);
     json_object_del(bad, "complaints");
     json_decref(t);

@@ -49,7 +49,7 @@ static const struct http_field file_fields[] = {
 int api_annual_file(struct http_req *r, struct sx_err *err)
 {
     struct app_ctx *ctx = api_ctx(r);
-    json_t *in = NULL, *out = NULL;
+    json_t *in = NULL, *out = NULL; /* in is the request's (released after the handler) */
     int64_t id = 0, year = 0;
     int rc = http_body_json(r, file_fields, &in, err);
     if (rc == 0) {
@@ -63,7 +63,6 @@ int api_annual_file(struct http_req *r, struct sx_err *err)
         rc = app_annual_file(ctx, api_principal(r), api_get_int(in, "org"), (int)year, &id, err);
     if (rc == 0)
         rc = app_annual_version_get(ctx, api_principal(r), id, &out, err);
-    json_decref(in);
     if (rc != 0)
         return api_done(r, rc, err);
     return send(r, 201, out, err);
