@@ -134,8 +134,8 @@ static int gather_users(struct app_ctx *ctx, struct facts *f, struct sx_err *err
                 if (f->users == NULL)
                     return NOMEM(err, "annual users");
                 f->users[f->n_users++] =
-                    (struct annual_user){u[i].org_id, u[i].roles, u[i].post, u[i].cert_no,
-                                         u[i].cert_valid_from, u[i].cert_valid_to};
+                    (struct annual_user){u[i].org_id,  u[i].roles,           u[i].post,
+                                         u[i].cert_no, u[i].cert_valid_from, u[i].cert_valid_to};
             }
             if (n == 0)
                 break;
@@ -258,9 +258,9 @@ static int gather_pubs(struct app_ctx *ctx, const int64_t *ids, size_t n_ids, st
             f->pubs = grow(ctx->arena, f->pubs, f->n_pubs, &f->cap_pubs, sizeof(*f->pubs));
             if (f->pubs == NULL)
                 return NOMEM(err, "annual pubs");
-            f->pubs[f->n_pubs++] = (struct annual_pub){it[i].org_id, it[i].case_kind, it[i].state,
-                                                       it[i].form, it[i].published_on,
-                                                       it[i].due_on};
+            f->pubs[f->n_pubs++] =
+                (struct annual_pub){it[i].org_id, it[i].case_kind,    it[i].state,
+                                    it[i].form,   it[i].published_on, it[i].due_on};
         }
         if (n == 0)
             break;
@@ -387,13 +387,12 @@ static int version_json(struct app_ctx *ctx, const struct st_annual *v, int with
                         json_t **out, struct sx_err *err)
 {
     const char *state = version_state(v);
-    json_t *o = json_pack("{sI sI si sI ss ss ss so so so ss}", "id", (json_int_t)v->id, "org_id",
-                          (json_int_t)v->org_id, "year", v->year, "version", (json_int_t)v->version,
-                          "state", state, "state_zh", state_zh(state), "created_at", v->created_at,
-                          "approved_at", str_or_null(v->approved_at), "published_at",
-                          str_or_null(v->published_at), "published_on",
-                          str_or_null(cst_day(ctx, v->published_at)), "content_hash",
-                          v->content_hash);
+    json_t *o = json_pack(
+        "{sI sI si sI ss ss ss so so so ss}", "id", (json_int_t)v->id, "org_id",
+        (json_int_t)v->org_id, "year", v->year, "version", (json_int_t)v->version, "state", state,
+        "state_zh", state_zh(state), "created_at", v->created_at, "approved_at",
+        str_or_null(v->approved_at), "published_at", str_or_null(v->published_at), "published_on",
+        str_or_null(cst_day(ctx, v->published_at)), "content_hash", v->content_hash);
     if (o != NULL && with_report) {
         json_error_t je;
         json_t *r = json_loads(v->content, JSON_REJECT_DUPLICATES, &je);
@@ -426,8 +425,8 @@ static int publication_json(struct app_ctx *ctx, const struct st_annual *vs, siz
     if (rc != 0)
         return rc;
     *out = json_pack("{ss ss ss so sb ss}", "due", due, "state", state, "state_zh", zh,
-                     "published_on", str_or_null(first), "overdue",
-                     strcmp(state, "overdue") == 0, "source", ANNUAL_DUE_SOURCE);
+                     "published_on", str_or_null(first), "overdue", strcmp(state, "overdue") == 0,
+                     "source", ANNUAL_DUE_SOURCE);
     return *out != NULL ? 0 : NOMEM(err, "annual publication");
 }
 
@@ -489,8 +488,8 @@ int app_annual_file(struct app_ctx *ctx, const struct app_principal *actor, int6
     const char *today = app_today(ctx);
     int64_t version = 0;
     int this_year = 0;
-    int rc = require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
-                              "编制统计年报", err);
+    int rc =
+        require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN, "编制统计年报", err);
     if (rc == 0)
         rc = check_year(year, err);
     if (rc == 0 && today != NULL && sscanf(today, "%4d", &this_year) == 1 && this_year <= year)
@@ -513,8 +512,7 @@ int app_annual_file(struct app_ctx *ctx, const struct app_principal *actor, int6
         rc = st_annual_insert(ctx->db, org_id, year, b.data, hex, app_now(ctx),
                               actor != NULL ? actor->user_id : 0, report_id, &version, err);
         if (rc == 0)
-            rc = app_audit_in_tx(ctx, actor, "annual.file", "annual_report", *report_id, NULL,
-                                 err);
+            rc = app_audit_in_tx(ctx, actor, "annual.file", "annual_report", *report_id, NULL, err);
         if (rc == 0)
             rc = st_commit(ctx->db, err);
         if (rc != 0)
@@ -542,8 +540,8 @@ static int report_event(struct app_ctx *ctx, const struct app_principal *actor, 
         rc = SX_FAIL(err, SX_E_CONFLICT, "annual-already-published", "该版本已公开", SRC_APPROVE,
                      "", "第 %lld 版已于 %s 公开", (long long)v.version, v.published_at);
     if (rc == 0 && !publish && v.approved_at != NULL)
-        rc = SX_FAIL(err, SX_E_CONFLICT, "annual-already-approved", "该版本已审批", SRC_APPROVE,
-                     "", "第 %lld 版已于 %s 审批", (long long)v.version, v.approved_at);
+        rc = SX_FAIL(err, SX_E_CONFLICT, "annual-already-approved", "该版本已审批", SRC_APPROVE, "",
+                     "第 %lld 版已于 %s 审批", (long long)v.version, v.approved_at);
     if (rc == 0 && publish && v.approved_at == NULL)
         rc = SX_FAIL(err, SX_E_GATE, "annual-not-approved", "未经负责人审批不得公开", SRC_APPROVE,
                      "", "第 %lld 版尚未经本机关负责人审批", (long long)v.version);
@@ -602,17 +600,17 @@ int app_annual_portal_list(struct app_ctx *ctx, json_t **out, struct sx_err *err
                          je.text);
             break;
         }
-        item = json_pack(
-            "{sI sO si sI so sO s{ss+ ss+ ss+}}", "org_id", (json_int_t)vs[i].org_id, "org_name",
-            json_object_get(r, "org_name"), "year", vs[i].year, "version",
-            (json_int_t)vs[i].version, "published_on", str_or_null(cst_day(ctx, vs[i].published_at)),
-            "counts", json_object_get(r, "counts"), "links", "json",
-            sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
-            sx_arena_printf(ctx->arena, "%d", vs[i].year), "csv",
-            sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
-            sx_arena_printf(ctx->arena, "%d.csv", vs[i].year), "xlsx",
-            sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
-            sx_arena_printf(ctx->arena, "%d.xlsx", vs[i].year));
+        item = json_pack("{sI sO si sI so sO s{ss+ ss+ ss+}}", "org_id", (json_int_t)vs[i].org_id,
+                         "org_name", json_object_get(r, "org_name"), "year", vs[i].year, "version",
+                         (json_int_t)vs[i].version, "published_on",
+                         str_or_null(cst_day(ctx, vs[i].published_at)), "counts",
+                         json_object_get(r, "counts"), "links", "json",
+                         sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
+                         sx_arena_printf(ctx->arena, "%d", vs[i].year), "csv",
+                         sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
+                         sx_arena_printf(ctx->arena, "%d.csv", vs[i].year), "xlsx",
+                         sx_arena_printf(ctx->arena, PORTAL_PATH "%lld/", (long long)vs[i].org_id),
+                         sx_arena_printf(ctx->arena, "%d.xlsx", vs[i].year));
         json_decref(r);
         if (item == NULL || json_array_append_new(items, item) != 0)
             rc = NOMEM(err, "annual portal list");
@@ -627,8 +625,8 @@ int app_annual_portal_list(struct app_ctx *ctx, json_t **out, struct sx_err *err
     return rc;
 }
 
-int app_annual_portal_get(struct app_ctx *ctx, int64_t org_id, int year,
-                          enum app_annual_format fmt, struct sx_buf *out, struct sx_err *err)
+int app_annual_portal_get(struct app_ctx *ctx, int64_t org_id, int year, enum app_annual_format fmt,
+                          struct sx_buf *out, struct sx_err *err)
 {
     struct st_annual *vs = NULL;
     size_t n = 0;
@@ -724,7 +722,8 @@ static int render_xlsx(const json_t *tables, const json_t *report, struct sx_are
     format_set_bold(bold);
     json_array_foreach(tables, i, t)
     {
-        lxw_worksheet *ws = workbook_add_worksheet(wb, json_string_value(json_object_get(t, "sheet")));
+        lxw_worksheet *ws =
+            workbook_add_worksheet(wb, json_string_value(json_object_get(t, "sheet")));
         if (ws == NULL) {
             rc = SX_FAIL(err, SX_E_IO, "xlsx", "无法生成电子表格", "", "", "worksheet");
             break;
@@ -732,13 +731,13 @@ static int render_xlsx(const json_t *tables, const json_t *report, struct sx_are
         worksheet_set_column(ws, 0, 0, 40, NULL);
         worksheet_set_column(ws, 1, 3, 18, NULL);
         /* a title row naming the org, year and source, then the column heads */
-        worksheet_write_string(ws, 0, 0,
-                               sx_arena_printf(a, "%s %lld 年度行政执法统计年报（%s）",
-                                               json_string_value(json_object_get(report, "org_name")),
-                                               (long long)json_integer_value(
-                                                   json_object_get(report, "year")),
-                                               ANNUAL_SOURCE),
-                               bold);
+        worksheet_write_string(
+            ws, 0, 0,
+            sx_arena_printf(a, "%s %lld 年度行政执法统计年报（%s）",
+                            json_string_value(json_object_get(report, "org_name")),
+                            (long long)json_integer_value(json_object_get(report, "year")),
+                            ANNUAL_SOURCE),
+            bold);
         json_array_foreach(json_object_get(t, "columns"), k, cell)
             worksheet_write_string(ws, 1, (lxw_col_t)k, json_string_value(cell), bold);
         json_array_foreach(json_object_get(t, "rows"), j, row)
@@ -749,8 +748,8 @@ static int render_xlsx(const json_t *tables, const json_t *report, struct sx_are
                     worksheet_write_number(ws, (lxw_row_t)(j + 2), (lxw_col_t)k,
                                            (double)json_integer_value(cell), NULL);
                 else
-                    worksheet_write_string(ws, (lxw_row_t)(j + 2), (lxw_col_t)k,
-                                           cell_text(a, cell), NULL);
+                    worksheet_write_string(ws, (lxw_row_t)(j + 2), (lxw_col_t)k, cell_text(a, cell),
+                                           NULL);
             }
         }
     }
@@ -793,5 +792,24 @@ int app_annual_render(const json_t *report, enum app_annual_format fmt, struct s
                                : render_xlsx(tables, report, &a, out, err);
     sx_arena_free(&a);
     json_decref(tables);
+    return rc;
+}
+
+/* ---- demo ---- */
+
+int app_annual_demo_org(struct app_ctx *ctx, int64_t org_id, const struct app_principal *head,
+                        const struct app_principal *publisher, struct sx_err *err)
+{
+    int64_t id = 0;
+    int year = 0;
+    int rc = sscanf(app_today(ctx), "%4d", &year) == 1
+                 ? 0
+                 : SX_FAIL(err, SX_E_INTERNAL, "annual-demo", "日期不正确", "", "", "today");
+    if (rc == 0)
+        rc = app_annual_file(ctx, publisher, org_id, year - 1, &id, err);
+    if (rc == 0)
+        rc = app_annual_approve(ctx, head, id, err);
+    if (rc == 0)
+        rc = app_annual_publish(ctx, publisher, id, err);
     return rc;
 }

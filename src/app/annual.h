@@ -78,9 +78,8 @@ int app_annual_portal_list(struct app_ctx *ctx, json_t **out, struct sx_err *err
  * (JSON text, CSV text with a UTF-8 BOM, or XLSX bytes). SX_E_NOTFOUND when none is
  * published (the same answer as for a missing org).
  */
-int app_annual_portal_get(struct app_ctx *ctx, int64_t org_id, int year,
-                          enum app_annual_format fmt, struct sx_buf *out,
-                          struct sx_err *err) SX_WUR;
+int app_annual_portal_get(struct app_ctx *ctx, int64_t org_id, int year, enum app_annual_format fmt,
+                          struct sx_buf *out, struct sx_err *err) SX_WUR;
 
 /*
  * Render a report (core/annual.h JSON) as CSV (columns 表, 项目, 数值, ...; UTF-8 with BOM so
@@ -89,5 +88,13 @@ int app_annual_portal_get(struct app_ctx *ctx, int64_t org_id, int year,
  */
 int app_annual_render(const json_t *report, enum app_annual_format fmt, struct sx_buf *out,
                       struct sx_err *err) SX_WUR;
+
+/*
+ * Demo data (called by app/demo.c for each demo org after its cases and publicity): last
+ * year's report filed by publisher, approved by head and published by publisher, so the
+ * portal's 年度报告 page has something to show.
+ */
+int app_annual_demo_org(struct app_ctx *ctx, int64_t org_id, const struct app_principal *head,
+                        const struct app_principal *publisher, struct sx_err *err) SX_WUR;
 
 #endif

@@ -85,8 +85,7 @@ static json_t *fixed(int64_t num, int64_t den, int places)
     if (den <= 0 || num < 0)
         return json_null();
     q = (num * scale * 2 + den) / (den * 2);
-    snprintf(b, sizeof(b), "%lld.%0*lld", (long long)(q / scale), places,
-             (long long)(q % scale));
+    snprintf(b, sizeof(b), "%lld.%0*lld", (long long)(q / scale), places, (long long)(q % scale));
     return json_string(b);
 }
 
@@ -239,9 +238,9 @@ static json_t *inspection_json(const struct annual_input *in, int64_t officers)
     return json_pack("{s{ss* ss* ss} sI sI sI so so so ss}", "plan", "state", in->plan_state,
                      "state_zh", in->plan_state_zh, "source", PREPUB_PLAN_SOURCE, "planned_targets",
                      (json_int_t)in->planned_targets, "inspections", (json_int_t)cases, "completed",
-                     (json_int_t)done, "execution_rate", rate(cases, in->planned_targets), "execution_pct",
-                     percent(cases, in->planned_targets),
-                     "per_officer", ratio(cases, officers), "source",
+                     (json_int_t)done, "execution_rate", rate(cases, in->planned_targets),
+                     "execution_pct", percent(cases, in->planned_targets), "per_officer",
+                     ratio(cases, officers), "source",
                      "湖北 附件1 第十五条（四）；北京 二(一)3、8");
 }
 
@@ -309,10 +308,9 @@ static json_t *publicity_json(const struct annual_input *in)
                      "penalty_published", (json_int_t)pen_pub, "penalty_full_text",
                      (json_int_t)pen_full, "penalty_full_text_rate", rate(pen_full, pen_pub),
                      "penalty_full_text_pct", percent(pen_full, pen_pub), "full_text_target",
-                     "100%", "due", (json_int_t)due, "on_time", (json_int_t)on_time,
-                     "on_time_rate", rate(on_time, due), "on_time_pct", percent(on_time, due),
-                     "sources", "full_text", ANNUAL_FULLTEXT_SOURCE, "on_time",
-                     ANNUAL_ONTIME_SOURCE);
+                     "100%", "due", (json_int_t)due, "on_time", (json_int_t)on_time, "on_time_rate",
+                     rate(on_time, due), "on_time_pct", percent(on_time, due), "sources",
+                     "full_text", ANNUAL_FULLTEXT_SOURCE, "on_time", ANNUAL_ONTIME_SOURCE);
 }
 
 /* (6) other figures worth publishing: cases opened and decisions by org. */
@@ -416,9 +414,15 @@ static const char *label_zh(const char *key)
 {
     static const struct {
         const char *key, *zh;
-    } labels[] = {{"seal_records", "封存资料"}, {"seal", "查封"},          {"seize", "扣押"},
-                  {"late_fee", "加处罚款"},    {"deduction", "划拨、扣缴"}, {"other", "其他"},
-                  {"penalty", "行政处罚"},     {"inspection", "行政检查"}, {"coercion", "行政强制"}};
+    } labels[] = {{"seal_records", "封存资料"},
+                  {"seal", "查封"},
+                  {"seize", "扣押"},
+                  {"late_fee", "加处罚款"},
+                  {"deduction", "划拨、扣缴"},
+                  {"other", "其他"},
+                  {"penalty", "行政处罚"},
+                  {"inspection", "行政检查"},
+                  {"coercion", "行政强制"}};
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i].key, key) == 0)
             return labels[i].zh;

@@ -167,8 +167,8 @@ int api_portal_report(struct http_req *r, struct sx_err *err)
     rc = app_annual_portal_get(api_ctx(r), org, year, fmt, &b, err);
     if (rc == 0 && fmt != APP_ANNUAL_JSON) {
         char cd[96];
-        snprintf(cd, sizeof(cd), "attachment; filename=\"annual-%lld-%d.%s\"", (long long)org,
-                 year, exts[fmt]);
+        snprintf(cd, sizeof(cd), "attachment; filename=\"annual-%lld-%d.%s\"", (long long)org, year,
+                 exts[fmt]);
         if (http_add_header(r, "content-disposition", cd) != 0)
             rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "header");
     }
