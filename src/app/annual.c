@@ -795,6 +795,77 @@ int app_annual_render(const json_t *report, enum app_annual_format fmt, struct s
     return rc;
 }
 
+/* ---- overview ---- */
+
+static int overview_item(struct app_ctx *ctx, const struct st_org *o, int year, json_t *items,
+                         int64_t *overdue, struct sx_err *err)
+{
+    struct st_annual *vs = NULL;
+    size_t n = 0;
+    json_t *p = NULL;
+    int rc = st_annual_list(ctx->db, o->id, year, ctx->arena, &vs, &n, err);
+    if (rc == 0)
+        rc = publication_json(ctx, vs, n, year, &p, err);
+    if (rc != 0)
+        return rc;
+    *overdue += json_is_true(json_object_get(p, "overdue"));
+    if (json_array_append_new(
+            items, json_pack("{sI ss ss sO sO sO sI}", "org_id", (json_int_t)o->id, "code", o->code,
+                             "name", o->name, "state", json_object_get(p, "state"), "state_zh",
+                             json_object_get(p, "state_zh"), "published_on",
+                             json_object_get(p, "published_on"), "versions", (json_int_t)n)) != 0)
+        rc = NOMEM(err, "annual overview");
+    json_decref(p);
+    return rc;
+}
+
+int app_annual_overview(struct app_ctx *ctx, const struct app_principal *actor, int year,
+                        json_t **out, struct sx_err *err)
+{
+    json_t *items = json_array();
+    int64_t overdue = 0;
+    char due[24];
+    int rc = 0;
+    if (year == 0 && sscanf(app_today(ctx), "%4d", &year) == 1)
+        year -= 1; /* the report due now is last year's */
+    rc = check_year(year, err);
+    if (rc == 0 && (actor == NULL || (actor->roles & (APP_ROLE_ADMIN | APP_ROLE_SUPERVISOR)))) {
+        int64_t after = 0;
+        int more = 1;
+        while (rc == 0 && more) {
+            struct st_org *os = NULL;
+            size_t n = 0;
+            rc = st_org_list(ctx->db, after, ST_LIST_MAX, ctx->arena, &os, &n, &more, err);
+            for (size_t i = 0; rc == 0 && i < n; i++) {
+                after = os[i].id;
+                rc = overview_item(ctx, &os[i], year, items, &overdue, err);
+            }
+            if (n == 0)
+                break;
+        }
+    } else if (rc == 0) {
+        int64_t *ids = NULL;
+        size_t n = 0;
+        rc = st_org_subtree(ctx->db, actor->org_id, ctx->arena, &ids, &n, err);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            struct st_org o;
+            rc = st_org_get(ctx->db, ids[i], ctx->arena, &o, err);
+            if (rc == 0)
+                rc = overview_item(ctx, &o, year, items, &overdue, err);
+        }
+    }
+    if (rc == 0) {
+        snprintf(due, sizeof(due), "%04d-01-31", year + 1);
+        *out = json_pack("{si ss sI so ss}", "year", year, "due", due, "overdue",
+                         (json_int_t)overdue, "items", items, "source", ANNUAL_DUE_SOURCE);
+        items = NULL;
+        if (*out == NULL)
+            rc = NOMEM(err, "annual overview");
+    }
+    json_decref(items);
+    return rc;
+}
+
 /* ---- demo ---- */
 
 int app_annual_demo_org(struct app_ctx *ctx, int64_t org_id, const struct app_principal *head,

@@ -90,6 +90,15 @@ int app_annual_render(const json_t *report, enum app_annual_format fmt, struct s
                       struct sx_err *err) SX_WUR;
 
 /*
+ * Where the reports of year (0: last year) stand against their 31 January deadline, for every
+ * org the actor oversees (admin and supervisor: all orgs; others: their org and the orgs below
+ * it): *out {"year", "due", "overdue": count, "items": [{org_id, code, name, state, state_zh,
+ * published_on, versions}]} (HB-1-15, YN-1-15). SX_E_INVALID for a bad year.
+ */
+int app_annual_overview(struct app_ctx *ctx, const struct app_principal *actor, int year,
+                        json_t **out, struct sx_err *err) SX_WUR;
+
+/*
  * Demo data (called by app/demo.c for each demo org after its cases and publicity): last
  * year's report filed by publisher, approved by head and published by publisher, so the
  * portal's 年度报告 page has something to show.

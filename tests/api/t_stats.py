@@ -85,6 +85,8 @@ def run(T, port, args, cli):
     kmh.login("km.head")
     off.login("km.off1")
     anon = Client(port)
+    yh = Client(port)
+    yh.login("yn.head")  # head and supervisor of the province
     st_id = FIX["st"]
 
     st, res, _ = head.request("GET", f"/api/v1/reports/annual?org={st_id}&year={year}")
@@ -239,6 +241,17 @@ def run(T, port, args, cli):
     tap(s == 200 and b["publication"]["state"] in ("published", "published_late")
         and b["publication"]["published_on"] == today_cst().isoformat() and len(b["versions"]) == 1,
         "the staff view shows the publication against its 31 January deadline", b.get("publication"))
+    s, ov, _ = head.request("GET", f"/api/v1/reports/annual-overview?year={last}")
+    late = today_cst().isoformat() > f"{year}-01-31"
+    states = {i["code"]: i["state"] for i in (ov or {}).get("items", [])}
+    tap(s == 200 and states.get("ST") in ("published", "published_late") and set(states) == {"ST", "ST-A"}
+        and states["ST-A"] == ("overdue" if late else "pending") and ov["overdue"] == (1 if late else 0)
+        and ov["due"] == f"{year}-01-31",
+        "the overview flags an org whose report is not published by 31 January (own subtree only)", ov)
+    s, ov, _ = yh.request("GET", "/api/v1/reports/annual-overview")
+    codes = {i["code"] for i in (ov or {}).get("items", [])}
+    tap(s == 200 and ov["year"] == last and {"YN", "KM", "QJ", "ST", "ST-A"} <= codes,
+        "a supervisor's overview covers every org, last year by default", ov)
     s, v2, _ = pub.request("POST", "/api/v1/reports/annual", {"org": st_id, "year": last})
     tap(s == 201 and v2["version"] == 2 and v2["state"] == "draft", "filing again makes version 2 (append-only)", v2)
 
@@ -279,8 +292,6 @@ def run(T, port, args, cli):
     tap(s == 401, "the staff report needs a login", b)
     s, b, _ = kmh.request("GET", f"/api/v1/reports/annual?org={st_id}&year={last}")
     tap(s == 403, "a head of another org cannot read ST's staff report", b)
-    yh = Client(port)
-    yh.login("yn.head")
     s, b, _ = yh.request("GET", f"/api/v1/reports/annual?org={st_id}&year={last}")
     tap(s == 200, "the province's head reads a subordinate org's report", b)
 

@@ -169,6 +169,7 @@ int api_annual_file(struct http_req *r, struct sx_err *err);
 int api_annual_version(struct http_req *r, struct sx_err *err);
 int api_annual_approve(struct http_req *r, struct sx_err *err);
 int api_annual_publish(struct http_req *r, struct sx_err *err);
+int api_annual_overview(struct http_req *r, struct sx_err *err);
 int api_portal_reports(struct http_req *r, struct sx_err *err);
 int api_portal_report(struct http_req *r, struct sx_err *err);
 

@@ -106,6 +106,18 @@ int api_annual_publish(struct http_req *r, struct sx_err *err)
     return event(r, 1, err);
 }
 
+int api_annual_overview(struct http_req *r, struct sx_err *err)
+{
+    json_t *out = NULL;
+    int64_t year = 0;
+    int rc = http_query_int(r, "year", 2000, 2999, 0, &year, err);
+    if (rc == 0)
+        rc = app_annual_overview(api_ctx(r), api_principal(r), (int)year, &out, err);
+    if (rc != 0)
+        return api_done(r, rc, err);
+    return send(r, 200, out, err);
+}
+
 /* ---- portal ---- */
 
 int api_portal_reports(struct http_req *r, struct sx_err *err)

@@ -148,6 +148,8 @@ const struct http_route api_routes[] = {
      STAFF | API_ROLES(APP_ROLE_HEAD), "负责人审批统计年报", "统计年报"},
     {"POST", "/api/v1/reports/annual/{id}/publish", api_annual_publish,
      STAFF | API_ROLES(APP_ROLE_PUBLISHER | APP_ROLE_ADMIN), "公开统计年报", "统计年报"},
+    {"GET", "/api/v1/reports/annual-overview", api_annual_overview, STAFF,
+     "各机关统计年报公开情况（1 月 31 日期限）", "统计年报"},
     {"GET", "/api/v1/portal/reports", api_portal_reports, HTTP_AUTH_NONE, "已公开的统计年报",
      "公示专栏"},
     {"GET", "/api/v1/portal/reports/{org}/{year}", api_portal_report, HTTP_AUTH_NONE,
