@@ -12,6 +12,8 @@ PKGS=(
   python3 curl
   # documents (issue 5 point 4): PDF rendering, CJK fonts, pdftotext for the API tests
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils openssl
+  # stats: annual statistics report as XLSX (issue 4 point 7)
+  libxlsxwriter-dev
 )
 PKGS+=(libarchive-dev) # bundle: case-file bundles (tar)
 if [ "${1:-}" = "--bench" ]; then

@@ -24,6 +24,7 @@
 #include "app/identity.h"
 #include "app/publicity.h"
 #include "app/prepub.h"
+#include "app/annual.h" /* stats: the annual report of each demo org */
 #include "core/cal.h"
 #include "core/catalog.h"
 #include "core/ids.h"
@@ -1944,6 +1945,10 @@ static int generate(struct gen *g, const struct app_demo_options *opt, struct sx
         rc = app_prepub_demo_org(g->ctx, g->orgs[i].id, &g->orgs[i].head, (int)i, err);
         sx_arena_reset(&g->work);
     }
+    /* stats: each org's annual report of last year, filed, approved, published (HB-1-15) */
+    for (size_t i = 0; rc == 0 && i < N_ORGS; i++)
+        rc = app_annual_demo_org(g->ctx, g->orgs[i].id, &g->orgs[i].head, &g->orgs[i].publisher,
+                                 err);
     return rc;
 }
 

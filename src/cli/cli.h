@@ -46,6 +46,7 @@ int cli_document(int argc, char **argv); /* documents (issue 5 point 4) */
 /* ledger */
 int cli_ledger(int argc, char **argv);
 int cli_draw(int argc, char **argv); /* prepub */
+int cli_report_annual(int argc, char **argv); /* stats: sanxiang report annual */
 /* bundle: case-file bundles */
 int cli_export(int argc, char **argv);
 int cli_verify_bundle(int argc, char **argv);

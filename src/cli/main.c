@@ -31,6 +31,7 @@ static const struct cli_command commands[] = {
     {"ledger", cli_ledger,
      "全局 Merkle 账本: sync / checkpoint / status / public-key / verify-proof"},
     {"draw", cli_draw, "双随机抽取: verify（复算已公开的抽取）"}, /* prepub */
+    {"report", cli_report_annual, "统计年报: annual（按记录计算，输出 JSON/CSV/XLSX）"}, /* stats */
     /* bundle */
     {"export", cli_export, "导出案件电子卷宗（可离线校验）；--list 列出可导出的案号"},
     {"verify-bundle", cli_verify_bundle, "离线校验电子卷宗，指出被改动之处"},

@@ -3653,3 +3653,91 @@ int st_access_log_list(struct st_db *db, int64_t request_id, struct sx_arena *ar
     *out = arr;
     return rc;
 }
+
+/* ---- stats: annual statistics reports ---- */
+
+static void read_annual_el(struct rd *d, void *el)
+{
+    struct st_annual *v = el;
+    v->id = rd_i64(d);
+    v->org_id = rd_i64(d);
+    v->year = (int)rd_i64(d);
+    v->version = rd_i64(d);
+    v->content = rd_text(d);
+    v->content_hash = rd_text(d);
+    v->created_at = rd_text(d);
+    v->created_by = rd_i64(d);
+    v->approved_at = rd_text(d);
+    v->approved_by = rd_i64(d);
+    v->published_at = rd_text(d);
+    v->published_by = rd_i64(d);
+}
+
+int st_annual_insert(struct st_db *db, int64_t org_id, int year, const char *content,
+                     const char *content_hash, const char *created_at, int64_t created_by,
+                     int64_t *id, int64_t *version, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_text(content, "content", err);
+    if (rc == 0)
+        rc = need_ts(created_at, "created_at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_text(&p, content);
+    p_text(&p, content_hash);
+    p_text(&p, created_at);
+    p_id(&p, created_by);
+    return insert_numbered(db, ST_ANNUAL_INSERT, &p, id, version, err);
+}
+
+int st_annual_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_annual *out,
+                  struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    p_int(&p, id);
+    return get_one(db, ST_ANNUAL_GET, &p, "统计年报", id, arena, read_annual_el, out, err);
+}
+
+static int annual_all(struct st_db *db, enum st_stmt s, int64_t org_id, int year,
+                      struct sx_arena *arena, struct st_annual **out, size_t *n,
+                      struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    void *arr = NULL;
+    int rc;
+    p_int(&p, org_id);
+    p_int(&p, year);
+    p_int(&p, ST_LIST_MAX);
+    *n = 0;
+    rc = get_all(db, s, &p, arena, sizeof(struct st_annual), read_annual_el, &arr, n, err);
+    *out = arr;
+    return rc;
+}
+
+int st_annual_list(struct st_db *db, int64_t org_id, int year, struct sx_arena *arena,
+                   struct st_annual **out, size_t *n, struct sx_err *err)
+{
+    return annual_all(db, ST_ANNUAL_LIST, org_id, year, arena, out, n, err);
+}
+
+int st_annual_published(struct st_db *db, int64_t org_id, int year, struct sx_arena *arena,
+                        struct st_annual **out, size_t *n, struct sx_err *err)
+{
+    return annual_all(db, ST_ANNUAL_PUBLISHED, org_id, year, arena, out, n, err);
+}
+
+int st_annual_event_insert(struct st_db *db, int64_t report_id, const char *event, const char *at,
+                           int64_t actor_id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int rc = need_ts(at, "at", err);
+    if (rc != 0)
+        return rc;
+    p_int(&p, report_id);
+    p_text(&p, event);
+    p_text(&p, at);
+    p_id(&p, actor_id);
+    return run_void(db, ST_ANNUAL_EVENT_INSERT, &p, NULL, err);
+}

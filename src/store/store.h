@@ -1053,4 +1053,42 @@ int st_pub_corr_list(struct st_db *db, const int64_t *org_ids, size_t n_org_ids,
                      struct st_pub_correction **out, size_t *n, int *more,
                      struct sx_err *err) SX_WUR;
 
+/* ---- stats: annual statistics reports (append-only versions with events, HB-1-15) ---- */
+
+/* One computed version of an org's annual report for a year; approval/publication joined in. */
+struct st_annual {
+    int64_t id;
+    int64_t org_id;
+    int year;
+    int64_t version;          /* 1, 2, ... per (org, year) */
+    const char *content;      /* canonical JSON of the report */
+    const char *content_hash; /* hex SM3 of content */
+    const char *created_at;
+    int64_t created_by;      /* 0: CLI */
+    const char *approved_at; /* NULL until a head approved it */
+    int64_t approved_by;
+    const char *published_at; /* NULL until published */
+    int64_t published_by;
+};
+
+/* Insert the next version of (org_id, year); sets *id and *version. SX_E_CONFLICT on a race. */
+int st_annual_insert(struct st_db *db, int64_t org_id, int year, const char *content,
+                     const char *content_hash, const char *created_at, int64_t created_by,
+                     int64_t *id, int64_t *version, struct sx_err *err) SX_WUR;
+/* One version by id. SX_E_NOTFOUND. */
+int st_annual_get(struct st_db *db, int64_t id, struct sx_arena *arena, struct st_annual *out,
+                  struct sx_err *err) SX_WUR;
+/* Versions of (org_id, year), newest first, at most ST_LIST_MAX. */
+int st_annual_list(struct st_db *db, int64_t org_id, int year, struct sx_arena *arena,
+                   struct st_annual **out, size_t *n, struct sx_err *err) SX_WUR;
+/*
+ * Published versions (org_id 0: any org; year 0: any year), by year descending, org, version
+ * descending; at most ST_LIST_MAX.
+ */
+int st_annual_published(struct st_db *db, int64_t org_id, int year, struct sx_arena *arena,
+                        struct st_annual **out, size_t *n, struct sx_err *err) SX_WUR;
+/* Record event ("approve" | "publish") of a version. SX_E_CONFLICT if it already happened. */
+int st_annual_event_insert(struct st_db *db, int64_t report_id, const char *event, const char *at,
+                           int64_t actor_id, struct sx_err *err) SX_WUR;
+
 #endif

@@ -162,7 +162,13 @@
     X(ACCESS_DECISION_INSERT, 0)                                                                   \
     X(ACCESS_LOG_INSERT, 0)                                                                        \
     X(ACCESS_LOG_LIST, 0)                                                                          \
-    X(MEDIA_DELETION_INSERT, 0)
+    X(MEDIA_DELETION_INSERT, 0)                                                                    \
+    /* stats: annual statistics reports */                                                         \
+    X(ANNUAL_INSERT, 0)                                                                            \
+    X(ANNUAL_GET, 0)                                                                               \
+    X(ANNUAL_LIST, 0)                                                                              \
+    X(ANNUAL_PUBLISHED, 0)                                                                         \
+    X(ANNUAL_EVENT_INSERT, 0)
 
 #define ST_ENUM_ITEM(name, boot) ST_##name,
 enum st_stmt { ST_STMTS(ST_ENUM_ITEM) ST__COUNT };

@@ -63,6 +63,13 @@
     "id, org_id, seq, pool_id, title, k, m, pool_hash, public_value, public_source, seed, "        \
     "result, created_at, created_by"
 
+/* stats: columns of the annual report statements (store.c reads this order) */
+#define ANNUAL_SELECT                                                                              \
+    "SELECT r.id, r.org_id, r.year, r.version, r.content, r.content_hash, r.created_at, "         \
+    "r.created_by, a.at, a.actor_id, p.at, p.actor_id FROM annual_reports r "                    \
+    "LEFT JOIN annual_report_events a ON a.report_id = r.id AND a.event = 'approve' "            \
+    "LEFT JOIN annual_report_events p ON p.report_id = r.id AND p.event = 'publish'"
+
 /* clang-format off */
 const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_BEGIN] = {"BEGIN IMMEDIATE", ""},
@@ -461,6 +468,21 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
         "(SELECT value FROM json_each(?1)) AND (?2 IS NULL OR c.state = ?2) AND c.id > ?3 ORDER "
         "BY c.id LIMIT ?4",
         "ttii"},
+    /* stats: annual statistics reports (with their approve/publish events) */
+    [ST_ANNUAL_INSERT] = {
+        "INSERT INTO annual_reports (org_id, year, version, content, content_hash, created_at, "
+        "created_by) SELECT ?1, ?2, coalesce(max(version), 0) + 1, ?3, ?4, ?5, ?6 "
+        "FROM annual_reports WHERE org_id = ?1 AND year = ?2 RETURNING id, version", "iittti"},
+    [ST_ANNUAL_GET] = {ANNUAL_SELECT " WHERE r.id = ?1", "i"},
+    [ST_ANNUAL_LIST] = {
+        ANNUAL_SELECT " WHERE r.org_id = ?1 AND r.year = ?2 ORDER BY r.version DESC LIMIT ?3",
+        "iii"},
+    [ST_ANNUAL_PUBLISHED] = {
+        ANNUAL_SELECT " WHERE p.id IS NOT NULL AND (?1 = 0 OR r.org_id = ?1) AND (?2 = 0 OR r.year = ?2) "
+        "ORDER BY r.year DESC, r.org_id, r.version DESC LIMIT ?3", "iii"},
+    [ST_ANNUAL_EVENT_INSERT] = {
+        "INSERT INTO annual_report_events (report_id, event, at, actor_id) "
+        "VALUES (?1, ?2, ?3, ?4)", "itti"},
     /* media: uploads, blobs, case links, access requests and the access log */
     [ST_MEDIA_UPLOAD_INSERT] = {
         "INSERT INTO media_uploads (id, org_id, user_id, length, declared_sm3, filename, mime, "

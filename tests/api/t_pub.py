@@ -497,6 +497,11 @@ def crawl(T, port, args, c, label="test data"):
         status[st] = status.get(st, 0) + 1
     get("/api/v1/portal/export.json")
     get("/api/v1/portal/export.csv")
+    # stats: the published annual reports (issue 4 point 7), as JSON and CSV
+    st, data = get("/api/v1/portal/reports")
+    for rep in json.loads(data).get("items", []) if st == 200 else []:
+        get(f"/api/v1/portal/reports/{rep['org_id']}/{rep['year']}")
+        get(f"/api/v1/portal/reports/{rep['org_id']}/{rep['year']}.csv")
     hostile = ["q=%27%20OR%201%3D1--", "q=%25", "q=_", "q=%22", "q=*", "kind=exempt", "org_id=-1",
                "org_id=0", "cursor=AAAAAAAAAAA", "cursor=%00", "limit=100000", "from=9999-99-99",
                "q=" + urllib.parse.quote(ADULT_NAME), "q=" + urllib.parse.quote(ADULT_ID),

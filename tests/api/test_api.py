@@ -960,6 +960,7 @@ def main():
         import t_ledger; t_ledger.run(sys.modules[__name__], port, args, cli)  # noqa: E401,E702
         import t_prepub; t_prepub.run(sys.modules[__name__], port, args, cli)  # prepub
         import t_review; t_review.run(sys.modules[__name__], port, args, cli)  # issue 3: routing, categories
+        import t_stats; t_stats.run(sys.modules[__name__], port, args, cli)  # stats: annual report (issue 4 point 7)
         import t_media; t_media.run(sys.modules[__name__], port, args, cli)  # media
         import t_bundle; t_bundle.run(sys.modules[__name__], port, args, cli)  # bundle: 电子卷宗
     finally:

@@ -216,7 +216,10 @@ async function main() {
     await shot(page, 'portal-result')
   })
   await check('portal annual reports and correction pages render', async () => {
-    await timedGoto(page, '/annual', '[data-test=empty]', 'portal annual')
+    // stats: the demo publishes last year's report of every org (issue 4 point 7)
+    await timedGoto(page, '/annual', '[data-test=annual-report]', 'portal annual')
+    if (!(await page.locator('[data-test=annual-report] a', { hasText: 'CSV' }).first().isVisible()))
+      throw new Error('annual report card has no CSV link')
     await timedGoto(page, '/correction', 'text=更正申请', 'portal correction')
     if (!(await page.getByLabel('需要更正的内容及理由').isVisible())) throw new Error('correction form field has no label')
   })

@@ -190,4 +190,14 @@ int api_access_media(struct http_req *r, struct sx_err *err);
 int api_media_get(struct http_req *r, struct sx_err *err);
 int api_media_delete(struct http_req *r, struct sx_err *err);
 
+/* stats: the annual statistics report (h_annual.c, issue 4 point 7) */
+int api_annual_get(struct http_req *r, struct sx_err *err);
+int api_annual_file(struct http_req *r, struct sx_err *err);
+int api_annual_version(struct http_req *r, struct sx_err *err);
+int api_annual_approve(struct http_req *r, struct sx_err *err);
+int api_annual_publish(struct http_req *r, struct sx_err *err);
+int api_annual_overview(struct http_req *r, struct sx_err *err);
+int api_portal_reports(struct http_req *r, struct sx_err *err);
+int api_portal_report(struct http_req *r, struct sx_err *err);
+
 #endif

@@ -491,6 +491,35 @@ static const char *const m006_media[] = {
 };
 /* clang-format on */
 
+/* stats: migration 007, annual statistics reports (issue 4 point 7, HB-1-15). Append-only like
+ * prepub: a recomputation is a new version, approval and publication are event rows. */
+/* clang-format off */
+static const char *const m007_annual[] = {
+    "CREATE TABLE annual_reports (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2999),\n"
+    "  version INTEGER NOT NULL CHECK (version >= 1),\n"
+    "  content TEXT NOT NULL,\n"
+    "  content_hash TEXT NOT NULL CHECK (" HEX64_CHECK("content_hash") "),\n"
+    "  created_at TEXT NOT NULL CHECK (created_at GLOB " TS_GLOB "),\n"
+    "  created_by INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (org_id, year, version)\n"
+    ");\n" SQ_NO_CHANGE("annual_reports"),
+
+    "CREATE TABLE annual_report_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  report_id INTEGER NOT NULL REFERENCES annual_reports(id),\n"
+    "  event TEXT NOT NULL CHECK (event IN ('approve', 'publish')),\n"
+    "  at TEXT NOT NULL CHECK (at GLOB " TS_GLOB "),\n"
+    "  actor_id INTEGER REFERENCES users(id),\n"
+    "  UNIQUE (report_id, event)\n"
+    ");\n" SQ_NO_CHANGE("annual_report_events"),
+
+    NULL,
+};
+/* clang-format on */
+
 const struct st_migration st_sqlite_migrations[] = {
     {1, "init", m001_init},
     {2, "prepub", m002_prepub}, /* prepub */
@@ -498,6 +527,7 @@ const struct st_migration st_sqlite_migrations[] = {
     {4, "documents", m004_documents},
     {5, "publicity", m005_publicity}, /* results publicity (issue 4) */
     {6, "media", m006_media}, /* media */
+    {7, "annual", m007_annual}, /* stats: annual statistics reports */
 };
 const size_t st_sqlite_migrations_n =
     sizeof(st_sqlite_migrations) / sizeof(st_sqlite_migrations[0]);

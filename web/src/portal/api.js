@@ -46,8 +46,8 @@ export const portal = {
   draws: (p) => fetchIf(`${P}/draws`, `${P}/draws`, p),
   drawVerifyUrl: (id) => `${P}/draws/${encodeURIComponent(id)}/verify`,
   drawVerify: (id) => fetchIf(`${P}/draws/{id}/verify`, `${P}/draws/${encodeURIComponent(id)}/verify`),
-  // Annual statistics reports (issue 4 point 7): no branch has designed this route yet.
-  annualReports: (p) => fetchIf(`${P}/annual-reports`, `${P}/annual-reports`, p),
+  // Annual statistics reports (issue 4 point 7): {items:[{org_id, org_name, year, version, published_on, counts, links}]}
+  annualReports: (p) => fetchIf(`${P}/reports`, `${P}/reports`, p),
   hasCorrections: () => served(`${P}/corrections`),
   exportUrl: (fmt, p) => `${P}/export.${fmt}?${new URLSearchParams(p || {}).toString()}`,
   // {number, party_id, content, contact} → {id, due_on, message}
