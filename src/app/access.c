@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "app/cases.h"
 #include "app/identity.h"
 #include "app/media.h"
 #include "store/store.h"
@@ -236,6 +237,18 @@ static int use_request(struct app_ctx *ctx, const struct app_principal *actor, i
                                                           .action = download ? "download" : "view",
                                                           .ip = ip},
                                   NULL, err);
+    if (rc == 0) {
+        /* each view and download is also a record in the case's chain (汶上 第二十四条) */
+        json_t *body = json_pack("{sI ss ss}", "request_id", (json_int_t)id, "access",
+                                 download ? "download" : "view", "valid_until", q->valid_until);
+        if (body != NULL && download && q->sm3 != NULL)
+            json_object_set_new(body, "sm3", json_string(q->sm3));
+        rc = body == NULL ? SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "access")
+                          : app_record_append_system(ctx, q->case_id, "record_access",
+                                                     "record_access", actor->user_id, body, NULL,
+                                                     err);
+        json_decref(body);
+    }
     if (rc == 0)
         rc = st_commit(ctx->db, err);
     if (rc != 0)

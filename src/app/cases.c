@@ -406,6 +406,23 @@ static int append_record(struct app_ctx *ctx, const struct st_record_new *proto,
     return rc;
 }
 
+int app_record_append_system(struct app_ctx *ctx, int64_t case_id, const char *type,
+                             const char *action, int64_t actor_id, const json_t *body,
+                             struct st_record *out, struct sx_err *err)
+{
+    const char *now = app_now(ctx);
+    int rc = cat_validate_body(ctx->app->catalog, type, body, app_today(ctx), err);
+    if (rc != 0)
+        return rc;
+    return append_record(ctx,
+                         &(struct st_record_new){.case_id = case_id,
+                                                 .type = type,
+                                                 .action = action,
+                                                 .at = now,
+                                                 .actor_id = actor_id},
+                         body, out, err);
+}
+
 int app_case_create(struct app_ctx *ctx, const struct app_principal *actor,
                     const struct app_case_new *in, int64_t *id, struct sx_err *err)
 {

@@ -55,6 +55,16 @@ struct app_step_result {
     const char *number; /* the case number (may have been issued by this step) */
 };
 
+/*
+ * Append a record that is not a workflow step (it neither depends on nor moves the case's
+ * state), inside the caller's write transaction: body checked against the catalogue for type,
+ * canonicalised, chained with action as its action key, at = now. For records the system makes
+ * on a user's behalf, e.g. a 调阅 view. out may be NULL.
+ */
+int app_record_append_system(struct app_ctx *ctx, int64_t case_id, const char *type,
+                             const char *action, int64_t actor_id, const json_t *body,
+                             struct st_record *out, struct sx_err *err) SX_WUR;
+
 /* Take one step in a transaction of its own; all or nothing. */
 int app_case_step(struct app_ctx *ctx, const struct app_principal *actor, int64_t case_id,
                   const struct app_step *step, struct app_step_result *out,

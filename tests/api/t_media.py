@@ -344,6 +344,12 @@ def access(T, o, h, q, qh, cid, data):
     views = [e for e in body.get("log", []) if e["action"] == "view"]
     tap(st == 200 and len(views) == 2 and all(e["user_id"] == T.FIX["qj.off1"] for e in views),
         "each view is recorded in the access log (2 views)", body)
+    st, body, _ = h.request("GET", f"/api/v1/cases/{cid}/records?limit=500")
+    chained = [r for r in body.get("items", []) if r["type"] == "record_access"
+               and r["body"].get("request_id") == rid]
+    tap(st == 200 and len(chained) == 2 and all(r["body"]["access"] == "view" and
+                                                r["actor_id"] == T.FIX["qj.off1"] for r in chained),
+        "each view is also a record in the case's chain (record_access, 汶上 第二十四条)", chained)
     time.sleep(4)
     st, body, ct = q.request("GET", f"/api/v1/access-requests/{rid}/case")
     tap(T.is_problem(st, body, ct, 403) and body.get("type", "").endswith("access-expired"),
@@ -367,6 +373,12 @@ def access(T, o, h, q, qh, cid, data):
     st, body, ct = o.request("GET", f"/api/v1/access-requests/{mid}")
     tap(st == 200 and [e["action"] for e in body["log"]] == ["download"] and body["log"][0]["sm3"] == digest,
         "the download is recorded", body)
+    st, body, _ = h.request("GET", f"/api/v1/cases/{cid}/records?limit=500")
+    chained = [r for r in body.get("items", []) if r["type"] == "record_access"
+               and r["body"].get("request_id") == mid]
+    tap(st == 200 and len(chained) == 1 and chained[0]["body"]["access"] == "download"
+        and chained[0]["body"].get("sm3") == digest,
+        "the download is also a record in the case's chain, naming the file's SM3", chained)
     # the requester cannot approve their own request
     st, body, ct = h.request("POST", "/api/v1/access-requests", {
         "kind": "media", "case_id": cid, "sm3": digest, "reason": "自查", "valid_seconds": 60})
