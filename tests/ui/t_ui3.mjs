@@ -5,7 +5,8 @@
 // is listed with its metadata, its 2-WD storage deadline and the warning that it does not
 // cover the inquiry transcript's times. An officer of another org files a 调阅 request for a
 // KM case, the KM head approves it, and the requester opens the case through the request
-// within its window (the view is logged in the request's detail).
+// within its window (the view is logged in the request's detail). The KM head's dashboard
+// draws the year's publication rates, legal-review opinions and the per-org comparison.
 
 // 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai (the browser context's zone) for an ISO UTC time
 function shanghai(iso, addMinutes = 0) {
@@ -16,6 +17,21 @@ function shanghai(iso, addMinutes = 0) {
 export async function run(T) {
   await media(T)
   await access(T)
+  await dashboard(T)
+}
+
+async function dashboard(T) {
+  const { page, check, login, logout, timedGoto, shot } = T
+  await login(page, 'km.head')
+  await check('dashboard: publication rates, review opinions and per-org comparison charts of the current year', async () => {
+    await timedGoto(page, '/app/dashboard', '[data-test=chart-state] canvas', 'dashboard (annual)')
+    for (const c of ['chart-rates', 'chart-reviews', 'chart-orgs']) await page.locator(`[data-test=${c}] canvas`).waitFor({ timeout: 10000 })
+    const src = await page.locator('[data-test=chart-rates] + .source').innerText()
+    if (!/按时 \d+\/\d+/.test(src) || !src.includes('HB-1-11')) throw new Error(src)
+    await page.locator('[data-test=chart-orgs]').scrollIntoViewIfNeeded()
+    await shot(page, 'dashboard-annual')
+  })
+  await logout(page)
 }
 
 async function media(T) {
