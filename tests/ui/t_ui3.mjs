@@ -5,7 +5,8 @@
 // is listed with its metadata, its 2-WD storage deadline and the warning that it does not
 // cover the inquiry transcript's times. An officer of another org files a 调阅 request for a
 // KM case, the KM head approves it, and the requester opens the case through the request
-// within its window (the view is logged in the request's detail). The KM head's dashboard
+// within its window (the view is logged in the request's detail); the uploaded medium is
+// requested from its row on the case page and, once the head approves, downloaded through it. The KM head's dashboard
 // draws the year's publication rates, legal-review opinions and the per-org comparison.
 
 // 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai (the browser context's zone) for an ISO UTC time
@@ -108,7 +109,18 @@ async function media(T) {
     await page.locator('[data-test=media-card]').scrollIntoViewIfNeeded()
     await shot(page, 'case-media')
   })
+  await check('调阅 a medium: the row links to the request form with the case and the SM3 filled in', async () => {
+    const row = page.locator('[data-test=media-list] .el-table__row', { hasText: sm3.slice(0, 16) })
+    await row.locator('[data-test=media-request]').click()
+    await page.locator('[data-test=access-form]').waitFor()
+    if ((await page.locator('#a-sm3').inputValue()) !== sm3) throw new Error('sm3 not filled in')
+    if ((await page.locator('#a-case').inputValue()) !== String(target.id)) throw new Error('case not filled in')
+    await page.locator('#a-reason').fill(`ui3 浏览器测试：复制音像记录 ${sm3.slice(0, 8)}`)
+    await page.locator('[data-test=access-submit]').click()
+    await page.locator('[data-test=access-list] .el-table__row', { hasText: sm3.slice(0, 8) }).waitFor()
+  })
   await logout(page)
+  T.mediaRequest = { sm3, size: 5 * 1024 * 1024 + 1234 }
 }
 
 async function access(T) {
@@ -143,9 +155,25 @@ async function access(T) {
     await timedGoto(page, '/app/access', '[data-test=access-list] .el-table__row', 'access (head)')
     await page.locator(`[data-test=access-approve-${reqId}]`).click()
     await page.locator(`[data-test=access-state-${reqId}]`, { hasText: '已批准' }).waitFor()
+    if (T.mediaRequest) {
+      const m = page.locator('[data-test=access-list] .el-table__row', { hasText: T.mediaRequest.sm3.slice(0, 8) })
+      await m.locator('button', { hasText: '批准' }).click()
+      await m.locator('.el-tag', { hasText: '已批准' }).waitFor()
+    }
     await shot(page, 'access-requests')
   })
   await logout(page)
+  if (T.mediaRequest) {
+    await login(page, 'km.officer1')
+    await check('调阅 a medium: once approved the requester downloads it through the request (same size)', async () => {
+      await timedGoto(page, '/app/access', '[data-test=access-list] .el-table__row', 'access (media)')
+      const m = page.locator('[data-test=access-list] .el-table__row', { hasText: T.mediaRequest.sm3.slice(0, 8) })
+      const href = await m.locator('[data-test^=access-download-]').getAttribute('href')
+      const n = await page.evaluate(async (u) => (await (await fetch(u, { credentials: 'same-origin' })).arrayBuffer()).byteLength, href)
+      if (n !== T.mediaRequest.size) throw new Error(`${href}: ${n} bytes`)
+    })
+    await logout(page)
+  }
   await login(page, 'wh.officer1')
   await check('调阅: the requester sees the window and opens the case through the request (view logged)', async () => {
     await timedGoto(page, '/app/access', '[data-test=access-list] .el-table__row', 'access (requester)')
