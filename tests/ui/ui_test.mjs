@@ -11,12 +11,14 @@
 // records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
 // errors anywhere. Screenshots of the main pages go to docs/screenshots/.
 // tests/ui/t_ui2.mjs adds the publish queue, documents, ledger and pre-publicity (run it alone
-// against a running server with --only ui2).
+// against a running server with --only ui2); tests/ui/t_ui3.mjs case media by tus and 调阅
+// (--only ui3).
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import * as ui2 from './t_ui2.mjs'
+import * as ui3 from './t_ui3.mjs'
 
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
@@ -184,6 +186,11 @@ async function main() {
   // --only ui2: just this session's tests (quicker while working on them)
   if (args.only === 'ui2') {
     await ui2.run(helpers(browser, page))
+    return finish(browser)
+  }
+  // --only ui3: case media and 调阅 (tests/ui/t_ui3.mjs)
+  if (args.only === 'ui3') {
+    await ui3.run(helpers(browser, page))
     return finish(browser)
   }
 
@@ -510,6 +517,8 @@ async function main() {
 
   // ui2: publish queue, documents, pre-publicity (tests/ui/t_ui2.mjs)
   await ui2.run(helpers(browser, page))
+  // ui3: case media upload and attach, 调阅 (tests/ui/t_ui3.mjs)
+  await ui3.run(helpers(browser, page))
   await finish(browser)
 }
 

@@ -55,6 +55,16 @@ export const api = {
   prepubDraft: (org, sections) => post(`${V}/prepub/orgs/${org}/drafts`, { sections }),
   prepubApprove: (id) => post(`${V}/prepub/versions/${id}/approve`, {}),
   prepubPublish: (id) => post(`${V}/prepub/versions/${id}/publish`, {}),
+  // ui3: case media, access requests (调阅), annual reports for the dashboard
+  caseMedia: (id) => get(`${V}/cases/${id}/media`),
+  accessRequests: (p) => get(`${V}/access-requests`, { limit: 200, ...p }),
+  accessRequest: (id) => get(`${V}/access-requests/${id}`),
+  fileAccess: (body) => post(`${V}/access-requests`, body),
+  approveAccess: (id, note) => post(`${V}/access-requests/${id}/approve`, note ? { note } : {}),
+  refuseAccess: (id, note) => post(`${V}/access-requests/${id}/refuse`, note ? { note } : {}),
+  accessCase: (id) => get(`${V}/access-requests/${id}/case`),
+  annual: (p) => get(`${V}/reports/annual`, p),
+  annualOverview: (p) => get(`${V}/reports/annual-overview`, p),
 }
 
 // Catalogue and workflows change only with a new release: fetch once per page load.

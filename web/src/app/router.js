@@ -16,6 +16,8 @@ export const routes = [
   { path: '/publicity', name: 'publicity', component: () => import('./views/Publicity.vue'), meta: { title: '结果公示', roles: ['publisher', 'head', 'supervisor'] } },
   { path: '/publicity/:id', name: 'publicity-item', component: () => import('./views/PublicityItem.vue'), meta: { title: '公示事项', roles: ['publisher', 'head', 'supervisor'] } },
   { path: '/prepub', name: 'prepub', component: () => import('./views/Prepub.vue'), meta: { title: '事前公开', roles: ['publisher', 'head', 'admin', 'supervisor'] } },
+  // ui3: access requests (调阅)
+  { path: '/access', name: 'access', component: () => import('./views/Access.vue'), meta: { title: '调阅申请', roles: CASE_ROLES } },
   { path: '/admin/orgs', name: 'orgs', component: () => import('./views/Orgs.vue'), meta: { title: '机构' } },
   { path: '/admin/users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: '用户', roles: ['admin'] } },
   { path: '/admin/policy', name: 'policy', component: () => import('./views/Policy.vue'), meta: { title: '规则' } },

@@ -66,3 +66,6 @@ export async function request(method, path, { body, params, quiet401 } = {}) {
 export const get = (path, params, opts) => request('GET', path, { params, ...opts })
 export const post = (path, body, opts) => request('POST', path, { body, ...opts })
 export const del = (path, opts) => request('DELETE', path, opts)
+
+// ui3: the CSRF token for requests that are not JSON (tus uploads send raw bytes)
+export const csrf = () => csrfToken
