@@ -10,6 +10,7 @@
 // is submitted for review and legal review is requested; the reviewer finds it in the queue and
 // records the checklist opinion 同意; admin pages and dashboard render; every page loads in < 1 s; no console
 // errors anywhere. Screenshots of the main pages go to docs/screenshots/.
+// tests/ui/t_ui4.mjs takes one new penalty case from clue to publication (--only ui4).
 // tests/ui/t_ui2.mjs adds the publish queue, documents, ledger and pre-publicity (run it alone
 // against a running server with --only ui2); tests/ui/t_ui3.mjs case media by tus and 调阅
 // (--only ui3).
@@ -19,6 +20,7 @@ import { join } from 'node:path'
 
 import * as ui2 from './t_ui2.mjs'
 import * as ui3 from './t_ui3.mjs'
+import * as ui4 from './t_ui4.mjs'
 
 const require = createRequire(import.meta.url)
 const { chromium } = require('playwright-core')
@@ -191,6 +193,11 @@ async function main() {
   // --only ui3: case media and 调阅 (tests/ui/t_ui3.mjs)
   if (args.only === 'ui3') {
     await ui3.run(helpers(browser, page))
+    return finish(browser)
+  }
+  // --only ui4: one penalty case from clue to publication (tests/ui/t_ui4.mjs)
+  if (args.only === 'ui4') {
+    await ui4.run(helpers(browser, page))
     return finish(browser)
   }
 
@@ -519,6 +526,8 @@ async function main() {
   await ui2.run(helpers(browser, page))
   // ui3: case media upload and attach, 调阅 (tests/ui/t_ui3.mjs)
   await ui3.run(helpers(browser, page))
+  // ui4: one penalty case from clue to publication through the UI (tests/ui/t_ui4.mjs)
+  await ui4.run(helpers(browser, page))
   await finish(browser)
 }
 
