@@ -90,7 +90,7 @@ int app_bundle_list(struct app_ctx *ctx, int (*fn)(void *arg, const char *number
     }
 }
 
-/* ---- documents and media (stubs until those features merge) ---- */
+/* ---- documents (their stored PDFs) and media (by hash only) ---- */
 
 static int not_available(struct sx_err *err, const char *what, const char *sm3)
 {

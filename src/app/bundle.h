@@ -17,9 +17,10 @@
  *
  * Documents and media: records of type document_issued / media_attach name a
  * file by its SM3 (body field "sm3", size "size"). Their bytes are looked up by
- * app_bundle_document_bytes / app_bundle_media_bytes — stubs answering "not
- * available" until the docs and media features land (TODO(lead)), so a bundle
- * lists them hash-only ("included": false).
+ * app_bundle_document_bytes (the stored PDF, checked against its SM3: included)
+ * and app_bundle_media_bytes (always "not available": media are listed
+ * hash-only, "included": false — recordings may be gigabytes and a bundle is
+ * built in memory; decisions.md).
  *
  * Ownership: output buffers are the caller's; files read from an archive live
  * in the given arena. Everything else borrowed.
@@ -111,10 +112,10 @@ int app_bundle_archive(struct app_ctx *ctx, struct app_ledger *lg, const struct 
                        struct app_bundle_info *info, struct sx_err *err) SX_WUR;
 
 /*
- * The bytes of a document / media item by SM3 (hex), appended to out.
- * TODO(lead): wire to the docs (content-addressed PDFs) and media (var/media)
- * stores after those branches merge; until then SX_E_NOTFOUND
- * ("bytes-not-available") and the bundle lists the hash only.
+ * The bytes of a document / media item by SM3 (hex), appended to out. A
+ * document's PDF comes from app_document_blob (SX_E_TAMPER if it no longer
+ * hashes to sm3); media answer SX_E_NOTFOUND ("bytes-not-available") by design,
+ * so the bundle lists them by hash only.
  */
 int app_bundle_document_bytes(struct app_ctx *ctx, const char *sm3, struct sx_buf *out,
                               struct sx_err *err) SX_WUR;
