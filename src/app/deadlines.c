@@ -313,7 +313,7 @@ static int item_cmp(const void *a, const void *b)
 
 /*
  * The scan in two passes over one read snapshot. First the case rows in
- * scope (st_case_list pages: id, org, kind, state, number, cause, amounts,
+ * scope (st_case_each: id, org, kind, state, number, cause, amounts,
  * flags), kept compactly with their org's rules and policy and the review
  * scope facts of their projection, resolved while the store may still be
  * used. Then their records in one ranged read (st_record_scan over the ids
@@ -502,77 +502,79 @@ static int engine_types(struct app_ctx *ctx, const char **out, struct sx_err *er
 }
 
 /* Pass 1: the live cases in scope, in id order, with their rules and review-scope facts. */
-static int collect_cases(struct app_ctx *ctx, const struct app_deadline_query *q,
-                         struct rules_cache *cache, struct sx_arena *page, struct scase **out,
-                         size_t *n_out, struct sx_err *err)
+struct collect {
+    struct app_ctx *ctx;
+    struct rules_cache *cache;
+    struct scase *cases;
+    size_t n, cap;
+};
+
+static int collect_case(void *p, const struct st_case *c, struct sx_err *err)
 {
+    struct collect *cl = p;
+    struct app_ctx *ctx = cl->ctx;
+    struct scase *x;
+    enum app_kind k;
+    const struct wf_state *wst;
+    if (app_kind_parse(c->kind, &k, NULL) != 0)
+        return 0;
+    wst = wf_state_find(ctx->app->workflows[k], c->state);
+    if (wst == NULL || wst->terminal) /* live cases only (as live_case) */
+        return 0;
+    if (cl->n == cl->cap) {
+        size_t ncap = cl->cap == 0 ? 1024 : cl->cap * 2;
+        struct scase *grown = sx_arena_alloc(ctx->arena, ncap * sizeof(*grown));
+        if (grown == NULL)
+            return fail_nomem(err);
+        if (cl->n > 0)
+            memcpy(grown, cl->cases, cl->n * sizeof(*grown));
+        cl->cases = grown;
+        cl->cap = ncap;
+    }
+    x = &cl->cases[cl->n];
+    memset(x, 0, sizeof(*x));
+    x->id = c->id;
+    x->org_id = c->org_id;
+    x->kind = wf_kind(ctx->app->workflows[k]);
+    x->state = wst->key;
+    x->number = c->number != NULL ? sx_arena_strdup(ctx->arena, c->number) : NULL;
+    x->cause = c->cause != NULL ? sx_arena_strdup(ctx->arena, c->cause) : NULL;
+    if ((c->number != NULL && x->number == NULL) || (c->cause != NULL && x->cause == NULL))
+        return fail_nomem(err);
+    /* the rules were resolved before the scan (rules_for_org queries on a miss) */
+    x->rules = NULL;
+    x->pol = NULL;
+    x->scope = app_case_scope_case(c, false, &x->sc);
+    cl->n++;
+    return 0;
+}
+
+static int collect_cases(struct app_ctx *ctx, const struct app_deadline_query *q,
+                         struct rules_cache *cache, struct scase **out, size_t *n_out,
+                         struct sx_err *err)
+{
+    struct collect cl = {.ctx = ctx, .cache = cache};
     struct st_case_filter f;
-    struct scase *cases = NULL;
-    size_t n = 0, cap = 0;
-    int more = 1;
+    int rc;
     memset(&f, 0, sizeof(f));
     f.org_ids = q->org_ids;
     f.n_org_ids = q->n_org_ids;
     f.officer_id = q->officer_id;
-    f.limit = ST_LIST_MAX;
-    while (more) {
-        struct st_case *rows = NULL;
-        size_t nr = 0;
-        int rc;
-        sx_arena_reset(page);
-        rc = st_case_list(ctx->db, &f, page, &rows, &nr, &more, err);
-        if (rc != 0)
-            return rc;
-        for (size_t i = 0; i < nr; i++) {
-            const struct st_case *c = &rows[i];
-            struct scase *x;
-            enum app_kind k;
-            const struct wf_state *wst;
-            f.after_id = c->id;
-            if (app_kind_parse(c->kind, &k, NULL) != 0)
-                continue;
-            wst = wf_state_find(ctx->app->workflows[k], c->state);
-            if (wst == NULL || wst->terminal) /* live cases only (as live_case) */
-                continue;
-            if (n == cap) {
-                size_t ncap = cap == 0 ? 1024 : cap * 2;
-                struct scase *grown = sx_arena_alloc(ctx->arena, ncap * sizeof(*grown));
-                if (grown == NULL)
-                    return fail_nomem(err);
-                if (n > 0)
-                    memcpy(grown, cases, n * sizeof(*grown));
-                cases = grown;
-                cap = ncap;
-            }
-            x = &cases[n];
-            memset(x, 0, sizeof(*x));
-            x->id = c->id;
-            x->org_id = c->org_id;
-            x->kind = wf_kind(ctx->app->workflows[k]);
-            x->state = wst->key;
-            x->number = c->number != NULL ? sx_arena_strdup(ctx->arena, c->number) : NULL;
-            x->cause = c->cause != NULL ? sx_arena_strdup(ctx->arena, c->cause) : NULL;
-            if ((c->number != NULL && x->number == NULL) || (c->cause != NULL && x->cause == NULL))
-                return fail_nomem(err);
-            rc = rules_for_org(ctx, cache, c->org_id, &x->rules, &x->pol, err);
-            if (rc != 0)
-                return rc;
-            x->scope = app_case_scope_case(c, false, &x->sc);
-            n++;
-        }
-        if (nr == 0)
-            break;
-    }
-    *out = cases;
-    *n_out = n;
-    return 0;
+    rc = st_case_each(ctx->db, &f, collect_case, &cl, err);
+    /* each case's org rules, resolved after the stream: resolving may query the store */
+    for (size_t i = 0; rc == 0 && i < cl.n; i++)
+        rc = rules_for_org(ctx, cache, cl.cases[i].org_id, &cl.cases[i].rules, &cl.cases[i].pol,
+                           err);
+    *out = cl.cases;
+    *n_out = cl.n;
+    return rc;
 }
 
 int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
                       struct app_deadline_list *out, struct sx_err *err)
 {
     struct rules_cache *cache;
-    struct sx_arena page, scratch;
+    struct sx_arena scratch;
     struct scan s;
     struct stream st;
     const char *types = NULL;
@@ -581,7 +583,6 @@ int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    sx_arena_init(&page, SCRATCH_CHUNK);
     sx_arena_init(&scratch, SCRATCH_CHUNK);
     memset(&s, 0, sizeof(s));
     memset(&st, 0, sizeof(st));
@@ -601,7 +602,7 @@ int app_deadline_scan(struct app_ctx *ctx, const struct app_deadline_query *q,
         goto cleanup;
     rc = read_begin(ctx, &opened, err);
     if (rc == 0)
-        rc = collect_cases(ctx, q, cache, &page, &st.cases, &st.n_cases, err);
+        rc = collect_cases(ctx, q, cache, &st.cases, &st.n_cases, err);
     if (rc != 0)
         goto cleanup;
     st.s = &s;
@@ -626,7 +627,6 @@ cleanup:
     stream_release(&st);
     read_end(ctx, opened);
     sx_arena_free(&scratch);
-    sx_arena_free(&page);
     return rc;
 }
 

@@ -287,6 +287,8 @@ static int run_int(struct st_db *db, enum st_stmt s, const struct params *p, int
  * ncells cells, whose integer cells read as text are formatted into ibuf[col].
  */
 #define RD_INT_TEXT 24
+/* Widest row a streamed read takes (CASE_COLS). */
+#define SCAN_MAX_COLS 32
 struct rd {
     const struct st_rows *r;
     size_t row;
@@ -1503,13 +1505,41 @@ static int like_pattern(const char *q, struct sx_buf *b)
     return rc;
 }
 
+/* The filter's parameters before the cursor and limit; orgs and pat hold their texts. */
+static int case_filter_params(const struct st_case_filter *f, struct params *p,
+                              struct sx_buf *orgs, struct sx_buf *pat, struct sx_err *err)
+{
+    int rc = 0;
+    /* the org scope travels as one JSON array parameter, e.g. [3,7,9] */
+    if (!f->any_org) {
+        rc = sx_buf_putc(orgs, '[');
+        for (size_t i = 0; rc == 0 && i < f->n_org_ids; i++)
+            rc = sx_buf_printf(orgs, "%s%" PRId64, i > 0 ? "," : "", f->org_ids[i]);
+        if (rc == 0)
+            rc = sx_buf_putc(orgs, ']');
+        if (rc != 0)
+            return SX_FAIL(err, SX_E_TOOBIG, "scope-too-large", "查询范围过大", "", "org_ids",
+                           "机构数量过多");
+    }
+    if (f->q != NULL && f->q[0] != '\0' && like_pattern(f->q, pat) != 0)
+        return SX_FAIL(err, SX_E_TOOBIG, "query-too-long", "查询词过长", "", "q",
+                       "查询词不能超过 4000 字节");
+    p_int(p, f->any_org ? 1 : 0);
+    p_text(p, f->any_org ? NULL : orgs->data);
+    p_text(p, f->kind);
+    p_text(p, f->state);
+    p_text(p, pat->len > 0 ? pat->data : NULL);
+    p_id(p, f->officer_id);
+    return 0;
+}
+
 int st_case_list(struct st_db *db, const struct st_case_filter *f, struct sx_arena *arena,
                  struct st_case **out, size_t *n, int *more, struct sx_err *err)
 {
     struct params p = {.n = 0};
     struct sx_buf orgs, pat;
     void *arr = NULL;
-    int rc = 0;
+    int rc;
 
     *out = NULL;
     *n = 0;
@@ -1517,34 +1547,52 @@ int st_case_list(struct st_db *db, const struct st_case_filter *f, struct sx_are
         *more = 0;
     sx_buf_init(&orgs, 1 << 20);
     sx_buf_init(&pat, 4096);
-    /* the org scope travels as one JSON array parameter, e.g. [3,7,9] */
-    if (!f->any_org) {
-        rc = sx_buf_putc(&orgs, '[');
-        for (size_t i = 0; rc == 0 && i < f->n_org_ids; i++)
-            rc = sx_buf_printf(&orgs, "%s%" PRId64, i > 0 ? "," : "", f->org_ids[i]);
-        if (rc == 0)
-            rc = sx_buf_putc(&orgs, ']');
-        if (rc != 0) {
-            rc = SX_FAIL(err, SX_E_TOOBIG, "scope-too-large", "查询范围过大", "", "org_ids",
-                         "机构数量过多");
-            goto cleanup;
-        }
-    }
-    if (f->q != NULL && f->q[0] != '\0' && like_pattern(f->q, &pat) != 0) {
-        rc = SX_FAIL(err, SX_E_TOOBIG, "query-too-long", "查询词过长", "", "q",
-                     "查询词不能超过 4000 字节");
-        goto cleanup;
-    }
-    p_int(&p, f->any_org ? 1 : 0);
-    p_text(&p, f->any_org ? NULL : orgs.data);
-    p_text(&p, f->kind);
-    p_text(&p, f->state);
-    p_text(&p, pat.len > 0 ? pat.data : NULL);
-    p_id(&p, f->officer_id);
-    rc = list_paged(db, ST_CASE_LIST, &p, f->after_id, f->limit, arena, sizeof(struct st_case),
-                    read_case_el, &arr, n, more, err);
+    rc = case_filter_params(f, &p, &orgs, &pat, err);
+    if (rc == 0)
+        rc = list_paged(db, ST_CASE_LIST, &p, f->after_id, f->limit, arena,
+                        sizeof(struct st_case), read_case_el, &arr, n, more, err);
     *out = arr;
-cleanup:
+    sx_buf_free(&orgs);
+    sx_buf_free(&pat);
+    return rc;
+}
+
+struct case_each {
+    int (*fn)(void *ctx, const struct st_case *c, struct sx_err *err);
+    void *ctx;
+};
+
+static int case_each_row(void *p, const struct st_cell *cells, size_t ncols, struct sx_err *err)
+{
+    struct case_each *ce = p;
+    char ibuf[SCAN_MAX_COLS][RD_INT_TEXT];
+    struct rd d = {.cells = cells, .ncells = ncols, .ibuf = ibuf};
+    struct st_case c;
+    if (ncols > SCAN_MAX_COLS)
+        return fail_bad_result(err, ST_CASE_LIST);
+    read_case_el(&d, &c);
+    if (d.bad)
+        return fail_bad_result(err, ST_CASE_LIST);
+    return ce->fn(ce->ctx, &c, err);
+}
+
+int st_case_each(struct st_db *db, const struct st_case_filter *f,
+                 int (*fn)(void *ctx, const struct st_case *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err)
+{
+    struct case_each ce = {.fn = fn, .ctx = ctx};
+    struct params p = {.n = 0};
+    struct sx_buf orgs, pat;
+    int rc;
+
+    sx_buf_init(&orgs, 1 << 20);
+    sx_buf_init(&pat, 4096);
+    rc = case_filter_params(f, &p, &orgs, &pat, err);
+    if (rc == 0) {
+        p_int(&p, f->after_id);
+        p_int(&p, INT64_MAX);
+        rc = st_stream(db, ST_CASE_LIST, p.v, p.n, case_each_row, &ce, err);
+    }
     sx_buf_free(&orgs);
     sx_buf_free(&pat);
     return rc;
@@ -2026,15 +2074,12 @@ cleanup:
 }
 
 /*
- * A ranged scan (st_record_scan, st_case_scan): on a backend that streams, one statement over
- * the whole range with no limit and nothing copied; otherwise keyset pages of ST_ITER_PAGE
- * rows as st_record_iter. row() reads one row and moves the key past it.
+ * A ranged scan (st_record_scan, st_case_scan): one streamed statement over the whole range
+ * of case ids with no limit and nothing copied. row() reads one row and hands it on.
  */
 struct range_scan {
     enum st_stmt s;
-    int64_t key[2]; /* the next row's key is >= key (CASE_RANGE uses key[0] only) */
-    int64_t last;   /* last case id of the range, inclusive */
-    int done;       /* the key moved past INT64_MAX: nothing more can follow */
+    int64_t first, last; /* case ids, inclusive */
     int (*row)(struct range_scan *sc, struct rd *d, struct sx_err *err);
     /* the caller's callback: one of the two, as row() expects */
     int (*record_fn)(void *ctx, const struct st_record *rec, struct sx_err *err);
@@ -2042,20 +2087,6 @@ struct range_scan {
     void *ctx;
     const char *types; /* RECORD_BRIEF_RANGE: the JSON array of types whose bodies are read */
 };
-
-/* Widest row a ranged scan reads (RECORD_COLS). */
-#define SCAN_MAX_COLS 16
-
-static void range_params(const struct range_scan *sc, struct params *p, int64_t limit)
-{
-    p_int(p, sc->key[0]);
-    if (sc->s == ST_RECORD_RANGE || sc->s == ST_RECORD_BRIEF_RANGE)
-        p_int(p, sc->key[1]);
-    p_int(p, sc->last);
-    p_int(p, limit);
-    if (sc->s == ST_RECORD_BRIEF_RANGE)
-        p_text(p, sc->types);
-}
 
 static int range_stream_row(void *p, const struct st_cell *cells, size_t ncols, struct sx_err *err)
 {
@@ -2069,34 +2100,18 @@ static int range_stream_row(void *p, const struct st_cell *cells, size_t ncols, 
 
 static int range_scan(struct st_db *db, struct range_scan *sc, struct sx_err *err)
 {
-    struct sx_arena page;
-    int rc = 0;
-
-    if (sc->key[0] > sc->last)
+    struct params p = {.n = 0};
+    if (sc->first > sc->last)
         return 0;
-    if (db->ops->stream != NULL) {
-        struct params p = {.n = 0};
-        range_params(sc, &p, INT64_MAX);
-        return st_stream(db, sc->s, p.v, p.n, range_stream_row, sc, err);
-    }
-    sx_arena_init(&page, 1 << 20);
-    while (!sc->done && sc->key[0] <= sc->last) {
-        struct params p = {.n = 0};
-        struct st_rows rows;
-        sx_arena_reset(&page);
-        range_params(sc, &p, ST_ITER_PAGE);
-        rc = run(db, sc->s, &p, &page, &rows, err);
-        if (rc != 0)
-            break;
-        for (size_t i = 0; rc == 0 && i < rows.nrows; i++) {
-            struct rd d = {.r = &rows, .row = i};
-            rc = sc->row(sc, &d, err);
-        }
-        if (rc != 0 || rows.nrows < ST_ITER_PAGE)
-            break;
-    }
-    sx_arena_free(&page);
-    return rc;
+    /* the statements are keyset-shaped ((case_id, seq) >= key ... LIMIT); one call covers all */
+    p_int(&p, sc->first);
+    if (sc->s == ST_RECORD_RANGE || sc->s == ST_RECORD_BRIEF_RANGE)
+        p_int(&p, INT64_MIN);
+    p_int(&p, sc->last);
+    p_int(&p, INT64_MAX);
+    if (sc->s == ST_RECORD_BRIEF_RANGE)
+        p_text(&p, sc->types);
+    return st_stream(db, sc->s, p.v, p.n, range_stream_row, sc, err);
 }
 
 static int record_scan_row(struct range_scan *sc, struct rd *d, struct sx_err *err)
@@ -2105,15 +2120,6 @@ static int record_scan_row(struct range_scan *sc, struct rd *d, struct sx_err *e
     read_record(d, &r);
     if (d->bad)
         return fail_bad_result(err, sc->s);
-    if (r.seq < INT64_MAX) {
-        sc->key[0] = r.case_id;
-        sc->key[1] = r.seq + 1;
-    } else if (r.case_id < INT64_MAX) {
-        sc->key[0] = r.case_id + 1;
-        sc->key[1] = INT64_MIN;
-    } else {
-        sc->done = 1;
-    }
     return sc->record_fn(sc->ctx, &r, err);
 }
 
@@ -2122,7 +2128,7 @@ int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                    struct sx_err *err)
 {
     struct range_scan sc = {.s = ST_RECORD_RANGE,
-                            .key = {first_case, INT64_MIN},
+                            .first = first_case,
                             .last = last_case,
                             .row = record_scan_row,
                             .record_fn = fn,
@@ -2143,15 +2149,6 @@ static int record_brief_row(struct range_scan *sc, struct rd *d, struct sx_err *
     r.body = rd_text(d);
     if (d->bad)
         return fail_bad_result(err, sc->s);
-    if (r.seq < INT64_MAX) {
-        sc->key[0] = r.case_id;
-        sc->key[1] = r.seq + 1;
-    } else if (r.case_id < INT64_MAX) {
-        sc->key[0] = r.case_id + 1;
-        sc->key[1] = INT64_MIN;
-    } else {
-        sc->done = 1;
-    }
     return sc->record_fn(sc->ctx, &r, err);
 }
 
@@ -2160,7 +2157,7 @@ int st_record_scan_brief(struct st_db *db, int64_t first_case, int64_t last_case
                          void *ctx, struct sx_err *err)
 {
     struct range_scan sc = {.s = ST_RECORD_BRIEF_RANGE,
-                            .key = {first_case, INT64_MIN},
+                            .first = first_case,
                             .last = last_case,
                             .row = record_brief_row,
                             .record_fn = fn,
@@ -2177,10 +2174,6 @@ static int case_scan_row(struct range_scan *sc, struct rd *d, struct sx_err *err
     c.record_count = rd_i64(d);
     if (d->bad)
         return fail_bad_result(err, sc->s);
-    if (c.id < INT64_MAX)
-        sc->key[0] = c.id + 1;
-    else
-        sc->done = 1;
     return sc->case_fn(sc->ctx, &c, err);
 }
 
@@ -2189,7 +2182,7 @@ int st_case_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                  struct sx_err *err)
 {
     struct range_scan sc = {.s = ST_CASE_RANGE,
-                            .key = {first_case, 0},
+                            .first = first_case,
                             .last = last_case,
                             .row = case_scan_row,
                             .case_fn = fn,

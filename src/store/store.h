@@ -392,6 +392,16 @@ struct st_case_filter {
 int st_case_list(struct st_db *db, const struct st_case_filter *f, struct sx_arena *arena,
                  struct st_case **out, size_t *n, int *more, struct sx_err *err) SX_WUR;
 
+/*
+ * Every case matching f after f->after_id (f->limit unused), in id order, handed to fn one by
+ * one, streamed in one statement. c and
+ * its strings are borrowed until fn returns; fn must not use db. A non-zero return from fn
+ * stops the scan and is returned.
+ */
+int st_case_each(struct st_db *db, const struct st_case_filter *f,
+                 int (*fn)(void *ctx, const struct st_case *c, struct sx_err *err), void *ctx,
+                 struct sx_err *err) SX_WUR;
+
 /* ---- parties (当事人) ---- */
 
 struct st_party {
@@ -524,9 +534,9 @@ int st_case_iter(struct st_db *db,
  * For reading disjoint ranges of cases on several connections at once (verify): visit the
  * records with first_case <= case_id <= last_case, ordered by (case_id, seq), as
  * st_record_iter — except that fn must not use db, and rec (strings included) is valid only
- * during the call: on SQLite the rows stream from one statement straight out of SQLite's
- * buffers, copying nothing; on PostgreSQL they come in keyset pages of ST_ITER_PAGE rows.
- * Nothing is visited when first_case > last_case. Wrap in st_begin_read for a snapshot.
+ * during the call: the rows stream from one statement, copying nothing (SQLite: straight out
+ * of its buffers; PostgreSQL: a cursor fetched a page ahead of the rows being visited, in a
+ * read-only transaction of its own when none is open). Nothing is visited when first_case > last_case. Wrap in st_begin_read for a snapshot.
  */
 int st_record_scan(struct st_db *db, int64_t first_case, int64_t last_case,
                    int (*fn)(void *ctx, const struct st_record *rec, struct sx_err *err), void *ctx,

@@ -236,9 +236,8 @@ struct st_ops {
      */
     int (*reconnect)(struct st_db *db);
     /*
-     * NULL, or: run s and call row for each result row as the backend steps through it,
-     * copying nothing (for long scans). The connection is busy until it returns: row must
-     * not use db.
+     * Run s and call row for each result row as the backend steps through it, copying
+     * nothing (for long scans). The connection is busy until it returns: row must not use db.
      */
     int (*stream)(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
                   int (*row)(void *ctx, const struct st_cell *cells, size_t ncols,

@@ -14,6 +14,7 @@
  * next statement; one lost inside a transaction fails every statement until st_rollback.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -701,6 +702,146 @@ cleanup:
     return rc;
 }
 
+/*
+ * Streaming on PostgreSQL: the statement's text as a cursor (DECLARE with the parameters,
+ * planned for their values), fetched in pages of PG_STREAM_FETCH rows with the next FETCH
+ * already sent while the rows of the one before go to row(): the server produces a page
+ * while the client works through the last, and no cell is copied. A cursor needs a
+ * transaction: when none is open, the stream runs in a read-only one of its own.
+ */
+#define PG_STREAM_FETCH 4096
+#define PG_STREAM_FETCH_TEXT "4096"
+#define PG_STREAM_COLS 32
+static const char stream_fetch[] = "FETCH " PG_STREAM_FETCH_TEXT " FROM sx_stream";
+
+/* The one result of the command in flight (PQgetResult until NULL); NULL when it failed. */
+static PGresult *stream_result(PGconn *conn, ExecStatusType want)
+{
+    PGresult *res = NULL, *r;
+    while ((r = PQgetResult(conn)) != NULL) {
+        if (res == NULL && PQresultStatus(r) == want)
+            res = r;
+        else
+            PQclear(r);
+    }
+    return res;
+}
+
+static int stream_cmd(struct st_db *db, enum st_stmt s, const char *sql, struct sx_err *err)
+{
+    PGresult *res = PQexec(conn_of(db), sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail_res(db, s, res, err);
+    PQclear(res);
+    return rc;
+}
+
+static int stream_rows(const PGresult *res, int (*row)(void *ctx, const struct st_cell *cells,
+                                                       size_t ncols, struct sx_err *err),
+                       void *ctx, struct sx_err *err)
+{
+    struct st_cell cells[PG_STREAM_COLS];
+    int nrows = PQntuples(res), ncols = PQnfields(res);
+    if (ncols > PG_STREAM_COLS)
+        return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                       "结果列过多（%d），无法逐行读取", ncols);
+    for (int r = 0; r < nrows; r++) {
+        int rc;
+        for (int c = 0; c < ncols; c++) {
+            if (PQgetisnull(res, r, c)) {
+                cells[c].kind = ST_CELL_NULL;
+                continue;
+            }
+            cells[c].kind = ST_CELL_TEXT;
+            cells[c].text = PQgetvalue(res, r, c);
+            cells[c].len = (size_t)PQgetlength(res, r, c);
+        }
+        rc = row(ctx, cells, (size_t)ncols, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int pg_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+                     int (*row)(void *ctx, const struct st_cell *cells, size_t ncols,
+                                struct sx_err *err),
+                     void *ctx, struct sx_err *err)
+{
+    static const char declare[] = "DECLARE sx_stream NO SCROLL CURSOR FOR ";
+    const struct st_sql *q = &st_pg_sql[s];
+    PGconn *conn = conn_of(db);
+    bool own_tx = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    bool in_flight = false, declared = false;
+    PGresult *res = NULL;
+    Oid types[32];
+    char *sql = NULL;
+    int rc = 0;
+
+    if (n > sizeof(types) / sizeof(types[0]))
+        return SX_FAIL(err, SX_E_INTERNAL, "db-statement", "数据库语句定义错误", "", "",
+                       "语句 %s 参数过多", st_stmt_name(s));
+    for (size_t i = 0; i < n; i++)
+        types[i] = q->types[i] == 'i' ? OID_INT8 : OID_TEXT;
+    sql = malloc(sizeof(declare) + strlen(q->sql));
+    if (sql == NULL)
+        return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
+    memcpy(sql, declare, sizeof(declare) - 1);
+    strcpy(sql + sizeof(declare) - 1, q->sql);
+    if (own_tx) {
+        rc = stream_cmd(db, s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+        if (rc != 0)
+            goto cleanup;
+    }
+    res = PQexecParams(conn, sql, (int)n, types, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = fail_res(db, s, res, err);
+        goto cleanup;
+    }
+    PQclear(res);
+    res = NULL;
+    declared = true;
+    in_flight = PQsendQuery(conn, stream_fetch) == 1;
+    if (!in_flight) {
+        rc = fail_res(db, s, NULL, err);
+        goto cleanup;
+    }
+    while (in_flight) {
+        res = stream_result(conn, PGRES_TUPLES_OK);
+        in_flight = false;
+        if (res == NULL) {
+            rc = fail_res(db, s, NULL, err);
+            goto cleanup;
+        }
+        if (PQntuples(res) == PG_STREAM_FETCH) {
+            in_flight = PQsendQuery(conn, stream_fetch) == 1;
+            if (!in_flight) {
+                rc = fail_res(db, s, NULL, err);
+                goto cleanup;
+            }
+        }
+        rc = stream_rows(res, row, ctx, err);
+        PQclear(res);
+        res = NULL;
+        if (rc != 0)
+            goto cleanup;
+    }
+
+cleanup:
+    PQclear(res);
+    if (in_flight)
+        PQclear(stream_result(conn, PGRES_TUPLES_OK));
+    if (own_tx) {
+        /* nothing was written: ending the transaction either way closes the cursor */
+        PGresult *end = PQexec(conn, "ROLLBACK");
+        PQclear(end);
+    } else if (declared && PQtransactionStatus(conn) == PQTRANS_INTRANS) {
+        PGresult *end = PQexec(conn, "CLOSE sx_stream");
+        PQclear(end);
+    }
+    free(sql);
+    return rc;
+}
+
 static int pg_exec_script(struct st_db *db, const char *sql, struct sx_err *err)
 {
     PGresult *res = PQexec(conn_of(db), sql);
@@ -793,7 +934,7 @@ static const struct st_ops pg_ops = {
     .in_tx = pg_in_tx,
     .param_count = pg_param_count,
     .reconnect = pg_reconnect,
-    .stream = NULL, /* st_record_scan pages with st_exec instead */
+    .stream = pg_stream,
 };
 
 int st_pg_open(struct st_db *db, const char *url, struct sx_err *err)

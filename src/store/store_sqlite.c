@@ -733,8 +733,8 @@ cleanup:
     return rc;
 }
 
-/* Cells of one streamed row; RECORD_COLS is the widest streamed statement. */
-#define SQ_STREAM_COLS 16
+/* Cells of one streamed row; CASE_COLS is the widest streamed statement. */
+#define SQ_STREAM_COLS 32
 
 /*
  * Step s and hand each row to row() straight from SQLite's buffers: integers as integers,

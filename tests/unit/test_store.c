@@ -888,6 +888,32 @@ static void check_case_page(struct fx *fx, int64_t id, size_t want_officers)
     }
 }
 
+/* st_case_each's callback: compares each case with list[] (st_case_list's answer). */
+struct each_state {
+    const struct st_case *list; /* NULL: count only */
+    size_t n_list, n;
+    size_t stop_at; /* > 0: fail at this many */
+    int mismatch;
+};
+
+static int each_case(void *ctx, const struct st_case *c, struct sx_err *err)
+{
+    struct each_state *es = ctx;
+    if (es->stop_at > 0 && es->n == es->stop_at)
+        return SX_FAIL(err, SX_E_TAMPER, "stop", "停止", "", "", "test");
+    if (es->list != NULL) {
+        const struct st_case *w = es->n < es->n_list ? &es->list[es->n] : NULL;
+        if (w == NULL || w->id != c->id || w->org_id != c->org_id ||
+            strcmp(w->kind, c->kind) != 0 || strcmp(w->state, c->state) != 0 ||
+            strcmp(w->cause, c->cause) != 0 || strcmp(w->flags, c->flags) != 0 ||
+            w->fine_fen != c->fine_fen || (w->number == NULL) != (c->number == NULL) ||
+            (w->number != NULL && strcmp(w->number, c->number) != 0))
+            es->mismatch = 1;
+    }
+    es->n++;
+    return 0;
+}
+
 static void test_cases_roundtrip_and_filters(void **state)
 {
     struct fx *fx = fx_get(state);
@@ -1036,7 +1062,21 @@ static void test_cases_roundtrip_and_filters(void **state)
                     fail_msg("%s: case %zu is %" PRId64 ", expected %" PRId64, rows[i].what, k,
                              list[k].id, rows[i].want[k]);
             assert_false(more);
+            /* st_case_each: the same cases and columns, streamed in one statement */
+            struct each_state es = {.list = list, .n_list = n};
+            OK(fx, st_case_each(fx->db, &rows[i].f, each_case, &es, &fx->err));
+            if (es.n != want_n || es.mismatch)
+                fail_msg("%s: st_case_each gave %zu cases (mismatch %d), expected %zu",
+                         rows[i].what, es.n, es.mismatch, want_n);
         }
+        /* a callback error stops it and comes back unchanged; the connection stays usable */
+        struct each_state es = {.list = NULL, .stop_at = 2};
+        struct st_case_filter all = {.any_org = 1};
+        FAILS(fx, st_case_each(fx->db, &all, each_case, &es, &fx->err), SX_E_TAMPER, "stop");
+        assert_int_equal(es.n, 2);
+        es = (struct each_state){.list = NULL};
+        OK(fx, st_case_each(fx->db, &all, each_case, &es, &fx->err));
+        assert_int_equal(es.n, 4);
     }
     /* paging */
     {
@@ -1771,6 +1811,17 @@ static void test_iterators(void **state)
         scan_counts(fx, dbs[d], INT64_MIN, INT64_MAX, &nrec, &ncase);
         assert_int_equal(nrec, total);
         OK(fx, st_commit(dbs[d], &fx->err));
+        /* outside a transaction (PostgreSQL's cursor then runs in one of its own) */
+        nrec = ncase = -1;
+        scan_counts(fx, dbs[d], INT64_MIN, INT64_MAX, &nrec, &ncase);
+        assert_int_equal(nrec, total);
+        assert_int_equal(ncase, 3);
+        ss = (struct scan_state){.first = INT64_MIN, .last = INT64_MAX};
+        ss.it.stop_at = 2 * 4096 + 1; /* in PostgreSQL's third fetch, the fourth in flight */
+        FAILS(fx, st_record_scan(dbs[d], INT64_MIN, INT64_MAX, scan_record, &ss, &fx->err),
+              SX_E_TAMPER, "stop");
+        assert_int_equal(ss.it.n, 2 * 4096 + 1);
+        assert_false(st_in_tx(dbs[d]));
     }
     st_close(dbs[1]);
 }
