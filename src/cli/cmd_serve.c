@@ -158,6 +158,7 @@ int cli_serve(int argc, char **argv)
         .nroutes = api_nroutes,
         .worker_init = api_worker_init,
         .worker_fini = api_worker_fini,
+        .worker_idle = api_worker_idle,
         .authenticate = api_authenticate,
         .health = api_health,
         .metrics = api_metrics,

@@ -125,6 +125,9 @@ struct http_app {
     /* Runs on the loop thread after it stopped serving, iff its worker_init succeeded
        (also when the server start is aborted because another loop failed). */
     void (*worker_fini)(void *app, void *worker_state);
+    /* Optional: runs on the loop thread after each batch of events it handled (e.g. to end
+       a read snapshot the batch's requests shared). */
+    void (*worker_idle)(void *app, void *worker_state);
     /* Sets r->principal or fails with SX_E_AUTH (401) / SX_E_FORBIDDEN (403). */
     int (*authenticate)(struct http_req *r, unsigned flags, struct sx_err *err);
     /* Optional readiness check for GET /healthz (e.g. DB ping); failure → 503. */

@@ -396,6 +396,8 @@ static void *worker_main(void *arg)
                        strerror(errno));
                 break;
             }
+            if (s->app.worker_idle != NULL)
+                s->app.worker_idle(s->app.app, w->state);
         }
     }
     graceful_close(w);

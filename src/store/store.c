@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,22 +154,103 @@ static bool may_write(const char *sql)
            strncasecmp(sql, "DELETE", 6) == 0;
 }
 
+/*
+ * Commits made by this process on any of its connections (st_commit, and writes outside a
+ * transaction). A held read snapshot older than the latest is not read again: whatever this
+ * process has acknowledged is visible to its next read (st_read_hold).
+ */
+static atomic_uint_fast64_t commit_generation;
+
+static void note_commit(void)
+{
+    atomic_fetch_add_explicit(&commit_generation, 1, memory_order_release);
+}
+
+static bool is_tx_control(enum st_stmt s)
+{
+    return s == ST_BEGIN || s == ST_BEGIN_READ || s == ST_COMMIT || s == ST_ROLLBACK;
+}
+
+/* Run a constant statement without parameters or rows, past the hold logic. */
+static int exec_plain(struct st_db *db, enum st_stmt s, struct sx_err *err)
+{
+    int rc = ready(db, s, err);
+    return rc != 0 ? rc : db->ops->exec(db, s, NULL, 0, NULL, NULL, err);
+}
+
+/* End the held read snapshot, if one is open (nothing was written in it). */
+static void hold_end(struct st_db *db)
+{
+    struct sx_err ignored;
+    if (!db->held)
+        return;
+    db->held = 0;
+    if (exec_plain(db, ST_COMMIT, &ignored) != 0)
+        (void)exec_plain(db, ST_ROLLBACK, &ignored);
+}
+
+/*
+ * Before statement s outside a transaction on a connection that holds reads: a write ends
+ * the held snapshot (it must commit on its own); a read joins it, or opens a new one when
+ * there is none or this process committed since it began.
+ */
+static int hold_before(struct st_db *db, enum st_stmt s, bool writes, struct sx_err *err)
+{
+    uint_fast64_t gen;
+    int rc;
+    if (!db->hold || db->tx_open || is_tx_control(s))
+        return 0;
+    if (writes) {
+        hold_end(db);
+        return 0;
+    }
+    gen = atomic_load_explicit(&commit_generation, memory_order_acquire);
+    if (db->held && db->held_gen == gen)
+        return 0;
+    hold_end(db);
+    rc = exec_plain(db, ST_BEGIN_READ, err);
+    if (rc != 0)
+        return rc;
+    db->held = 1;
+    db->held_gen = gen;
+    return 0;
+}
+
+void st_read_hold(struct st_db *db, int on)
+{
+    if (!on)
+        hold_end(db);
+    db->hold = on && db->ops->hold_reads;
+}
+
+void st_read_release(struct st_db *db)
+{
+    hold_end(db);
+}
+
 int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
             struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
 {
+    bool writes;
     int rc;
     if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) ||
         (rows != NULL && arena == NULL))
         return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
                        "语句 %s 的参数个数不符或缺少 arena", st_stmt_name(s));
-    rc = ready(db, s, err);
+    writes = may_write(db->ops->sql[s].sql);
+    rc = hold_before(db, s, writes, err);
+    if (rc == 0)
+        rc = ready(db, s, err);
     if (rc != 0)
         return rc;
     if (rows != NULL)
         memset(rows, 0, sizeof(*rows));
-    if (may_write(db->ops->sql[s].sql))
+    if (writes)
         db->writes++;
-    return db->ops->exec(db, s, params, n, arena, rows, err);
+    rc = db->ops->exec(db, s, params, n, arena, rows, err);
+    if (rc == 0 && writes && !db->tx_open)
+        note_commit();
+    return rc;
 }
 
 uint64_t st_writes(const struct st_db *db)
@@ -185,7 +267,9 @@ int st_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_
         return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
                        "语句 %s 的参数个数不符，或 %s 不支持逐行读取", st_stmt_name(s),
                        db->ops->name);
-    rc = ready(db, s, err);
+    rc = hold_before(db, s, false, err);
+    if (rc == 0)
+        rc = ready(db, s, err);
     if (rc != 0)
         return rc;
     return db->ops->stream(db, s, params, n, row, ctx, err);
@@ -530,6 +614,8 @@ void st_close(struct st_db *db)
         return;
     if (db->chain_open)
         lg_chain_close(&db->chain);
+    if (db->ops != NULL && db->be != NULL)
+        hold_end(db);
     if (db->ops != NULL)
         db->ops->close(db);
     free(db->be); /* only if a backend failed before installing its close */
@@ -549,7 +635,7 @@ const char *st_backend(const struct st_db *db)
 
 int st_in_tx(const struct st_db *db)
 {
-    return db->tx_open || db->ops->in_tx(db);
+    return db->tx_open || (!db->held && db->ops->in_tx(db));
 }
 
 static int begin(struct st_db *db, enum st_stmt s, struct sx_err *err)
@@ -559,6 +645,7 @@ static int begin(struct st_db *db, enum st_stmt s, struct sx_err *err)
     if (st_in_tx(db))
         return SX_FAIL(err, SX_E_INTERNAL, "tx-nested", "数据库事务嵌套", "", "",
                        "已有未结束的事务");
+    hold_end(db);
     rc = run_void(db, s, &p, NULL, err);
     if (rc != 0)
         return rc;
@@ -587,6 +674,8 @@ int st_commit(struct st_db *db, struct sx_err *err)
     rc = run_void(db, ST_COMMIT, &p, NULL, err);
     if (rc != 0)
         return rc;
+    if (db->tx_write)
+        note_commit();
     db->tx_open = 0;
     db->tx_write = 0;
     return 0;
@@ -596,6 +685,10 @@ int st_rollback(struct st_db *db, struct sx_err *err)
 {
     struct params p = {.n = 0};
     int rc = 0;
+    if (!db->tx_open && db->held) {
+        hold_end(db);
+        return 0;
+    }
     if (db->tx_lost) {
         /* the server already dropped it with the old connection */
         db->tx_lost = 0;
@@ -1692,6 +1785,34 @@ int st_case_officer_list(struct st_db *db, int64_t case_id, struct sx_arena *are
     return rc;
 }
 
+static int party_id_cmp(const void *a, const void *b)
+{
+    const struct st_party *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int user_id_cmp(const void *a, const void *b)
+{
+    const struct st_user *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static bool parties_sorted(const struct st_party *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (p[i - 1].id > p[i].id)
+            return false;
+    return true;
+}
+
+static bool users_sorted(const struct st_user *u, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (u[i - 1].id > u[i].id)
+            return false;
+    return true;
+}
+
 static int case_page(struct st_db *db, enum st_stmt stmt, int64_t id, struct sx_arena *arena,
                      struct st_case *c, struct st_party **parties, size_t *n_parties,
                      struct st_user **officers, size_t *n_officers, struct sx_err *err)
@@ -1732,6 +1853,11 @@ static int case_page(struct st_db *db, enum st_stmt stmt, int64_t id, struct sx_
     }
     if (!seen_case)
         return fail_notfound(err, "案件", id);
+    /* each part in id order (the statement has no ORDER BY; its branches usually are) */
+    if (!parties_sorted(*parties, np))
+        qsort(*parties, np, sizeof(**parties), party_id_cmp);
+    if (!users_sorted(*officers, no))
+        qsort(*officers, no, sizeof(**officers), user_id_cmp);
     *n_parties = np;
     *n_officers = no;
     return 0;

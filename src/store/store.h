@@ -107,8 +107,21 @@ int st_savepoint(struct st_db *db, struct sx_err *err) SX_WUR;
 int st_release(struct st_db *db, struct sx_err *err) SX_WUR;
 int st_rollback_to(struct st_db *db, struct sx_err *err) SX_WUR;
 
-/* 1 if a transaction is open on db, else 0. */
+/* 1 if a transaction is open on db, else 0 (a held read snapshot does not count). */
 int st_in_tx(const struct st_db *db);
+
+/*
+ * Held reads, for a connection that answers many short reads (an HTTP event loop): with on,
+ * statements outside a transaction read from one shared read transaction, opened by the first
+ * such read and ended by st_read_release (the loop calls it after each batch of events), by a
+ * write outside a transaction, by st_begin/st_begin_read, or when any connection of this
+ * process has committed since it began — so a read never misses what this process has
+ * acknowledged. Another process's commit is seen from the next batch on. Only where a read
+ * transaction costs less than the locking of each statement (SQLite: the WAL read lock);
+ * elsewhere it changes nothing. Off by default; on=0 also ends the snapshot.
+ */
+void st_read_hold(struct st_db *db, int on);
+void st_read_release(struct st_db *db);
 
 /*
  * How many data-changing statements (INSERT, UPDATE, DELETE) this connection has run, failed

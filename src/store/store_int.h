@@ -219,6 +219,8 @@ struct st_cell {
 /* A backend: the functions store.c calls through struct st_db. */
 struct st_ops {
     const char *name; /* "sqlite" | "postgresql" */
+    /* a read transaction is cheaper than the locking of one read statement (st_read_hold) */
+    int hold_reads;
     const struct st_sql *sql;
     void (*close)(struct st_db *db);
     int (*prepare)(struct st_db *db, enum st_stmt s, struct sx_err *err);
@@ -256,6 +258,10 @@ struct st_db {
     int chain_open;
     char *url;       /* as given to st_open (malloc'd), for st_open_sibling */
     uint64_t writes; /* statements run that may change rows (st_writes) */
+    /* st_read_hold: reads outside transactions share one read transaction (SQLite only) */
+    int hold;          /* enabled */
+    int held;          /* the shared read transaction is open */
+    uint64_t held_gen; /* the process's commit generation when it began */
 };
 
 /* Backend constructors: fill db->ops and db->be. */

@@ -241,8 +241,7 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "UNION ALL SELECT 2, u.id, u.id::text, u.org_id::text, u.username, u.display_name, NULL, "
         "u.roles, u.cert_no, u.cert_valid_from, u.cert_valid_to, u.legal_qualification, u.post, "
         "u.disabled::text, u.created_at, NULL, NULL, NULL, NULL, NULL, NULL "
-        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1 "
-        "ORDER BY 1, 2", "i"},
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1", "i"},
     /* the same, locking the case row first (a CTE with FOR UPDATE is materialised) */
     [ST_CASE_PAGE_LOCK] = {
         "WITH c AS MATERIALIZED (SELECT * FROM cases WHERE id = $1 FOR UPDATE) "
@@ -256,8 +255,7 @@ const struct st_sql st_pg_sql[ST__COUNT] = {
         "UNION ALL SELECT 2, u.id, u.id::text, u.org_id::text, u.username, u.display_name, NULL, "
         "u.roles, u.cert_no, u.cert_valid_from, u.cert_valid_to, u.legal_qualification, u.post, "
         "u.disabled::text, u.created_at, NULL, NULL, NULL, NULL, NULL, NULL "
-        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1 "
-        "ORDER BY 1, 2", "i"},
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = $1", "i"},
 
     [ST_RECORD_INSERT] = {
         "INSERT INTO records (case_id, seq, type, at, recorded_at, actor_id, corrects, body, "

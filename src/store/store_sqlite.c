@@ -219,22 +219,21 @@ const struct st_sql st_sqlite_sql[ST__COUNT] = {
     [ST_OFFICER_LIST] = {
         "SELECT " USER_COLS_NOPW("u.") " FROM case_officers o JOIN users u ON u.id = o.user_id "
         "WHERE o.case_id = ?1 ORDER BY u.id", "i"},
-    /* the case page in one statement: part 0 the case, 1 its parties, 2 its officers */
+    /* the case page in one statement: part 0 the case, 1 its parties, 2 its officers (no
+     * ORDER BY: it would build two temporary b-trees per call; store.c orders each part) */
     [ST_CASE_PAGE] = {
         "SELECT 0, id, " CASE_COLS("") " FROM cases WHERE id = ?1 "
         "UNION ALL SELECT 1, id, " PARTY_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
         "NULL FROM parties WHERE case_id = ?1 "
         "UNION ALL SELECT 2, u.id, " USER_COLS_NOPW("u.") ", NULL, NULL, NULL, NULL, NULL, NULL "
-        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1 "
-        "ORDER BY 1, 2", "i"},
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1", "i"},
     /* inside BEGIN IMMEDIATE the write lock is held already */
     [ST_CASE_PAGE_LOCK] = {
         "SELECT 0, id, " CASE_COLS("") " FROM cases WHERE id = ?1 "
         "UNION ALL SELECT 1, id, " PARTY_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
         "NULL FROM parties WHERE case_id = ?1 "
         "UNION ALL SELECT 2, u.id, " USER_COLS_NOPW("u.") ", NULL, NULL, NULL, NULL, NULL, NULL "
-        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1 "
-        "ORDER BY 1, 2", "i"},
+        "FROM case_officers o JOIN users u ON u.id = o.user_id WHERE o.case_id = ?1", "i"},
 
     [ST_RECORD_INSERT] = {
         "INSERT INTO records (case_id, seq, type, at, recorded_at, actor_id, corrects, body, "
@@ -842,6 +841,8 @@ static void sq_close(struct st_db *db)
 
 static const struct st_ops sqlite_ops = {
     .name = "sqlite",
+    /* each statement outside a transaction takes and drops the WAL read lock (fcntl) */
+    .hold_reads = 1,
     .sql = st_sqlite_sql,
     .close = sq_close,
     .prepare = sq_prepare,

@@ -1826,6 +1826,70 @@ static void test_iterators(void **state)
     st_close(dbs[1]);
 }
 
+/*
+ * st_read_hold: reads outside a transaction share one snapshot (SQLite) until released; a
+ * commit by any connection of this process is seen by the next read, a write outside a
+ * transaction commits at once, st_begin still works; a foreign commit (another process) is
+ * seen after st_read_release. On PostgreSQL holding changes nothing.
+ */
+static void test_read_hold(void **state)
+{
+    struct fx *fx = fx_get(state);
+    struct st_db *other = NULL;
+    struct st_case c, seen;
+    char sql[160];
+    int64_t org = add_org(fx, 0, "110000", "北京市医疗保障局", "京", "province");
+    int64_t u = add_user(fx, org, "zhangsan", "officer");
+    int64_t id = add_case(fx, org, u, "penalty", "investigating", "串换药品");
+
+    OK(fx, st_open_sibling(fx->db, &other, &fx->err));
+    st_read_hold(fx->db, 1);
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    assert_string_equal(c.state, "investigating");
+    assert_false(st_in_tx(fx->db)); /* a held snapshot is not a transaction */
+
+    /* committed on another connection of this process: the next read sees it */
+    c.state = "filed";
+    OK(fx, st_case_update_projection(other, &c, &fx->err));
+    OK(fx, st_case_get(fx->db, id, &fx->a, &seen, &fx->err));
+    assert_string_equal(seen.state, "filed");
+
+    /* a write outside a transaction on the holding connection is committed at once */
+    seen.state = "decided";
+    OK(fx, st_case_update_projection(fx->db, &seen, &fx->err));
+    OK(fx, st_case_get(other, id, &fx->a, &c, &fx->err));
+    assert_string_equal(c.state, "decided");
+
+    /* a transaction can begin on a holding connection (the snapshot ends first) */
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    OK(fx, st_begin(fx->db, &fx->err));
+    assert_true(st_in_tx(fx->db));
+    c.state = "served";
+    OK(fx, st_case_update_projection(fx->db, &c, &fx->err));
+    OK(fx, st_commit(fx->db, &fx->err));
+    assert_false(st_in_tx(fx->db));
+    OK(fx, st_case_get(other, id, &fx->a, &c, &fx->err));
+    assert_string_equal(c.state, "served");
+
+    /* another process's commit: seen at once on PostgreSQL, after the release on SQLite */
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    snprintf(sql, sizeof(sql), "UPDATE cases SET summary = 'foreign' WHERE id = %lld",
+             (long long)id);
+    assert_int_equal(raw_exec(fx, fx->url, sql, NULL, 0), 0);
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    assert_string_equal(c.summary, fx->pg ? "foreign" : "经查，该机构存在串换药品行为。");
+    st_read_release(fx->db);
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    assert_string_equal(c.summary, "foreign");
+
+    /* a rollback outside a transaction just ends the snapshot; off ends it too */
+    OK(fx, st_rollback(fx->db, &fx->err));
+    OK(fx, st_case_get(fx->db, id, &fx->a, &c, &fx->err));
+    st_read_hold(fx->db, 0);
+    assert_int_equal(fx->db->ops->in_tx(fx->db), 0);
+    st_close(other);
+}
+
 /* ---- calendar ---- */
 
 static void test_calendar(void **state)
@@ -1960,6 +2024,7 @@ int main(void)
         BOTH(test_counter_gap_free_concurrent),
         BOTH(test_record_append_concurrent),
         BOTH(test_iterators),
+        BOTH(test_read_hold),
         BOTH(test_calendar),
     };
     const char *pg = getenv("SANXIANG_TEST_PG_URL");

@@ -146,8 +146,17 @@ int api_worker_init(void *app, unsigned worker_index, void **worker_state, struc
         free(ctx);
         return rc;
     }
+    /* the loop's reads share one snapshot per batch of events (st_read_hold) */
+    st_read_hold(ctx->db, 1);
     *worker_state = ctx;
     return 0;
+}
+
+void api_worker_idle(void *app, void *worker_state)
+{
+    struct app_ctx *ctx = worker_state;
+    (void)app;
+    st_read_release(ctx->db);
 }
 
 void api_worker_fini(void *app, void *worker_state)

@@ -53,6 +53,7 @@ extern const size_t api_nroutes;
 /* http_app callbacks. */
 int api_worker_init(void *app, unsigned worker_index, void **worker_state, struct sx_err *err);
 void api_worker_fini(void *app, void *worker_state);
+void api_worker_idle(void *app, void *worker_state);
 int api_authenticate(struct http_req *r, unsigned flags, struct sx_err *err);
 int api_health(struct http_req *r, struct sx_err *err);
 int api_metrics(struct http_req *r, struct sx_buf *out);
