@@ -1265,6 +1265,9 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
         if (rc == 0)
             rc = history_store(ctx, &c, &h, err);
     }
+    /* the step's audit entry is written with its record (one round trip on PostgreSQL) */
+    struct st_audit audit;
+    app_audit_row(ctx, actor, action->key, "case", case_id, NULL, &audit);
     if (rc == 0)
         rc = append_record(ctx,
                            &(struct st_record_new){.case_id = case_id,
@@ -1274,14 +1277,13 @@ int app_case_step_tx(struct app_ctx *ctx, const struct app_principal *actor, int
                                                    .actor_id = actor->user_id,
                                                    .corrects = corrects,
                                                    .locked = &locked,
-                                                   .projection = &c},
+                                                   .projection = &c,
+                                                   .audit = &audit},
                            body, &out->record, err);
     if (rc == 0) /* a decision makes its publicity item, in this transaction (issue 4) */
         rc = app_pub_on_step(ctx, actor, &c, &out->record, body, err);
     if (rc == 0 && strcmp(action->record_type, APP_MEDIA_ATTACH_TYPE) == 0)
         rc = app_media_attach_project(ctx, case_id, out->record.id, body, err); /* media */
-    if (rc == 0)
-        rc = app_audit_in_tx(ctx, actor, action->key, "case", case_id, NULL, err);
     if (rc == 0) {
         out->state = c.state;
         out->number = c.number;

@@ -21,10 +21,10 @@ int app_require_role(const struct app_principal *actor, unsigned roles, const ch
                    "%s需要以下角色之一: %s", what, app_roles_format(roles, names));
 }
 
-int app_audit_in_tx(struct app_ctx *ctx, const struct app_principal *actor, const char *action,
-                    const char *target, int64_t target_id, const char *ip, struct sx_err *err)
+void app_audit_row(struct app_ctx *ctx, const struct app_principal *actor, const char *action,
+                   const char *target, int64_t target_id, const char *ip, struct st_audit *a)
 {
-    struct st_audit a = {
+    *a = (struct st_audit){
         .at = app_now(ctx),
         .user_id = actor != NULL ? actor->user_id : 0,
         .username = actor != NULL ? actor->username : "cli",
@@ -35,6 +35,13 @@ int app_audit_in_tx(struct app_ctx *ctx, const struct app_principal *actor, cons
         .outcome = "ok",
         .ip = ip,
     };
+}
+
+int app_audit_in_tx(struct app_ctx *ctx, const struct app_principal *actor, const char *action,
+                    const char *target, int64_t target_id, const char *ip, struct sx_err *err)
+{
+    struct st_audit a;
+    app_audit_row(ctx, actor, action, target, target_id, ip, &a);
     return st_audit_append(ctx->db, &a, NULL, err);
 }
 

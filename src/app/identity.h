@@ -87,6 +87,11 @@ int app_audit_in_tx(struct app_ctx *ctx, const struct app_principal *actor, cons
                     const char *target, int64_t target_id, const char *ip,
                     struct sx_err *err) SX_WUR;
 
+/* The row app_audit_in_tx would append (strings in ctx->arena), to write along with a record
+ * (st_record_new.audit). */
+void app_audit_row(struct app_ctx *ctx, const struct app_principal *actor, const char *action,
+                   const char *target, int64_t target_id, const char *ip, struct st_audit *a);
+
 /* SX_E_FORBIDDEN unless the actor has one of the roles (NULL actor = CLI operator: allowed). */
 int app_require_role(const struct app_principal *actor, unsigned roles, const char *what,
                      struct sx_err *err) SX_WUR;

@@ -238,24 +238,35 @@ static int sync_pass(struct st_db *db, struct lg_sm3 *sm3, struct seq_state *seq
         rc = st_ledger_pending(db, w, PENDING_BATCH, &a, &p, &n, err);
         if (rc != 0)
             goto cleanup;
-        for (size_t i = 0; i < n; i++) {
-            *last = p[i].record_id;
-            uint8_t rh[LG_SM3_LEN], leaf[LG_HASH_LEN];
-            char hex[LG_SM3_HEX_LEN + 1];
-            rc = lg_hex_decode(p[i].hash, strlen(p[i].hash), rh, LG_SM3_LEN, err);
-            if (rc == 0)
-                rc = lg_merkle_leaf_hash(&hs, rh, LG_SM3_LEN, leaf, err);
-            if (rc != 0)
-                goto cleanup;
-            lg_hex_encode(leaf, LG_HASH_LEN, hex);
-            rc = st_ledger_leaf_insert(db, next, p[i].record_id, hex, err);
-            if (rc == 0 && add != NULL)
-                rc = leafbuf_push(add, leaf, err);
-            if (rc != 0)
-                goto cleanup;
-            next++;
-            stats->added++;
+        /* the batch's leaves, hashed, then written several per round trip */
+        struct st_ledger_leaf_new *leaves = sx_arena_alloc(&a, (n > 0 ? n : 1) * sizeof(*leaves));
+        uint8_t(*raw)[LG_HASH_LEN] = sx_arena_alloc(&a, (n > 0 ? n : 1) * LG_HASH_LEN);
+        if (leaves == NULL || raw == NULL) {
+            rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL, "账本排序");
+            goto cleanup;
         }
+        for (size_t i = 0; i < n; i++) {
+            uint8_t rh[LG_SM3_LEN];
+            char *hex = sx_arena_alloc(&a, LG_SM3_HEX_LEN + 1);
+            rc = hex != NULL ? lg_hex_decode(p[i].hash, strlen(p[i].hash), rh, LG_SM3_LEN, err)
+                             : SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", NULL, NULL,
+                                       "账本排序");
+            if (rc == 0)
+                rc = lg_merkle_leaf_hash(&hs, rh, LG_SM3_LEN, raw[i], err);
+            if (rc != 0)
+                goto cleanup;
+            lg_hex_encode(raw[i], LG_HASH_LEN, hex);
+            leaves[i] = (struct st_ledger_leaf_new){next + (int64_t)i, p[i].record_id, hex};
+        }
+        rc = st_ledger_leaves_insert(db, leaves, n, err);
+        for (size_t i = 0; rc == 0 && add != NULL && i < n; i++)
+            rc = leafbuf_push(add, raw[i], err);
+        if (rc != 0)
+            goto cleanup;
+        if (n > 0)
+            *last = p[n - 1].record_id;
+        next += (int64_t)n;
+        stats->added += n;
         if (n < PENDING_BATCH)
             break;
         w = p[n - 1].record_id;

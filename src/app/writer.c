@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "sx_log.h"
@@ -244,8 +245,10 @@ int app_writer_start(const struct app *app, const char *db_url, struct app_write
         return rc;
     }
     w->n = 1;
-    if (strcmp(st_backend(w->shards[0].ctx.db), "postgresql") == 0)
-        want = APP_WRITER_PG_SHARDS;
+    if (strcmp(st_backend(w->shards[0].ctx.db), "postgresql") == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        want = cpus < 2 ? 2 : cpus > APP_WRITER_MAX_SHARDS ? APP_WRITER_MAX_SHARDS : (size_t)cpus;
+    }
     while (rc == 0 && w->n < want) {
         rc = shard_start(&w->shards[w->n], app, db_url, err);
         if (rc == 0)

@@ -19,8 +19,12 @@
 
 /* Most jobs in one transaction: bounds latency and the transaction's size. */
 #define APP_WRITER_MAX_BATCH 256
-/* Writer threads (connections) on PostgreSQL; SQLite has one write lock, so one writer. */
-#define APP_WRITER_PG_SHARDS 4
+/*
+ * Writer threads (connections) on PostgreSQL: one per CPU, at least 2 (one works while the
+ * other waits for its commit's flush), at most APP_WRITER_MAX_SHARDS. More shards than CPUs
+ * made smaller groups and more round trips for the same CPUs (docs/benchmarks.md). SQLite has
+ * one write lock, so one writer.
+ */
 #define APP_WRITER_MAX_SHARDS 8
 
 struct app_writer;

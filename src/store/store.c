@@ -253,6 +253,33 @@ int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t 
     return rc;
 }
 
+static int need_write_tx(struct st_db *db, const char *what, struct sx_err *err);
+
+int st_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
+                  struct sx_arena *arena, struct sx_err *err)
+{
+    int rc = need_write_tx(db, "st_exec_batch", err);
+    if (rc != 0)
+        return rc;
+    if (db->ops->exec_batch == NULL || count < 2) {
+        for (size_t i = 0; rc == 0 && i < count; i++)
+            rc = st_exec(db, calls[i].s, calls[i].params, calls[i].n, arena, calls[i].rows, err);
+        return rc;
+    }
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        const struct st_call *c = &calls[i];
+        if ((unsigned)c->s >= ST__COUNT || c->n != strlen(db->ops->sql[c->s].types))
+            return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
+                           "语句 %s 的参数个数不符", st_stmt_name(c->s));
+        rc = ready(db, c->s, err);
+        if (rc == 0 && c->rows != NULL)
+            memset(c->rows, 0, sizeof(*c->rows));
+        if (rc == 0 && may_write(db->ops->sql[c->s].sql))
+            db->writes++;
+    }
+    return rc != 0 ? rc : db->ops->exec_batch(db, count, calls, arena, err);
+}
+
 uint64_t st_writes(const struct st_db *db)
 {
     return db->writes;
@@ -1393,10 +1420,9 @@ static void read_audit_el(struct rd *d, void *el)
     a->detail = rd_text(d);
 }
 
-int st_audit_append(struct st_db *db, const struct st_audit *a, int64_t *id, struct sx_err *err)
+/* Check an audit row and build ST_AUDIT_APPEND's parameters. */
+static int audit_params(const struct st_audit *a, struct params *p, struct sx_err *err)
 {
-    struct params p = {.n = 0};
-    int64_t dummy;
     int rc = need_ts(a->at, "at", err);
     if (rc == 0)
         rc = need_text(a->action, "action", err);
@@ -1404,15 +1430,23 @@ int st_audit_append(struct st_db *db, const struct st_audit *a, int64_t *id, str
         rc = need_text(a->outcome, "outcome", err);
     if (rc != 0)
         return rc;
-    p_text(&p, a->at);
-    p_id(&p, a->user_id);
-    p_text(&p, a->username);
-    p_text(&p, a->action);
-    p_text(&p, a->target);
-    p_text(&p, a->outcome);
-    p_text(&p, a->ip);
-    p_text(&p, a->detail);
-    return run_int(db, ST_AUDIT_APPEND, &p, id != NULL ? id : &dummy, err);
+    p_text(p, a->at);
+    p_id(p, a->user_id);
+    p_text(p, a->username);
+    p_text(p, a->action);
+    p_text(p, a->target);
+    p_text(p, a->outcome);
+    p_text(p, a->ip);
+    p_text(p, a->detail);
+    return 0;
+}
+
+int st_audit_append(struct st_db *db, const struct st_audit *a, int64_t *id, struct sx_err *err)
+{
+    struct params p = {.n = 0};
+    int64_t dummy;
+    int rc = audit_params(a, &p, err);
+    return rc != 0 ? rc : run_int(db, ST_AUDIT_APPEND, &p, id != NULL ? id : &dummy, err);
 }
 
 int st_audit_count_failures(struct st_db *db, const char *action, const char *username,
@@ -1941,6 +1975,67 @@ static int chain_head(struct st_db *db, const struct st_record_new *in, struct s
     return 0;
 }
 
+/*
+ * The writes of an append, sent together (one round trip on PostgreSQL): the record row, the
+ * case's new head (and projection), and the audit row that goes with it. *id is the record's
+ * id, *changes the number of case rows the head update moved (1 unless the chain raced).
+ */
+static int append_writes(struct st_db *db, const struct st_record_new *in, int64_t count,
+                         const char *prev, const char *hash, struct sx_arena *tmp, int64_t *id,
+                         int64_t *changes, struct sx_err *err)
+{
+    struct params rec = {.n = 0}, head = {.n = 0}, audit = {.n = 0};
+    struct st_rows rows[3];
+    struct st_call calls[3];
+    size_t n = 0;
+    int rc = 0;
+
+    p_int(&rec, in->case_id);
+    p_int(&rec, count + 1);
+    p_text(&rec, in->type);
+    p_text(&rec, in->at);
+    p_text(&rec, in->recorded_at);
+    p_id(&rec, in->actor_id);
+    p_id(&rec, in->corrects);
+    p_text(&rec, in->body);
+    p_text(&rec, prev);
+    p_text(&rec, hash);
+    p_text(&rec, in->action);
+    calls[n++] = (struct st_call){ST_RECORD_INSERT, rec.v, rec.n, &rows[0]};
+
+    p_text(&head, hash);
+    p_int(&head, count + 1);
+    p_int(&head, in->case_id);
+    p_int(&head, count);
+    if (in->projection != NULL) {
+        const struct st_case *c = in->projection;
+        p_text(&head, c->state);
+        p_number(&head, c);
+        p_text(&head, c->cause);
+        p_text(&head, c->summary);
+        p_text(&head, c->flags);
+        p_int(&head, c->fine_fen);
+        p_int(&head, c->confiscation_fen);
+        p_int(&head, c->fund_recovery_fen);
+        p_int(&head, c->payment_refusal_fen);
+    }
+    calls[n++] = (struct st_call){
+        in->projection != NULL ? ST_CASE_SET_HEAD_PROJECTION : ST_CASE_SET_HEAD, head.v, head.n,
+        &rows[1]};
+    if (in->audit != NULL) {
+        rc = audit_params(in->audit, &audit, err);
+        calls[n++] = (struct st_call){ST_AUDIT_APPEND, audit.v, audit.n, &rows[2]};
+    }
+    if (rc == 0)
+        rc = st_exec_batch(db, n, calls, tmp, err);
+    if (rc != 0)
+        return rc;
+    if (rows[0].nrows != 1 || rows[0].ncols < 1 || parse_i64(st_cell(&rows[0], 0, 0), id) != 0)
+        return fail_bad_result(err, ST_RECORD_INSERT);
+    *changes = rows[1].changes;
+    return 0;
+}
+
 int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx_arena *arena,
                      struct st_record *out, struct sx_err *err)
 {
@@ -2015,41 +2110,8 @@ int st_record_append(struct st_db *db, const struct st_record_new *in, struct sx
     if (rc != 0)
         goto cleanup;
 
-    p = (struct params){.n = 0};
-    p_int(&p, in->case_id);
-    p_int(&p, count + 1);
-    p_text(&p, in->type);
-    p_text(&p, in->at);
-    p_text(&p, in->recorded_at);
-    p_id(&p, in->actor_id);
-    p_id(&p, in->corrects);
-    p_text(&p, in->body);
-    p_text(&p, count == 0 ? zero_hash : head);
-    p_text(&p, hash);
-    p_text(&p, in->action);
-    rc = run_int(db, ST_RECORD_INSERT, &p, &id, err);
-    if (rc != 0)
-        goto cleanup;
-
-    p = (struct params){.n = 0};
-    p_text(&p, hash);
-    p_int(&p, count + 1);
-    p_int(&p, in->case_id);
-    p_int(&p, count);
-    if (in->projection != NULL) {
-        const struct st_case *c = in->projection;
-        p_text(&p, c->state);
-        p_number(&p, c);
-        p_text(&p, c->cause);
-        p_text(&p, c->summary);
-        p_text(&p, c->flags);
-        p_int(&p, c->fine_fen);
-        p_int(&p, c->confiscation_fen);
-        p_int(&p, c->fund_recovery_fen);
-        p_int(&p, c->payment_refusal_fen);
-    }
-    rc = run_void(db, in->projection != NULL ? ST_CASE_SET_HEAD_PROJECTION : ST_CASE_SET_HEAD, &p,
-                  &changes, err);
+    rc = append_writes(db, in, count, count == 0 ? zero_hash : head, hash, &tmp, &id, &changes,
+                       err);
     if (rc != 0)
         goto cleanup;
     if (changes != 1) {
@@ -2881,14 +2943,31 @@ int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_a
     return 0;
 }
 
-int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
-                          struct sx_err *err)
+/* Leaves sent per round trip: enough to amortise it, few enough to keep the pipeline short. */
+#define LEAF_BATCH 64
+
+int st_ledger_leaves_insert(struct st_db *db, const struct st_ledger_leaf_new *leaves, size_t n,
+                            struct sx_err *err)
 {
-    struct params p = {.n = 0};
-    p_int(&p, idx);
-    p_int(&p, record_id);
-    p_text(&p, leaf_hash);
-    return run_void(db, ST_LEDGER_LEAF_INSERT, &p, NULL, err);
+    struct params p[LEAF_BATCH];
+    struct st_call calls[LEAF_BATCH];
+    struct sx_arena a;
+    int rc = 0;
+    sx_arena_init(&a, 4096);
+    for (size_t from = 0; rc == 0 && from < n; from += LEAF_BATCH) {
+        size_t k = n - from < LEAF_BATCH ? n - from : LEAF_BATCH;
+        for (size_t i = 0; i < k; i++) {
+            p[i] = (struct params){.n = 0};
+            p_int(&p[i], leaves[from + i].idx);
+            p_int(&p[i], leaves[from + i].record_id);
+            p_text(&p[i], leaves[from + i].leaf_hash);
+            calls[i] = (struct st_call){ST_LEDGER_LEAF_INSERT, p[i].v, p[i].n, NULL};
+        }
+        sx_arena_reset(&a);
+        rc = st_exec_batch(db, k, calls, &a, err);
+    }
+    sx_arena_free(&a);
+    return rc;
 }
 
 int st_ledger_leaf_scan(struct st_db *db, int64_t from_idx,

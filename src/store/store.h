@@ -500,6 +500,8 @@ struct st_record_new {
      */
     const struct st_case *locked; /* NULL: lock and read the head here */
     const struct st_case *projection;
+    /* Optional: the audit row that goes with this append, written with it (st_audit_append) */
+    const struct st_audit *audit;
 };
 
 /*
@@ -772,9 +774,20 @@ struct st_ledger_pending {
 int st_ledger_pending(struct st_db *db, int64_t after_id, int limit, struct sx_arena *arena,
                       struct st_ledger_pending **out, size_t *n, struct sx_err *err) SX_WUR;
 
-/* Append leaf idx. SX_E_CONFLICT when the index or the record already has a leaf. */
-int st_ledger_leaf_insert(struct st_db *db, int64_t idx, int64_t record_id, const char *leaf_hash,
-                          struct sx_err *err) SX_WUR;
+/* One leaf to append (st_ledger_leaves_insert). */
+struct st_ledger_leaf_new {
+    int64_t idx;
+    int64_t record_id;
+    const char *leaf_hash; /* 64 hex */
+};
+
+/*
+ * Append leaves[0..n) inside the caller's write transaction, several per round trip
+ * (st_exec_batch). SX_E_CONFLICT when an index or a record already has a leaf; stops at the
+ * first failure.
+ */
+int st_ledger_leaves_insert(struct st_db *db, const struct st_ledger_leaf_new *leaves, size_t n,
+                            struct sx_err *err) SX_WUR;
 
 struct st_ledger_leaf {
     int64_t idx;

@@ -216,6 +216,14 @@ struct st_cell {
     size_t len;
 };
 
+/* One statement of a batch (st_exec_batch): its parameters, and where its rows go (or NULL). */
+struct st_call {
+    enum st_stmt s;
+    const char *const *params;
+    size_t n;
+    struct st_rows *rows;
+};
+
 /* A backend: the functions store.c calls through struct st_db. */
 struct st_ops {
     const char *name; /* "sqlite" | "postgresql" */
@@ -227,6 +235,12 @@ struct st_ops {
     /* rows may be NULL (results discarded); arena is then unused */
     int (*exec)(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
                 struct sx_arena *arena, struct st_rows *rows, struct sx_err *err);
+    /*
+     * NULL, or: run calls[0..count) (all prepared) in one round trip, inside a transaction;
+     * rows in arena. The first failure is returned.
+     */
+    int (*exec_batch)(struct st_db *db, size_t count, const struct st_call *calls,
+                      struct sx_arena *arena, struct sx_err *err);
     /* run a constant multi-statement script (migrations only) */
     int (*exec_script)(struct st_db *db, const char *sql, struct sx_err *err);
     int (*in_tx)(const struct st_db *db);
@@ -275,6 +289,14 @@ int st_pg_open(struct st_db *db, const char *url, struct sx_err *err) SX_WUR;
  */
 int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
             struct sx_arena *arena, struct st_rows *rows, struct sx_err *err) SX_WUR;
+
+/*
+ * Run calls[0..count) in order as st_exec would, inside the caller's write transaction, in
+ * one round trip where the backend can (PostgreSQL's pipeline mode): for writes whose results
+ * are only checked afterwards. Stops at the first failure and returns it.
+ */
+int st_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
+                  struct sx_arena *arena, struct sx_err *err) SX_WUR;
 
 /*
  * Run statement s as st_exec does, but hand each row to row(ctx, cells, ncols, err) as it

@@ -643,60 +643,106 @@ static int pg_prepare(struct st_db *db, enum st_stmt s, struct sx_err *err)
     return rc;
 }
 
+/* Check one statement's result and copy its rows (when wanted) into arena. */
+static int take_result(struct st_db *db, enum st_stmt s, PGresult *res, struct sx_arena *arena,
+                       struct st_rows *rows, struct sx_err *err)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        return fail_res(db, s, res, err);
+    /* COMMIT of a transaction an earlier error aborted "succeeds" as ROLLBACK */
+    if (s == ST_COMMIT && strcmp(PQcmdStatus(res), "COMMIT") != 0)
+        return SX_FAIL(err, SX_E_DB, "db-tx-aborted", "事务因先前的错误已中止，未能提交", "", "",
+                       "数据库回答 %s", PQcmdStatus(res));
+    if (rows == NULL)
+        return 0;
+    size_t nrows = (size_t)PQntuples(res), ncols = (size_t)PQnfields(res);
+    const char *ct = PQcmdTuples(res);
+    rows->nrows = nrows;
+    rows->ncols = ncols;
+    rows->changes = (ct != NULL && ct[0] != '\0') ? strtoll(ct, NULL, 10) : 0;
+    rows->cells = NULL;
+    if (nrows * ncols > 0) {
+        rows->cells = sx_arena_alloc(arena, nrows * ncols * sizeof(char *));
+        if (rows->cells == NULL)
+            return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
+    }
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            char *v = NULL;
+            if (!PQgetisnull(res, (int)r, (int)c)) {
+                v = sx_arena_strndup(arena, PQgetvalue(res, (int)r, (int)c),
+                                     (size_t)PQgetlength(res, (int)r, (int)c));
+                if (v == NULL)
+                    return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "",
+                                   "读取查询结果时");
+            }
+            rows->cells[r * ncols + c] = v;
+        }
+    }
+    return 0;
+}
+
 static int pg_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
                    struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
 {
     char name[16];
     PGresult *res;
-    ExecStatusType st;
-    int rc = 0;
+    int rc;
 
     stmt_label(s, name, sizeof(name));
     res = PQexecPrepared(conn_of(db), name, (int)n, params, NULL, NULL, 0);
-    st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        rc = fail_res(db, s, res, err);
-        goto cleanup;
-    }
-    /* COMMIT of a transaction an earlier error aborted "succeeds" as ROLLBACK */
-    if (s == ST_COMMIT && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
-        rc = SX_FAIL(err, SX_E_DB, "db-tx-aborted", "事务因先前的错误已中止，未能提交", "", "",
-                     "数据库回答 %s", PQcmdStatus(res));
-        goto cleanup;
-    }
-    if (rows != NULL) {
-        size_t nrows = (size_t)PQntuples(res), ncols = (size_t)PQnfields(res);
-        const char *ct = PQcmdTuples(res);
-        rows->nrows = nrows;
-        rows->ncols = ncols;
-        rows->changes = (ct != NULL && ct[0] != '\0') ? strtoll(ct, NULL, 10) : 0;
-        rows->cells = NULL;
-        if (nrows * ncols > 0) {
-            rows->cells = sx_arena_alloc(arena, nrows * ncols * sizeof(char *));
-            if (rows->cells == NULL) {
-                rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
-                goto cleanup;
-            }
-        }
-        for (size_t r = 0; r < nrows; r++) {
-            for (size_t c = 0; c < ncols; c++) {
-                char *v = NULL;
-                if (!PQgetisnull(res, (int)r, (int)c)) {
-                    v = sx_arena_strndup(arena, PQgetvalue(res, (int)r, (int)c),
-                                         (size_t)PQgetlength(res, (int)r, (int)c));
-                    if (v == NULL) {
-                        rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "",
-                                     "读取查询结果时");
-                        goto cleanup;
-                    }
-                }
-                rows->cells[r * ncols + c] = v;
-            }
-        }
-    }
-
-cleanup:
+    rc = take_result(db, s, res, arena, rows, err);
     PQclear(res);
+    return rc;
+}
+
+/*
+ * Several statements in one round trip (libpq's pipeline mode, one Sync): inside a
+ * transaction block, as st_exec_batch requires. The first failure is returned; the statements
+ * after it are skipped by the server (the transaction is aborted, as it would be anyway).
+ */
+static int pg_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
+                         struct sx_arena *arena, struct sx_err *err)
+{
+    PGconn *conn = conn_of(db);
+    size_t sent = 0;
+    bool synced = false;
+    int rc = 0;
+
+    if (PQenterPipelineMode(conn) != 1)
+        return fail_res(db, calls[0].s, NULL, err);
+    for (; sent < count; sent++) {
+        char name[16];
+        stmt_label(calls[sent].s, name, sizeof(name));
+        if (PQsendQueryPrepared(conn, name, (int)calls[sent].n, calls[sent].params, NULL, NULL,
+                                0) != 1)
+            break;
+    }
+    synced = PQpipelineSync(conn) == 1;
+    if (sent < count || !synced)
+        rc = fail_res(db, calls[sent < count ? sent : 0].s, NULL, err);
+    /* each statement sent: its result, then NULL; then the Sync's own result */
+    for (size_t i = 0; i < sent; i++) {
+        PGresult *res = PQgetResult(conn), *extra;
+        int one = take_result(db, calls[i].s, res, arena, calls[i].rows, rc == 0 ? err : NULL);
+        if (rc == 0)
+            rc = one;
+        PQclear(res);
+        while ((extra = PQgetResult(conn)) != NULL)
+            PQclear(extra);
+    }
+    if (synced) {
+        PGresult *res;
+        while ((res = PQgetResult(conn)) != NULL) {
+            bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+            PQclear(res);
+            if (sync)
+                break;
+        }
+    }
+    if (PQexitPipelineMode(conn) != 1 && rc == 0)
+        rc = fail_res(db, calls[0].s, NULL, err);
     return rc;
 }
 
@@ -928,6 +974,7 @@ static const struct st_ops pg_ops = {
     .close = pg_close,
     .prepare = pg_prepare,
     .exec = pg_exec,
+    .exec_batch = pg_exec_batch,
     .exec_script = pg_exec_script,
     .in_tx = pg_in_tx,
     .param_count = pg_param_count,

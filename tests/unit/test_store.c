@@ -1890,6 +1890,112 @@ static void test_read_hold(void **state)
     st_close(other);
 }
 
+/*
+ * st_exec_batch (one round trip on PostgreSQL) and st_record_append with its audit row:
+ * the writes land together; a failing statement fails the batch, and after the rollback none
+ * of its writes remain; outside a write transaction it is refused.
+ */
+static void test_exec_batch(void **state)
+{
+    struct fx *fx = fx_get(state);
+    int64_t org = add_org(fx, 0, "110000", "北京市医疗保障局", "京", "province");
+    int64_t u = add_user(fx, org, "zhangsan", "officer");
+    int64_t cid = add_case(fx, org, u, "penalty", "investigating", "串换药品");
+    struct st_audit a = {.at = T0, .user_id = u, .username = "zhangsan", .action = "note",
+                         .target = "case:1", .outcome = "ok"};
+    struct st_audit *list = NULL;
+    struct st_record rec;
+    struct st_rows rows[3];
+    size_t n = 0;
+    int more = 0;
+
+    /* a record with its audit row */
+    struct st_record_new in = {.case_id = cid, .type = "note", .action = "note", .at = T0,
+                               .recorded_at = T0, .actor_id = u, .body = "{\"k\":1}",
+                               .audit = &a};
+    OK(fx, st_begin(fx->db, &fx->err));
+    OK(fx, st_record_append(fx->db, &in, &fx->a, &rec, &fx->err));
+    OK(fx, st_commit(fx->db, &fx->err));
+    assert_int_equal(rec.seq, 1);
+    assert_true(rec.id > 0);
+    OK(fx, st_audit_list(fx->db, 0, 50, &fx->a, &list, &n, &more, &fx->err));
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].action, "note");
+    assert_string_equal(list[0].target, "case:1");
+
+    /* three statements; the second violates the unique org code: all undone */
+    const char *p_audit[] = {T0, NULL, "x", "batch", NULL, "ok", NULL, NULL};
+    const char *p_org[] = {NULL, "110000", "重复的机构", "重", "province", NULL, NULL,
+                           NULL, NULL, NULL, NULL, NULL, NULL, T0}; /* code taken above */
+    size_t n_org = strlen(fx->db->ops->sql[ST_ORG_INSERT].types);
+    assert_true(n_org <= sizeof(p_org) / sizeof(p_org[0]));
+    const struct st_call calls[3] = {
+        {ST_AUDIT_APPEND, p_audit, 8, &rows[0]},
+        {ST_ORG_INSERT, p_org, n_org, &rows[1]},
+        {ST_AUDIT_APPEND, p_audit, 8, &rows[2]},
+    };
+    OK(fx, st_begin(fx->db, &fx->err));
+    FAILS(fx, st_exec_batch(fx->db, 3, calls, &fx->a, &fx->err), SX_E_CONFLICT, "duplicate");
+    OK(fx, st_rollback(fx->db, &fx->err));
+    OK(fx, st_audit_list(fx->db, 0, 50, &fx->a, &list, &n, &more, &fx->err));
+    assert_int_equal(n, 1);
+
+    /* a good batch: both rows, each with its result */
+    const struct st_call good[2] = {
+        {ST_AUDIT_APPEND, p_audit, 8, &rows[0]},
+        {ST_AUDIT_APPEND, p_audit, 8, &rows[1]},
+    };
+    OK(fx, st_begin(fx->db, &fx->err));
+    OK(fx, st_exec_batch(fx->db, 2, good, &fx->a, &fx->err));
+    OK(fx, st_commit(fx->db, &fx->err));
+    assert_int_equal(rows[0].nrows, 1);
+    assert_int_equal(rows[1].nrows, 1);
+    assert_string_not_equal(st_cell(&rows[0], 0, 0), st_cell(&rows[1], 0, 0));
+    OK(fx, st_audit_list(fx->db, 0, 50, &fx->a, &list, &n, &more, &fx->err));
+    assert_int_equal(n, 3);
+
+    /* not in a write transaction */
+    FAILS(fx, st_exec_batch(fx->db, 2, good, &fx->a, &fx->err), SX_E_INTERNAL, "tx-required");
+}
+
+/* st_ledger_leaves_insert: more leaves than one round trip carries; a taken index fails all. */
+static void test_ledger_leaves_insert(void **state)
+{
+    struct fx *fx = fx_get(state);
+    enum { N = 150 };
+    int64_t org = add_org(fx, 0, "110000", "北京市医疗保障局", "京", "province");
+    int64_t u = add_user(fx, org, "zhangsan", "officer");
+    int64_t cid = add_case(fx, org, u, "penalty", "investigating", "串换药品");
+    struct st_ledger_leaf_new leaves[N + 1];
+    static const char hash[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    int64_t ids[N + 1];
+
+    OK(fx, st_begin(fx->db, &fx->err));
+    for (int i = 0; i < N + 1; i++) {
+        struct st_record out;
+        struct st_record_new in = {.case_id = cid, .type = "note", .action = "note", .at = T0,
+                                   .recorded_at = T0, .actor_id = u, .body = "{}"};
+        OK(fx, st_record_append(fx->db, &in, &fx->a, &out, &fx->err));
+        ids[i] = out.id;
+        leaves[i] = (struct st_ledger_leaf_new){i, out.id, hash};
+    }
+    OK(fx, st_ledger_leaves_insert(fx->db, leaves, N, &fx->err));
+    OK(fx, st_commit(fx->db, &fx->err));
+    for (int i = 0; i < N; i += 37) {
+        int64_t idx = -1;
+        OK(fx, st_ledger_leaf_of_record(fx->db, ids[i], &idx, &fx->err));
+        assert_int_equal(idx, i);
+    }
+    /* the last record's leaf, then one at a taken index: the whole call is undone */
+    struct st_ledger_leaf_new more[2] = {{N, ids[N], hash}, {N - 1, ids[N], hash}};
+    OK(fx, st_begin(fx->db, &fx->err));
+    FAILS(fx, st_ledger_leaves_insert(fx->db, more, 2, &fx->err), SX_E_CONFLICT, "duplicate");
+    OK(fx, st_rollback(fx->db, &fx->err));
+    sx_err_clear(&fx->err);
+    int64_t idx = -1;
+    assert_int_equal(st_ledger_leaf_of_record(fx->db, ids[N], &idx, &fx->err), SX_E_NOTFOUND);
+}
+
 /* ---- calendar ---- */
 
 static void test_calendar(void **state)
@@ -2025,6 +2131,8 @@ int main(void)
         BOTH(test_record_append_concurrent),
         BOTH(test_iterators),
         BOTH(test_read_hold),
+        BOTH(test_exec_batch),
+        BOTH(test_ledger_leaves_insert),
         BOTH(test_calendar),
     };
     const char *pg = getenv("SANXIANG_TEST_PG_URL");

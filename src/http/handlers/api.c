@@ -31,7 +31,8 @@ struct api_cached_session {
 };
 
 struct api_session_cache {
-    pthread_mutex_t lock;
+    /* every request reads it, from every loop: readers must not wait for each other */
+    pthread_rwlock_t lock;
     struct api_cached_session slots[API_SESSION_CACHE_SLOTS];
 };
 
@@ -40,7 +41,7 @@ int api_session_cache_new(struct api_session_cache **out)
     struct api_session_cache *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return SX_E_NOMEM;
-    pthread_mutex_init(&c->lock, NULL);
+    pthread_rwlock_init(&c->lock, NULL);
     *out = c;
     return 0;
 }
@@ -49,7 +50,7 @@ void api_session_cache_free(struct api_session_cache *c)
 {
     if (c == NULL)
         return;
-    pthread_mutex_destroy(&c->lock);
+    pthread_rwlock_destroy(&c->lock);
     free(c);
 }
 
@@ -75,7 +76,7 @@ static int cache_get(struct api_session_cache *c, const char *token, struct sx_a
     int hit = 0;
     if (c == NULL || token == NULL)
         return 0;
-    pthread_mutex_lock(&c->lock);
+    pthread_rwlock_rdlock(&c->lock);
     struct api_cached_session *e = cache_slot(c, token);
     if (e->expires_ms != 0 && e->expires_ms >= now_ms() && strcmp(e->token, token) == 0) {
         *out = e->p;
@@ -84,7 +85,7 @@ static int cache_get(struct api_session_cache *c, const char *token, struct sx_a
         out->csrf_token = e->p.csrf_token != NULL ? sx_arena_strdup(arena, e->csrf) : NULL;
         hit = out->username != NULL && out->display_name != NULL;
     }
-    pthread_mutex_unlock(&c->lock);
+    pthread_rwlock_unlock(&c->lock);
     return hit;
 }
 
@@ -95,7 +96,7 @@ static void cache_put(struct api_session_cache *c, const char *token,
         strlen(p->username) >= API_CACHE_TEXT || strlen(p->display_name) >= API_CACHE_TEXT ||
         (p->csrf_token != NULL && strlen(p->csrf_token) >= AUTH_TOKEN_HEX))
         return;
-    pthread_mutex_lock(&c->lock);
+    pthread_rwlock_wrlock(&c->lock);
     struct api_cached_session *e = cache_slot(c, token);
     memcpy(e->token, token, strlen(token) + 1);
     memcpy(e->username, p->username, strlen(p->username) + 1);
@@ -104,7 +105,7 @@ static void cache_put(struct api_session_cache *c, const char *token,
            p->csrf_token != NULL ? strlen(p->csrf_token) + 1 : 1);
     e->p = *p;
     e->expires_ms = now_ms() + API_SESSION_CACHE_TTL_MS;
-    pthread_mutex_unlock(&c->lock);
+    pthread_rwlock_unlock(&c->lock);
 }
 
 void api_forget_session(struct http_req *r, const char *token)
@@ -112,11 +113,11 @@ void api_forget_session(struct http_req *r, const char *token)
     const struct api_app *a = r->app;
     if (a->sessions == NULL || token == NULL)
         return;
-    pthread_mutex_lock(&a->sessions->lock);
+    pthread_rwlock_wrlock(&a->sessions->lock);
     struct api_cached_session *e = cache_slot(a->sessions, token);
     if (strcmp(e->token, token) == 0)
         e->expires_ms = 0;
-    pthread_mutex_unlock(&a->sessions->lock);
+    pthread_rwlock_unlock(&a->sessions->lock);
 }
 
 void api_forget_all_sessions(struct http_req *r)
@@ -124,10 +125,10 @@ void api_forget_all_sessions(struct http_req *r)
     const struct api_app *a = r->app;
     if (a->sessions == NULL)
         return;
-    pthread_mutex_lock(&a->sessions->lock);
+    pthread_rwlock_wrlock(&a->sessions->lock);
     for (size_t i = 0; i < API_SESSION_CACHE_SLOTS; i++)
         a->sessions->slots[i].expires_ms = 0;
-    pthread_mutex_unlock(&a->sessions->lock);
+    pthread_rwlock_unlock(&a->sessions->lock);
 }
 
 int api_worker_init(void *app, unsigned worker_index, void **worker_state, struct sx_err *err)
