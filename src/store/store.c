@@ -247,33 +247,13 @@ int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t 
         memset(rows, 0, sizeof(*rows));
     if (writes)
         db->writes++;
-    if (db->begin_pending) {
-        /* the transaction's first statement: BEGIN travels with it; an empty one ends here */
-        const struct st_call calls[2] = {{ST_BEGIN, NULL, 0, NULL}, {s, params, n, rows}};
-        db->begin_pending = 0;
-        if (s == ST_COMMIT || s == ST_ROLLBACK)
-            return 0;
-        return db->ops->exec_batch(db, 2, calls, arena, err);
-    }
     rc = db->ops->exec(db, s, params, n, arena, rows, err);
     if (rc == 0 && writes && !db->tx_open)
         note_commit();
     return rc;
 }
 
-/* Send a pending BEGIN on its own (before a stream, or a batch too long to carry it). */
-static int flush_begin(struct st_db *db, struct sx_err *err)
-{
-    if (!db->begin_pending)
-        return 0;
-    db->begin_pending = 0;
-    return exec_plain(db, ST_BEGIN, err);
-}
-
 static int need_write_tx(struct st_db *db, const char *what, struct sx_err *err);
-
-/* Most statements st_exec_batch sends with a pending BEGIN in front of them. */
-#define BATCH_MAX 72
 
 int st_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
                   struct sx_arena *arena, struct sx_err *err)
@@ -297,15 +277,6 @@ int st_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
         if (rc == 0 && may_write(db->ops->sql[c->s].sql))
             db->writes++;
     }
-    if (rc == 0 && db->begin_pending && count < BATCH_MAX) {
-        struct st_call with_begin[BATCH_MAX];
-        with_begin[0] = (struct st_call){ST_BEGIN, NULL, 0, NULL};
-        memcpy(with_begin + 1, calls, count * sizeof(*calls));
-        db->begin_pending = 0;
-        return db->ops->exec_batch(db, count + 1, with_begin, arena, err);
-    }
-    if (rc == 0)
-        rc = flush_begin(db, err);
     return rc != 0 ? rc : db->ops->exec_batch(db, count, calls, arena, err);
 }
 
@@ -324,8 +295,6 @@ int st_stream(struct st_db *db, enum st_stmt s, const char *const *params, size_
                        "语句 %s 的参数个数不符，或 %s 不支持逐行读取", st_stmt_name(s),
                        db->ops->name);
     rc = hold_before(db, s, false, err);
-    if (rc == 0)
-        rc = flush_begin(db, err);
     if (rc == 0)
         rc = ready(db, s, err);
     if (rc != 0)
@@ -704,13 +673,7 @@ static int begin(struct st_db *db, enum st_stmt s, struct sx_err *err)
         return SX_FAIL(err, SX_E_INTERNAL, "tx-nested", "数据库事务嵌套", "", "",
                        "已有未结束的事务");
     hold_end(db);
-    if (s == ST_BEGIN && db->ops->exec_batch != NULL) {
-        /* one round trip less per transaction: BEGIN is sent with the first statement */
-        rc = ready(db, ST_BEGIN, err);
-        db->begin_pending = rc == 0;
-    } else {
-        rc = run_void(db, s, &p, NULL, err);
-    }
+    rc = run_void(db, s, &p, NULL, err);
     if (rc != 0)
         return rc;
     db->tx_open = 1;
@@ -753,7 +716,6 @@ int st_rollback(struct st_db *db, struct sx_err *err)
         hold_end(db);
         return 0;
     }
-    db->begin_pending = 0; /* nothing was sent: nothing to undo */
     if (db->tx_lost) {
         /* the server already dropped it with the old connection */
         db->tx_lost = 0;
@@ -791,7 +753,7 @@ int st_rollback_to(struct st_db *db, struct sx_err *err)
 
 static int need_write_tx(struct st_db *db, const char *what, struct sx_err *err)
 {
-    if (db->tx_open && db->tx_write && (db->begin_pending || db->ops->in_tx(db)))
+    if (db->tx_open && db->tx_write && db->ops->in_tx(db))
         return 0;
     return SX_FAIL(err, SX_E_INTERNAL, "tx-required", "必须在写事务中调用", "", "",
                    "%s 必须在 st_begin 开启的事务中调用", what);

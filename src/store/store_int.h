@@ -268,7 +268,6 @@ struct st_db {
     int tx_open;           /* st_begin/st_begin_read succeeded, no commit/rollback yet */
     int tx_write;          /* ... and it was st_begin */
     int tx_lost;           /* the connection was re-established under an open transaction */
-    int begin_pending;     /* st_begin sent nothing yet: BEGIN goes with the next statement */
     struct lg_chain chain; /* hashing state for st_record_append, opened on first use */
     int chain_open;
     char *url;       /* as given to st_open (malloc'd), for st_open_sibling */

@@ -1996,58 +1996,6 @@ static void test_ledger_leaves_insert(void **state)
     assert_int_equal(st_ledger_leaf_of_record(fx->db, ids[N], &idx, &fx->err), SX_E_NOTFOUND);
 }
 
-/*
- * On PostgreSQL st_begin sends nothing: BEGIN goes with the transaction's first statement.
- * The transaction is open for the store all the same; an empty one commits or rolls back
- * without a word to the server; the first statement's failure is reported as its own; a
- * stream or a batch as the first statement begins it too.
- */
-static void test_lazy_begin(void **state)
-{
-    struct fx *fx = fx_get(state);
-    struct st_org o;
-    int64_t org = add_org(fx, 0, "110000", "北京市医疗保障局", "京", "province");
-    int64_t u = add_user(fx, org, "zhangsan", "officer");
-    int64_t cid = add_case(fx, org, u, "penalty", "investigating", "串换药品");
-    struct scan_state ss = {.first = INT64_MIN, .last = INT64_MAX};
-
-    /* empty transactions */
-    OK(fx, st_begin(fx->db, &fx->err));
-    assert_true(st_in_tx(fx->db));
-    assert_int_equal(fx->db->ops->in_tx(fx->db), !fx->pg); /* SQLite's BEGIN IMMEDIATE ran */
-    OK(fx, st_commit(fx->db, &fx->err));
-    assert_false(st_in_tx(fx->db));
-    OK(fx, st_begin(fx->db, &fx->err));
-    OK(fx, st_rollback(fx->db, &fx->err));
-    assert_false(st_in_tx(fx->db));
-    assert_int_equal(fx->db->ops->in_tx(fx->db), 0);
-
-    /* the first statement opens it on the server; a write in it is undone by the rollback */
-    OK(fx, st_begin(fx->db, &fx->err));
-    OK(fx, st_org_get(fx->db, org, &fx->a, &o, &fx->err));
-    assert_int_equal(fx->db->ops->in_tx(fx->db), 1);
-    add_org(fx, org, "110100", "北京市市辖区医疗保障局", "京", "city");
-    OK(fx, st_rollback(fx->db, &fx->err));
-    sx_err_clear(&fx->err);
-    assert_int_equal(st_org_get_by_code(fx->db, "110100", &fx->a, &o, &fx->err), SX_E_NOTFOUND);
-
-    /* a failing first statement: its own error; the transaction is then rolled back */
-    OK(fx, st_begin(fx->db, &fx->err));
-    struct st_org dup = {.code = "110000", .name = "重复", .short_name = "重",
-                         .level = "province", .created_at = T0};
-    int64_t id = 0;
-    FAILS(fx, st_org_insert(fx->db, &dup, &id, &fx->err), SX_E_CONFLICT, "duplicate");
-    OK(fx, st_rollback(fx->db, &fx->err));
-
-    /* a stream as the first statement */
-    OK(fx, st_begin(fx->db, &fx->err));
-    OK(fx, st_case_scan(fx->db, INT64_MIN, INT64_MAX, scan_case, &ss, &fx->err));
-    assert_int_equal(ss.it.n, 1);
-    assert_int_equal(fx->db->ops->in_tx(fx->db), 1);
-    OK(fx, st_commit(fx->db, &fx->err));
-    (void)cid;
-}
-
 /* ---- calendar ---- */
 
 static void test_calendar(void **state)
@@ -2184,7 +2132,6 @@ int main(void)
         BOTH(test_iterators),
         BOTH(test_read_hold),
         BOTH(test_exec_batch),
-        BOTH(test_lazy_begin),
         BOTH(test_ledger_leaves_insert),
         BOTH(test_calendar),
     };
