@@ -1,6 +1,7 @@
 /* sx_buf: capped growable buffer. */
 #include "sx_buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,19 +143,42 @@ int sx_buf_printf(struct sx_buf *b, const char *fmt, ...)
     return rc;
 }
 
+/*
+ * Eight bytes at a time (a byte below 0x20, or equal to one of the two, shows as a high
+ * bit in the word tests below; exact for "any", the byte loop then finds which).
+ */
+size_t sx_json_plain_len(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, q, bs;
+        memcpy(&x, p + i, 8);
+        q = x ^ (ones * '"');
+        bs = x ^ (ones * '\\');
+        if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high)
+            break;
+    }
+    while (i < n && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
+        i++;
+    return i;
+}
+
 int sx_buf_put_json_str(struct sx_buf *b, const char *s)
 {
     size_t start = b->len;
     const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
     int rc = sx_buf_putc(b, '"');
-    while (rc == 0 && *p != '\0') {
+    while (rc == 0 && left > 0) {
         /* copy the longest run that needs no escape in one append */
-        const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            rc = sx_buf_append(b, run, (size_t)(p - run));
-        if (rc != 0 || *p == '\0')
+        size_t run = sx_json_plain_len((const char *)p, left);
+        if (run > 0)
+            rc = sx_buf_append(b, p, run);
+        p += run;
+        left -= run;
+        if (rc != 0 || left == 0)
             break;
         switch (*p) {
         case '"':
@@ -176,6 +200,7 @@ int sx_buf_put_json_str(struct sx_buf *b, const char *s)
             rc = sx_buf_printf(b, "\\u%04x", *p);
         }
         p++;
+        left--;
     }
     if (rc == 0)
         rc = sx_buf_putc(b, '"');

@@ -37,6 +37,10 @@ int sx_buf_putc(struct sx_buf *b, char c) SX_WUR;
 int sx_buf_printf(struct sx_buf *b, const char *fmt, ...) SX_WUR
     __attribute__((format(printf, 2, 3)));
 int sx_buf_vprintf(struct sx_buf *b, const char *fmt, va_list ap) SX_WUR;
+/* The length of the run at s (n bytes) that JSON takes as it is: no control byte, '"' or
+ * '\\' (so s[0..n) needs no escaping when the result is n). */
+size_t sx_json_plain_len(const char *s, size_t n);
+
 /* Append s as a JSON string literal (with quotes), UTF-8 passed through. */
 int sx_buf_put_json_str(struct sx_buf *b, const char *s) SX_WUR;
 

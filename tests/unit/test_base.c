@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,55 @@ static void test_buf_json_string_escapes(void **state)
     sx_buf_init(&b, 1024);
     assert_int_equal(sx_buf_put_json_str(&b, "a\"b\\c\n\x01医"), 0);
     assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001医\"");
+    sx_buf_free(&b);
+}
+
+/* The escaper one byte at a time: what sx_buf_put_json_str's word-at-a-time scan must match. */
+static void ref_json_str(const char *s, char *out)
+{
+    *out++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            *out++ = '\\';
+            *out++ = (char)*p;
+        } else if (*p == '\n' || *p == '\r' || *p == '\t') {
+            *out++ = '\\';
+            *out++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+        } else if (*p < 0x20) {
+            out += sprintf(out, "\\u%04x", *p);
+        } else {
+            *out++ = (char)*p;
+        }
+    }
+    *out++ = '"';
+    *out = '\0';
+}
+
+/* Escapes at every offset around the 8-byte words, among multi-byte UTF-8 characters. */
+static void test_buf_json_string_matches_bytewise(void **state)
+{
+    static const char *const pieces[] = {"a", "\"", "\\", "\n", "\x01", "\x1f", " ", "医",
+                                         "保", "~", "\t", "\x7f"};
+    uint32_t seed = 12345;
+    struct sx_buf b;
+    (void)state;
+    sx_buf_init(&b, 1 << 16);
+    for (int round = 0; round < 2000; round++) {
+        char in[256], want[1600];
+        size_t len = 0;
+        int n = round % 48;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+            memcpy(in + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        in[len] = '\0';
+        ref_json_str(in, want);
+        b.len = 0;
+        assert_int_equal(sx_buf_put_json_str(&b, in), 0);
+        assert_string_equal(b.data, want);
+    }
     sx_buf_free(&b);
 }
 
@@ -171,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_cap_leaves_buffer_intact),
         cmocka_unit_test(test_buf_json_string_escapes),
+        cmocka_unit_test(test_buf_json_string_matches_bytewise),
         cmocka_unit_test(test_buf_reserve_keeps_content_and_cap),
         cmocka_unit_test(test_buf_detach_transfers),
         cmocka_unit_test(test_arena_many_and_large),

@@ -18,17 +18,14 @@ void jw_init(struct jw *w, struct sx_buf *b)
  */
 static int put_key(struct sx_buf *b, int comma, const char *key)
 {
-    size_t n = 0;
+    size_t n = strlen(key);
     char *p;
     int rc;
-    while (key[n] != '\0') {
-        unsigned char c = (unsigned char)key[n++];
-        if (c < 0x20 || c == '"' || c == '\\') {
-            rc = comma ? sx_buf_putc(b, ',') : 0;
-            if (rc == 0)
-                rc = sx_buf_put_json_str(b, key);
-            return rc != 0 ? rc : sx_buf_putc(b, ':');
-        }
+    if (sx_json_plain_len(key, n) != n) {
+        rc = comma ? sx_buf_putc(b, ',') : 0;
+        if (rc == 0)
+            rc = sx_buf_put_json_str(b, key);
+        return rc != 0 ? rc : sx_buf_putc(b, ':');
     }
     rc = sx_buf_reserve(b, n + 4);
     if (rc != 0 || b->cap < b->len + n + 4 + 1)
