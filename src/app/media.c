@@ -167,7 +167,11 @@ static int b64val(int c)
     return -1;
 }
 
-/* Standard base64 (padding optional) of s[0..n) into the arena; NULL when malformed. */
+/*
+ * Standard base64 (padding optional) of s[0..n) into the arena; NULL when malformed. Not
+ * glib's g_base64_decode (documents.c uses it for bytes we wrote ourselves): it skips invalid
+ * characters silently, and a client's malformed Upload-Metadata must be refused, not guessed.
+ */
 static char *b64_decode(struct sx_arena *a, const char *s, size_t n, size_t *outlen)
 {
     char *out = sx_arena_alloc(a, n + 1);
