@@ -849,6 +849,7 @@ static int build_facts(struct app_ctx *ctx, const struct app_principal *actor,
     }
     f->officers = wo;
     f->n_officers = n_ids;
+    wf_facts_parse_days(f, wo, n_ids); /* once, not for every action checked */
     return 0;
 }
 
@@ -1521,18 +1522,19 @@ static int case_view(struct app_ctx *ctx, const struct app_principal *actor, int
     out->next = sx_arena_alloc(ctx->arena, (cap + 1) * sizeof(*out->next));
     if (out->next == NULL)
         return fail_nomem(err);
+    facts.brief = true; /* the page shows a refusal's title and source, not its detail */
     /* the assigned reviewer of another org: the review steps as within the case's org */
     struct wf_facts review_facts = facts;
     if (actor->org_id != out->c.org_id && assigned_reviewer(ctx, &out->c, actor))
         review_facts.actor_org = out->c.org_id;
+    struct sx_err blocked;
     for (size_t i = 0; i < cap; i++) {
         const struct wf_action *a = wf_action_at(def, i);
-        const struct wf_facts *fx = is_review_type(a->record_type) ? &review_facts : &facts;
         const char *to = NULL;
-        struct sx_err blocked;
         /* actions the state does not allow at all are not "next"; gate refusals are shown */
         if (!wf_action_from_state(def, a, st))
             continue;
+        const struct wf_facts *fx = is_review_type(a->record_type) ? &review_facts : &facts;
         struct app_next *x = &out->next[out->n_next++];
         x->key = a->key;
         x->name_zh = a->name_zh;

@@ -175,6 +175,9 @@ static int gate_role(const struct wf_def *def, const struct wf_action *a, const 
     (void)def;
     for (size_t i = 0; i < a->n_roles && !role_ok; i++)
         role_ok = has_role(f, a->roles[i]);
+    if (!role_ok && f->brief)
+        return SX_FAIL(err, SX_E_FORBIDDEN, "role-forbidden", "无权执行该操作", a->source, "role",
+                       NULL);
     if (!role_ok) {
         char want[160], have[160];
         join_roles_zh(a->roles, a->n_roles, want, sizeof(want));
@@ -201,7 +204,9 @@ static int gate_two_officers(const struct wf_def *def, const struct wf_action *a
     int32_t day;
     size_t distinct = 0;
     (void)def;
-    if (f->date == NULL || cal_date_parse(f->date, &day, NULL) != 0)
+    if (f->day_parsed)
+        day = f->day;
+    else if (f->date == NULL || cal_date_parse(f->date, &day, NULL) != 0)
         return missing_fact(err, a, "date", "记录日期（YYYY-MM-DD）以核对执法证有效期");
     for (size_t i = 0; i < f->n_officers; i++) {
         bool seen = false;
@@ -223,9 +228,12 @@ static int gate_two_officers(const struct wf_def *def, const struct wf_action *a
             return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
                            SRC_TWO_OFFICERS, "officers", "执法人员%s（编号 %lld）没有执法证", name,
                            (long long)o->user_id);
-        if (o->cert_valid_from == NULL || o->cert_valid_to == NULL ||
-            cal_date_parse(o->cert_valid_from, &from, NULL) != 0 ||
-            cal_date_parse(o->cert_valid_to, &to, NULL) != 0)
+        if (o->days_parsed) {
+            from = o->valid_from_day;
+            to = o->valid_to_day;
+        } else if (o->cert_valid_from == NULL || o->cert_valid_to == NULL ||
+                   cal_date_parse(o->cert_valid_from, &from, NULL) != 0 ||
+                   cal_date_parse(o->cert_valid_to, &to, NULL) != 0)
             return SX_FAIL(err, SX_E_GATE, "officer-credential-invalid", "执法人员未持有效执法证件",
                            SRC_TWO_OFFICERS, "officers",
                            "执法人员%s（编号 %lld）的执法证 %s 有效期缺失或格式错误", name,
@@ -829,6 +837,17 @@ bool wf_action_from_state(const struct wf_def *def, const struct wf_action *a,
 }
 
 /* ---- evaluation ----------------------------------------------------- */
+
+void wf_facts_parse_days(struct wf_facts *f, struct wf_officer *officers, size_t n)
+{
+    f->day_parsed = f->date != NULL && cal_date_parse(f->date, &f->day, NULL) == 0;
+    for (size_t i = 0; i < n; i++) {
+        struct wf_officer *o = &officers[i];
+        o->days_parsed = o->cert_valid_from != NULL && o->cert_valid_to != NULL &&
+                         cal_date_parse(o->cert_valid_from, &o->valid_from_day, NULL) == 0 &&
+                         cal_date_parse(o->cert_valid_to, &o->valid_to_day, NULL) == 0;
+    }
+}
 
 int wf_check_in(const struct wf_def *def, const struct wf_state *st, const struct wf_facts *f,
                 const struct wf_action *a, const char **to_state, struct sx_err *err)

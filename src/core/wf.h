@@ -92,6 +92,9 @@ struct wf_officer {
     const char *cert_no;         /* 执法证号; NULL or "" = none */
     const char *cert_valid_from; /* YYYY-MM-DD, first valid day */
     const char *cert_valid_to;   /* YYYY-MM-DD, last valid day */
+    /* optional, set by wf_facts_parse_days: both dates above as day numbers (cal.h) */
+    bool days_parsed;
+    int32_t valid_from_day, valid_to_day;
 };
 
 /*
@@ -102,6 +105,8 @@ struct wf_facts {
     const char *state;     /* current state key (wf_replay) */
     const char *resume_to; /* state to resume to when suspended (wf_replay), else NULL */
     const char *date;      /* YYYY-MM-DD: the day the act takes place (the record's date) */
+    bool day_parsed;       /* optional, set by wf_facts_parse_days: date as a day number */
+    int32_t day;
 
     /* role */
     const char *const *actor_roles; /* officer, reviewer, head, publisher, archivist, supervisor */
@@ -128,6 +133,10 @@ struct wf_facts {
     bool review_required;  /* policy says this decision is major (法制审核范围) */
     bool review_passed;    /* latest legal review opinion is 同意 */
     bool review_emergency; /* emergency decision, review filed within 2 WD after (YN-3-07) */
+
+    /* the caller shows a refusal's title and source only (a page listing every action): the
+       role gate then skips composing its detail, the one detail that costs (role names) */
+    bool brief;
 };
 
 /* Where a case stands, derived from its history by wf_replay. */
@@ -192,6 +201,14 @@ const char *wf_gate_name(size_t i);
 bool wf_gate_known(const char *name);
 /* Chinese name of a role ("head" -> "负责人"), or NULL for an unknown role. */
 const char *wf_role_name_zh(const char *role);
+
+/*
+ * Parse the date of f and the certificate dates of officers[0..n) (f->officers, which the
+ * caller owns) once, so that checking many actions with the same facts does not parse them
+ * for each (a case page checks every action). A date that does not parse is left as text:
+ * the gate then reports it as before.
+ */
+void wf_facts_parse_days(struct wf_facts *f, struct wf_officer *officers, size_t n);
 
 /*
  * May the action be taken now? Checks, in order: the action exists

@@ -651,13 +651,38 @@ static int sq_bind(struct st_db *db, enum st_stmt s, const char *const *params, 
     return 0;
 }
 
+/* Cells gathered on the stack before a result needs the heap (a case page has ~130). */
+#define SQ_STACK_CELLS 256
+
+/* One cell as text in arena: integers formatted here (not by SQLite's printf), text copied. */
+static char *cell_text(sqlite3_stmt *st, int c, struct sx_arena *arena)
+{
+    if (sqlite3_column_type(st, c) == SQLITE_INTEGER) {
+        char tmp[24];
+        char *p = tmp + sizeof(tmp);
+        int64_t v = sqlite3_column_int64(st, c);
+        uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u != 0);
+        if (v < 0)
+            *--p = '-';
+        return sx_arena_strndup(arena, p, (size_t)(tmp + sizeof(tmp) - p));
+    }
+    const unsigned char *t = sqlite3_column_text(st, c);
+    return t != NULL ? sx_arena_strndup(arena, (const char *)t, (size_t)sqlite3_column_bytes(st, c))
+                     : NULL;
+}
+
 static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
                    struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
 {
     struct st_sqlite *be = be_of(db);
     sqlite3_stmt *st = be->stmt[s];
-    char **cells = NULL;
-    size_t ncells = 0, cap = 0, ncols, nrows = 0;
+    char *stack_cells[SQ_STACK_CELLS];
+    char **cells = stack_cells;
+    size_t ncells = 0, cap = SQ_STACK_CELLS, ncols, nrows = 0;
     int rc, src;
 
     rc = sq_bind(db, s, params, n, err);
@@ -676,28 +701,24 @@ static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, 
         if (rows == NULL)
             continue;
         if (ncells + ncols > cap) {
-            size_t ncap = cap == 0 ? 64 : cap * 2;
+            size_t ncap = cap * 2;
             while (ncap < ncells + ncols)
                 ncap *= 2;
-            char **nc = realloc(cells, ncap * sizeof(*nc));
+            char **nc = cells == stack_cells ? malloc(ncap * sizeof(*nc))
+                                              : realloc(cells, ncap * sizeof(*nc));
             if (nc == NULL) {
                 rc = SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
                 goto cleanup;
             }
+            if (cells == stack_cells)
+                memcpy(nc, stack_cells, ncells * sizeof(*nc));
             cells = nc;
             cap = ncap;
         }
         for (size_t c = 0; c < ncols; c++) {
             char *v = NULL;
             if (sqlite3_column_type(st, (int)c) != SQLITE_NULL) {
-                const unsigned char *t = sqlite3_column_text(st, (int)c);
-                int len = sqlite3_column_bytes(st, (int)c);
-                if (t == NULL) {
-                    rc =
-                        SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
-                    goto cleanup;
-                }
-                v = sx_arena_strndup(arena, (const char *)t, (size_t)len);
+                v = cell_text(st, (int)c, arena);
                 if (v == NULL) {
                     rc =
                         SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
@@ -725,10 +746,12 @@ static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, 
     }
 
 cleanup:
-    /* reset releases the statement's read snapshot; bindings point at the caller's strings */
+    /* reset ends the statement (outside a transaction, its read snapshot too); the bindings
+       point at the caller's strings */
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    free(cells);
+    if (cells != stack_cells)
+        free(cells);
     return rc;
 }
 

@@ -102,8 +102,16 @@ static const char *const roles_officer[] = {"officer"};
 static const char *const roles_head[] = {"head"};
 
 static const struct wf_officer officers_ok[] = {
-    {11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"},
-    {12, "乙", "医保执 0012", "2024-01-01", "2027-12-31"},
+    {.user_id = 11,
+     .name = "甲",
+     .cert_no = "医保执 0011",
+     .cert_valid_from = "2024-01-01",
+     .cert_valid_to = "2027-12-31"},
+    {.user_id = 12,
+     .name = "乙",
+     .cert_no = "医保执 0012",
+     .cert_valid_from = "2024-01-01",
+     .cert_valid_to = "2027-12-31"},
 };
 
 /* Facts under which every gate passes on 2025-03-10. */
@@ -317,23 +325,41 @@ static void m_none(struct wf_facts *f)
 {
     (void)f;
 }
-static const struct wf_officer one_officer[] = {
-    {11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"}};
+static const struct wf_officer one_officer[] = {{.user_id = 11,
+                                                 .name = "甲",
+                                                 .cert_no = "医保执 0011",
+                                                 .cert_valid_from = "2024-01-01",
+                                                 .cert_valid_to = "2027-12-31"}};
 static void m_one_officer(struct wf_facts *f)
 {
     f->officers = one_officer;
     f->n_officers = 1;
 }
-static const struct wf_officer same_twice[] = {
-    {11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"},
-    {11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"}};
+static const struct wf_officer same_twice[] = {{.user_id = 11,
+                                                .name = "甲",
+                                                .cert_no = "医保执 0011",
+                                                .cert_valid_from = "2024-01-01",
+                                                .cert_valid_to = "2027-12-31"},
+                                               {.user_id = 11,
+                                                .name = "甲",
+                                                .cert_no = "医保执 0011",
+                                                .cert_valid_from = "2024-01-01",
+                                                .cert_valid_to = "2027-12-31"}};
 static void m_same_officer_twice(struct wf_facts *f)
 {
     f->officers = same_twice;
     f->n_officers = 2;
 }
-static const struct wf_officer expired[] = {{11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"},
-                                            {12, "乙", "医保执 0012", "2020-01-01", "2025-03-09"}};
+static const struct wf_officer expired[] = {{.user_id = 11,
+                                             .name = "甲",
+                                             .cert_no = "医保执 0011",
+                                             .cert_valid_from = "2024-01-01",
+                                             .cert_valid_to = "2027-12-31"},
+                                            {.user_id = 12,
+                                             .name = "乙",
+                                             .cert_no = "医保执 0012",
+                                             .cert_valid_from = "2020-01-01",
+                                             .cert_valid_to = "2025-03-09"}};
 static void m_expired(struct wf_facts *f)
 {
     f->officers = expired;
@@ -344,15 +370,31 @@ static void m_last_valid_day(struct wf_facts *f)
     m_expired(f);
     f->date = "2025-03-09";
 }
-static const struct wf_officer not_yet[] = {{11, "甲", "医保执 0011", "2025-03-11", "2030-01-01"},
-                                            {12, "乙", "医保执 0012", "2024-01-01", "2027-12-31"}};
+static const struct wf_officer not_yet[] = {{.user_id = 11,
+                                             .name = "甲",
+                                             .cert_no = "医保执 0011",
+                                             .cert_valid_from = "2025-03-11",
+                                             .cert_valid_to = "2030-01-01"},
+                                            {.user_id = 12,
+                                             .name = "乙",
+                                             .cert_no = "医保执 0012",
+                                             .cert_valid_from = "2024-01-01",
+                                             .cert_valid_to = "2027-12-31"}};
 static void m_not_yet_valid(struct wf_facts *f)
 {
     f->officers = not_yet;
     f->n_officers = 2;
 }
-static const struct wf_officer no_cert[] = {{11, "甲", "", "2024-01-01", "2027-12-31"},
-                                            {12, "乙", "医保执 0012", "2024-01-01", "2027-12-31"}};
+static const struct wf_officer no_cert[] = {{.user_id = 11,
+                                             .name = "甲",
+                                             .cert_no = "",
+                                             .cert_valid_from = "2024-01-01",
+                                             .cert_valid_to = "2027-12-31"},
+                                            {.user_id = 12,
+                                             .name = "乙",
+                                             .cert_no = "医保执 0012",
+                                             .cert_valid_from = "2024-01-01",
+                                             .cert_valid_to = "2027-12-31"}};
 static void m_no_cert(struct wf_facts *f)
 {
     f->officers = no_cert;
@@ -503,15 +545,23 @@ static const struct {
      "HB-2-04"},
 };
 
+/* Each row twice: dates as text, and parsed beforehand (wf_facts_parse_days): same answers. */
 static void test_gate_rows(void **state)
 {
     struct fixture *fx = *state;
-    for (size_t i = 0; i < sizeof(gate_rows) / sizeof(gate_rows[0]); i++) {
+    for (size_t k = 0; k < 2 * (sizeof(gate_rows) / sizeof(gate_rows[0])); k++) {
+        size_t i = k / 2;
         struct wf_facts f = good_facts(gate_rows[i].state, "investigating");
+        struct wf_officer copy[8];
         struct sx_err err;
         const char *to = NULL;
         int rc;
         gate_rows[i].mut(&f);
+        if (k % 2 == 1 && f.n_officers <= 8) {
+            memcpy(copy, f.officers, f.n_officers * sizeof(*copy));
+            f.officers = copy;
+            wf_facts_parse_days(&f, copy, f.n_officers);
+        }
         sx_err_clear(&err);
         rc = wf_check(fx->penalty, &f, gate_rows[i].action, &to, &err);
         if (rc != gate_rows[i].rc)
@@ -528,6 +578,14 @@ static void test_gate_rows(void **state)
             fail_msg("row %zu (%s): source \"%s\" lacks %s", i, gate_rows[i].why, err.source,
                      gate_rows[i].source);
         assert_true(err.title[0] != '\0' && err.detail[0] != '\0');
+        /* brief facts (a page of blocked actions): the same refusal, title and source */
+        struct sx_err brief;
+        f.brief = true;
+        sx_err_clear(&brief);
+        assert_int_equal(wf_check(fx->penalty, &f, gate_rows[i].action, NULL, &brief), rc);
+        assert_string_equal(brief.type, err.type);
+        assert_string_equal(brief.title, err.title);
+        assert_string_equal(brief.source, err.source);
     }
 }
 
