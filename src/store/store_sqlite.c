@@ -655,9 +655,9 @@ static int sq_bind(struct st_db *db, enum st_stmt s, const char *const *params, 
 #define SQ_STACK_CELLS 256
 
 /* One cell as text in arena: integers formatted here (not by SQLite's printf), text copied. */
-static char *cell_text(sqlite3_stmt *st, int c, struct sx_arena *arena)
+static char *cell_text(sqlite3_stmt *st, int c, int type, struct sx_arena *arena)
 {
-    if (sqlite3_column_type(st, c) == SQLITE_INTEGER) {
+    if (type == SQLITE_INTEGER) {
         char tmp[24];
         char *p = tmp + sizeof(tmp);
         int64_t v = sqlite3_column_int64(st, c);
@@ -717,8 +717,9 @@ static int sq_exec(struct st_db *db, enum st_stmt s, const char *const *params, 
         }
         for (size_t c = 0; c < ncols; c++) {
             char *v = NULL;
-            if (sqlite3_column_type(st, (int)c) != SQLITE_NULL) {
-                v = cell_text(st, (int)c, arena);
+            int type = sqlite3_column_type(st, (int)c);
+            if (type != SQLITE_NULL) {
+                v = cell_text(st, (int)c, type, arena);
                 if (v == NULL) {
                     rc =
                         SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
