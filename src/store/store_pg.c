@@ -60,9 +60,9 @@
 #define POOL_COLS "id, org_id, seq, content, content_hash, created_at, created_by"
 /* media: columns of an access request with its decision (store.c reads this order) */
 #define ACCESS_SELECT                                                                              \
-    "SELECT q.id, q.kind, q.requester_id, q.requester_org, q.case_id, q.target_org, q.sm3, "      \
+    "SELECT q.id, q.kind, q.requester_id, q.requester_org, q.case_id, q.target_org, q.sm3, "       \
     "q.party_name, q.reason, q.valid_seconds, q.created_at, d.decision, d.decided_by, d.at, "      \
-    "d.valid_until, d.note FROM access_requests q "                                               \
+    "d.valid_until, d.note FROM access_requests q "                                                \
     "LEFT JOIN access_decisions d ON d.request_id = q.id"
 #define DRAW_COLS                                                                                  \
     "id, org_id, seq, pool_id, title, k, m, pool_hash, public_value, public_source, seed, "        \
@@ -70,9 +70,9 @@
 
 /* stats: columns of the annual report statements (store.c reads this order) */
 #define ANNUAL_SELECT                                                                              \
-    "SELECT r.id, r.org_id, r.year, r.version, r.content, r.content_hash, r.created_at, "         \
-    "r.created_by, a.at, a.actor_id, p.at, p.actor_id FROM annual_reports r "                    \
-    "LEFT JOIN annual_report_events a ON a.report_id = r.id AND a.event = 'approve' "            \
+    "SELECT r.id, r.org_id, r.year, r.version, r.content, r.content_hash, r.created_at, "          \
+    "r.created_by, a.at, a.actor_id, p.at, p.actor_id FROM annual_reports r "                      \
+    "LEFT JOIN annual_report_events a ON a.report_id = r.id AND a.event = 'approve' "              \
     "LEFT JOIN annual_report_events p ON p.report_id = r.id AND p.event = 'publish'"
 
 /* clang-format off */
@@ -621,20 +621,31 @@ static int fail_res(struct st_db *db, enum st_stmt s, const PGresult *res, struc
     return st_fail(err, kind, s, msg);
 }
 
+/* The server-side types of s's parameters, from its type string ('i' int8, 't' text). */
+#define PG_MAX_PARAMS 32
+static int param_types(enum st_stmt s, Oid *types, size_t *n, struct sx_err *err)
+{
+    const char *t = st_pg_sql[s].types;
+    *n = strlen(t);
+    if (*n > PG_MAX_PARAMS)
+        return SX_FAIL(err, SX_E_INTERNAL, "db-statement", "数据库语句定义错误", "", "",
+                       "语句 %s 参数过多", st_stmt_name(s));
+    for (size_t i = 0; i < *n; i++)
+        types[i] = t[i] == 'i' ? OID_INT8 : OID_TEXT;
+    return 0;
+}
+
 static int pg_prepare(struct st_db *db, enum st_stmt s, struct sx_err *err)
 {
     const struct st_sql *q = &st_pg_sql[s];
-    Oid types[32];
-    size_t n = strlen(q->types);
+    Oid types[PG_MAX_PARAMS];
+    size_t n = 0;
     char name[16];
     PGresult *res;
-    int rc = 0;
+    int rc = param_types(s, types, &n, err);
 
-    if (n > sizeof(types) / sizeof(types[0]))
-        return SX_FAIL(err, SX_E_INTERNAL, "db-statement", "数据库语句定义错误", "", "",
-                       "语句 %s 参数过多", st_stmt_name(s));
-    for (size_t i = 0; i < n; i++)
-        types[i] = q->types[i] == 'i' ? OID_INT8 : OID_TEXT;
+    if (rc != 0)
+        return rc;
     stmt_label(s, name, sizeof(name));
     res = PQprepare(conn_of(db), name, q->sql, (int)n, types);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -779,8 +790,9 @@ static int stream_cmd(struct st_db *db, enum st_stmt s, const char *sql, struct 
     return rc;
 }
 
-static int stream_rows(const PGresult *res, int (*row)(void *ctx, const struct st_cell *cells,
-                                                       size_t ncols, struct sx_err *err),
+static int stream_rows(const PGresult *res,
+                       int (*row)(void *ctx, const struct st_cell *cells, size_t ncols,
+                                  struct sx_err *err),
                        void *ctx, struct sx_err *err)
 {
     struct st_cell cells[PG_STREAM_COLS];
@@ -817,15 +829,13 @@ static int pg_stream(struct st_db *db, enum st_stmt s, const char *const *params
     bool own_tx = PQtransactionStatus(conn) == PQTRANS_IDLE;
     bool in_flight = false, declared = false;
     PGresult *res = NULL;
-    Oid types[32];
+    Oid types[PG_MAX_PARAMS];
+    size_t ntypes = 0;
     char *sql = NULL;
-    int rc = 0;
+    int rc = param_types(s, types, &ntypes, err);
 
-    if (n > sizeof(types) / sizeof(types[0]))
-        return SX_FAIL(err, SX_E_INTERNAL, "db-statement", "数据库语句定义错误", "", "",
-                       "语句 %s 参数过多", st_stmt_name(s));
-    for (size_t i = 0; i < n; i++)
-        types[i] = q->types[i] == 'i' ? OID_INT8 : OID_TEXT;
+    if (rc != 0)
+        return rc;
     sql = malloc(sizeof(declare) + strlen(q->sql));
     if (sql == NULL)
         return SX_FAIL(err, SX_E_NOMEM, "no-memory", "内存不足", "", "", "读取查询结果时");
@@ -836,7 +846,7 @@ static int pg_stream(struct st_db *db, enum st_stmt s, const char *const *params
         if (rc != 0)
             goto cleanup;
     }
-    res = PQexecParams(conn, sql, (int)n, types, params, NULL, NULL, 0);
+    res = PQexecParams(conn, sql, (int)ntypes, types, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = fail_res(db, s, res, err);
         goto cleanup;

@@ -101,17 +101,16 @@ static const char *const roles_all[] = {"officer", "head", "reviewer", "archivis
 static const char *const roles_officer[] = {"officer"};
 static const char *const roles_head[] = {"head"};
 
+/* An officer with a credential (the parsed-day fields left for wf_facts_parse_days). */
+#define OFFICER(id, nm, cert, from, to)                                                            \
+    {                                                                                              \
+        .user_id = (id), .name = (nm), .cert_no = (cert), .cert_valid_from = (from),               \
+        .cert_valid_to = (to)                                                                      \
+    }
+
 static const struct wf_officer officers_ok[] = {
-    {.user_id = 11,
-     .name = "甲",
-     .cert_no = "医保执 0011",
-     .cert_valid_from = "2024-01-01",
-     .cert_valid_to = "2027-12-31"},
-    {.user_id = 12,
-     .name = "乙",
-     .cert_no = "医保执 0012",
-     .cert_valid_from = "2024-01-01",
-     .cert_valid_to = "2027-12-31"},
+    OFFICER(11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"),
+    OFFICER(12, "乙", "医保执 0012", "2024-01-01", "2027-12-31"),
 };
 
 /* Facts under which every gate passes on 2025-03-10. */
@@ -325,41 +324,24 @@ static void m_none(struct wf_facts *f)
 {
     (void)f;
 }
-static const struct wf_officer one_officer[] = {{.user_id = 11,
-                                                 .name = "甲",
-                                                 .cert_no = "医保执 0011",
-                                                 .cert_valid_from = "2024-01-01",
-                                                 .cert_valid_to = "2027-12-31"}};
+static const struct wf_officer one_officer[] = {
+    OFFICER(11, "甲", "医保执 0011", "2024-01-01", "2027-12-31")};
 static void m_one_officer(struct wf_facts *f)
 {
     f->officers = one_officer;
     f->n_officers = 1;
 }
-static const struct wf_officer same_twice[] = {{.user_id = 11,
-                                                .name = "甲",
-                                                .cert_no = "医保执 0011",
-                                                .cert_valid_from = "2024-01-01",
-                                                .cert_valid_to = "2027-12-31"},
-                                               {.user_id = 11,
-                                                .name = "甲",
-                                                .cert_no = "医保执 0011",
-                                                .cert_valid_from = "2024-01-01",
-                                                .cert_valid_to = "2027-12-31"}};
+static const struct wf_officer same_twice[] = {
+    OFFICER(11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"),
+    OFFICER(11, "甲", "医保执 0011", "2024-01-01", "2027-12-31")};
 static void m_same_officer_twice(struct wf_facts *f)
 {
     f->officers = same_twice;
     f->n_officers = 2;
 }
-static const struct wf_officer expired[] = {{.user_id = 11,
-                                             .name = "甲",
-                                             .cert_no = "医保执 0011",
-                                             .cert_valid_from = "2024-01-01",
-                                             .cert_valid_to = "2027-12-31"},
-                                            {.user_id = 12,
-                                             .name = "乙",
-                                             .cert_no = "医保执 0012",
-                                             .cert_valid_from = "2020-01-01",
-                                             .cert_valid_to = "2025-03-09"}};
+static const struct wf_officer expired[] = {
+    OFFICER(11, "甲", "医保执 0011", "2024-01-01", "2027-12-31"),
+    OFFICER(12, "乙", "医保执 0012", "2020-01-01", "2025-03-09")};
 static void m_expired(struct wf_facts *f)
 {
     f->officers = expired;
@@ -370,31 +352,17 @@ static void m_last_valid_day(struct wf_facts *f)
     m_expired(f);
     f->date = "2025-03-09";
 }
-static const struct wf_officer not_yet[] = {{.user_id = 11,
-                                             .name = "甲",
-                                             .cert_no = "医保执 0011",
-                                             .cert_valid_from = "2025-03-11",
-                                             .cert_valid_to = "2030-01-01"},
-                                            {.user_id = 12,
-                                             .name = "乙",
-                                             .cert_no = "医保执 0012",
-                                             .cert_valid_from = "2024-01-01",
-                                             .cert_valid_to = "2027-12-31"}};
+static const struct wf_officer not_yet[] = {
+    OFFICER(11, "甲", "医保执 0011", "2025-03-11", "2030-01-01"),
+    OFFICER(12, "乙", "医保执 0012", "2024-01-01", "2027-12-31")};
 static void m_not_yet_valid(struct wf_facts *f)
 {
     f->officers = not_yet;
     f->n_officers = 2;
 }
-static const struct wf_officer no_cert[] = {{.user_id = 11,
-                                             .name = "甲",
-                                             .cert_no = "",
-                                             .cert_valid_from = "2024-01-01",
-                                             .cert_valid_to = "2027-12-31"},
-                                            {.user_id = 12,
-                                             .name = "乙",
-                                             .cert_no = "医保执 0012",
-                                             .cert_valid_from = "2024-01-01",
-                                             .cert_valid_to = "2027-12-31"}};
+static const struct wf_officer no_cert[] = {
+    OFFICER(11, "甲", "", "2024-01-01", "2027-12-31"),
+    OFFICER(12, "乙", "医保执 0012", "2024-01-01", "2027-12-31")};
 static void m_no_cert(struct wf_facts *f)
 {
     f->officers = no_cert;
