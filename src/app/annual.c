@@ -13,6 +13,7 @@
 
 #include "app/annual.h"
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "app/prepub.h"
 #include "core/annual.h"
 #include "core/canon.h"
@@ -44,19 +45,6 @@ static int require_read(struct app_ctx *ctx, const struct app_principal *actor, 
                 return 0;
     return SX_FAIL(err, SX_E_FORBIDDEN, "org-scope", "只能查看本机关及下级机关的统计年报",
                    ANNUAL_SOURCE, "org", "该机关不在本机关管辖范围内");
-}
-
-/* actor may act for org_id with one of roles: same org, or an admin when roles allow it. */
-static int require_org_role(const struct app_principal *actor, int64_t org_id, unsigned roles,
-                            const char *what, struct sx_err *err)
-{
-    int rc = app_require_role(actor, roles, what, err);
-    if (rc != 0 || actor == NULL)
-        return rc;
-    if (actor->org_id == org_id || ((roles & APP_ROLE_ADMIN) && (actor->roles & APP_ROLE_ADMIN)))
-        return 0;
-    return SX_FAIL(err, SX_E_FORBIDDEN, "org-scope", "只能办理本机关的事项",
-                   "湖北 附件1 第十六条（谁执法谁公示）", "org", "%s只能由本机关人员办理", what);
 }
 
 static int check_year(int year, struct sx_err *err)
@@ -488,8 +476,8 @@ int app_annual_file(struct app_ctx *ctx, const struct app_principal *actor, int6
     const char *today = app_today(ctx);
     int64_t version = 0;
     int this_year = 0;
-    int rc =
-        require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN, "编制统计年报", err);
+    int rc = app_require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
+                                  "编制统计年报", err);
     if (rc == 0)
         rc = check_year(year, err);
     if (rc == 0 && today != NULL && sscanf(today, "%4d", &this_year) == 1 && this_year <= year)
@@ -533,18 +521,12 @@ static int report_event(struct app_ctx *ctx, const struct app_principal *actor, 
         return rc;
     rc = st_annual_get(ctx->db, report_id, ctx->arena, &v, err);
     if (rc == 0)
-        rc = publish ? require_org_role(actor, v.org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
-                                        "公开统计年报", err)
-                     : require_org_role(actor, v.org_id, APP_ROLE_HEAD, "审批统计年报", err);
-    if (rc == 0 && publish && v.published_at != NULL)
-        rc = SX_FAIL(err, SX_E_CONFLICT, "annual-already-published", "该版本已公开", SRC_APPROVE,
-                     "", "第 %lld 版已于 %s 公开", (long long)v.version, v.published_at);
-    if (rc == 0 && !publish && v.approved_at != NULL)
-        rc = SX_FAIL(err, SX_E_CONFLICT, "annual-already-approved", "该版本已审批", SRC_APPROVE, "",
-                     "第 %lld 版已于 %s 审批", (long long)v.version, v.approved_at);
-    if (rc == 0 && publish && v.approved_at == NULL)
-        rc = SX_FAIL(err, SX_E_GATE, "annual-not-approved", "未经负责人审批不得公开", SRC_APPROVE,
-                     "", "第 %lld 版尚未经本机关负责人审批", (long long)v.version);
+        rc = publish ? app_require_org_role(actor, v.org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
+                                            "公开统计年报", err)
+                     : app_require_org_role(actor, v.org_id, APP_ROLE_HEAD, "审批统计年报", err);
+    if (rc == 0)
+        rc = app_pub_version_order("annual", publish, v.version, v.approved_at, v.published_at,
+                                   SRC_APPROVE, err);
     if (rc == 0)
         rc = st_annual_list(ctx->db, v.org_id, v.year, ctx->arena, &vs, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++)

@@ -21,6 +21,19 @@ int app_require_role(const struct app_principal *actor, unsigned roles, const ch
                    "%s需要以下角色之一: %s", what, app_roles_format(roles, names));
 }
 
+int app_require_org_role(const struct app_principal *actor, int64_t org_id, unsigned roles,
+                         const char *what, struct sx_err *err)
+{
+    int rc = app_require_role(actor, roles, what, err);
+    if (rc != 0 || actor == NULL)
+        return rc;
+    if (actor->org_id == org_id || ((roles & APP_ROLE_ADMIN) && (actor->roles & APP_ROLE_ADMIN)))
+        return 0;
+    return SX_FAIL(err, SX_E_FORBIDDEN, "org-scope", "只能办理本机关的事项",
+                   "湖北 附件1 第七条 (HB-1-07，谁执法谁公示)", "org_id", "%s只能由本机关人员办理",
+                   what);
+}
+
 void app_audit_row(struct app_ctx *ctx, const struct app_principal *actor, const char *action,
                    const char *target, int64_t target_id, const char *ip, struct st_audit *a)
 {

@@ -96,4 +96,11 @@ void app_audit_row(struct app_ctx *ctx, const struct app_principal *actor, const
 int app_require_role(const struct app_principal *actor, unsigned roles, const char *what,
                      struct sx_err *err) SX_WUR;
 
+/*
+ * As app_require_role, and the actor acts for org_id: its own org, or an admin when roles
+ * include APP_ROLE_ADMIN (谁执法谁公示, 湖北 附件1 第七条). what names the act in the message.
+ */
+int app_require_org_role(const struct app_principal *actor, int64_t org_id, unsigned roles,
+                         const char *what, struct sx_err *err) SX_WUR;
+
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app/identity.h"
+#include "app/publicity.h"
 #include "app/prepub.h"
 #include "core/canon.h"
 #include "core/draw.h"
@@ -23,20 +24,6 @@
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* ---- helpers ---- */
-
-/* actor may act for org_id with one of roles: same org, or an admin (manages every org). */
-static int require_org_role(const struct app_principal *actor, int64_t org_id, unsigned roles,
-                            const char *what, struct sx_err *err)
-{
-    int rc = app_require_role(actor, roles, what, err);
-    if (rc != 0 || actor == NULL)
-        return rc;
-    if (actor->org_id == org_id || ((roles & APP_ROLE_ADMIN) && (actor->roles & APP_ROLE_ADMIN)))
-        return 0;
-    return SX_FAIL(err, SX_E_FORBIDDEN, "org-scope", "只能办理本机关的事项",
-                   "湖北 附件1 第七条 (HB-1-07，谁执法谁公示)", "org_id", "%s只能由本机关人员办理",
-                   what);
-}
 
 /* Staff read access: the org's own staff, admins and supervisors. */
 static int require_org_read(const struct app_principal *actor, int64_t org_id, struct sx_err *err)
@@ -191,8 +178,8 @@ int app_prepub_draft(struct app_ctx *ctx, const struct app_principal *actor, int
     struct st_org o;
     json_t *content = NULL, *officers = NULL;
     const char *text = NULL, *hash = NULL;
-    int rc = require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
-                              "编辑事前公开信息", err);
+    int rc = app_require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
+                                  "编辑事前公开信息", err);
     if (rc == 0)
         rc = prepub_sections_check(sections, err);
     if (rc == 0)
@@ -255,18 +242,13 @@ static int prepub_event(struct app_ctx *ctx, const struct app_principal *actor, 
         return rc;
     rc = st_prepub_version_get(ctx->db, version_id, ctx->arena, &v, err);
     if (rc == 0)
-        rc = publish ? require_org_role(actor, v.org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
+        rc = publish
+                 ? app_require_org_role(actor, v.org_id, APP_ROLE_PUBLISHER | APP_ROLE_ADMIN,
                                         "公开事前公开信息", err)
-                     : require_org_role(actor, v.org_id, APP_ROLE_HEAD, "审批事前公开信息", err);
-    if (rc == 0 && publish && v.published_at != NULL)
-        rc = SX_FAIL(err, SX_E_CONFLICT, "prepub-already-published", "该版本已公开", SRC_APPROVE,
-                     "", "第 %lld 版已于 %s 公开", (long long)v.version, v.published_at);
-    if (rc == 0 && !publish && v.approved_at != NULL)
-        rc = SX_FAIL(err, SX_E_CONFLICT, "prepub-already-approved", "该版本已审批", SRC_APPROVE, "",
-                     "第 %lld 版已于 %s 审批", (long long)v.version, v.approved_at);
-    if (rc == 0 && publish && v.approved_at == NULL)
-        rc = SX_FAIL(err, SX_E_GATE, "prepub-not-approved", "未经负责人审批不得公开", SRC_APPROVE,
-                     "", "第 %lld 版尚未经本机关负责人审批", (long long)v.version);
+                 : app_require_org_role(actor, v.org_id, APP_ROLE_HEAD, "审批事前公开信息", err);
+    if (rc == 0)
+        rc = app_pub_version_order("prepub", publish, v.version, v.approved_at, v.published_at,
+                                   SRC_APPROVE, err);
     if (rc == 0)
         rc = check_not_stale(ctx, &v, err);
     if (rc == 0)
@@ -701,8 +683,8 @@ int app_pool_publish(struct app_ctx *ctx, const struct app_principal *actor, int
     json_t *insp = NULL, *content = NULL;
     const char *today = app_today(ctx);
     int64_t seq = 0;
-    int rc = require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN,
-                              "公开双随机名录", err);
+    int rc = app_require_org_role(
+        actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN, "公开双随机名录", err);
     if (rc == 0)
         rc = prepub_pool_targets_check(targets, err);
     if (rc != 0)
@@ -828,8 +810,8 @@ int app_draw_run(struct app_ctx *ctx, const struct app_principal *actor, int64_t
     json_t *result = NULL;
     int64_t rec_id = 0, seq = 0;
     const char *head = NULL, *text = NULL, *ignored_hash = NULL;
-    int rc = require_org_role(actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN,
-                              "组织双随机抽取", err);
+    int rc = app_require_org_role(
+        actor, org_id, APP_ROLE_PUBLISHER | APP_ROLE_HEAD | APP_ROLE_ADMIN, "组织双随机抽取", err);
     if (rc == 0 && (title == NULL || title[0] == '\0' || strlen(title) > 400))
         rc = SX_FAIL(err, SX_E_INVALID, "draw-bad-title", "抽取名称无效", DRAW_SOURCE, "title",
                      "抽取名称不能为空，且不超过 400 字节");

@@ -1103,3 +1103,25 @@ int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in 
     json_decref(body);
     return rc;
 }
+
+int app_pub_version_order(const char *kind, int publish, int64_t version, const char *approved_at,
+                          const char *published_at, const char *source, struct sx_err *err)
+{
+    char type[64];
+    if (publish && published_at != NULL) {
+        snprintf(type, sizeof(type), "%s-already-published", kind);
+        return SX_FAIL(err, SX_E_CONFLICT, type, "该版本已公开", source, "",
+                       "第 %lld 版已于 %s 公开", (long long)version, published_at);
+    }
+    if (!publish && approved_at != NULL) {
+        snprintf(type, sizeof(type), "%s-already-approved", kind);
+        return SX_FAIL(err, SX_E_CONFLICT, type, "该版本已审批", source, "",
+                       "第 %lld 版已于 %s 审批", (long long)version, approved_at);
+    }
+    if (publish && approved_at == NULL) {
+        snprintf(type, sizeof(type), "%s-not-approved", kind);
+        return SX_FAIL(err, SX_E_GATE, type, "未经负责人审批不得公开", source, "",
+                       "第 %lld 版尚未经本机关负责人审批", (long long)version);
+    }
+    return 0;
+}

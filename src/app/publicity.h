@@ -148,4 +148,13 @@ int app_pub_portal_correction(struct app_ctx *ctx, const struct app_pub_corr_in 
 /* zh-CN label of a case kind's decision ("行政处罚决定"). */
 const char *app_pub_kind_label(const char *case_kind);
 
+/*
+ * The order of a versioned text's approval by the unit head and its publication (pre-publicity
+ * versions, annual reports; 湖北 附件1 第十七条 HB-1-17): approve once, publish once, and only
+ * after approval. kind prefixes the problem types ("prepub" → "prepub-already-published");
+ * source is the rule cited. 0, SX_E_CONFLICT or SX_E_GATE.
+ */
+int app_pub_version_order(const char *kind, int publish, int64_t version, const char *approved_at,
+                          const char *published_at, const char *source, struct sx_err *err) SX_WUR;
+
 #endif

@@ -228,25 +228,38 @@ void st_read_release(struct st_db *db)
     hold_end(db);
 }
 
-int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
-            struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+/*
+ * What st_exec and st_exec_batch do before handing s to the backend: check the call, mind a
+ * held snapshot, prepare s, clear its rows, count it if it writes. *writes says whether it does.
+ */
+static int exec_begin(struct st_db *db, enum st_stmt s, size_t n, struct sx_arena *arena,
+                      struct st_rows *rows, bool *writes, struct sx_err *err)
 {
-    bool writes;
     int rc;
     if ((unsigned)s >= ST__COUNT || n != strlen(db->ops->sql[s].types) ||
         (rows != NULL && arena == NULL))
         return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
                        "语句 %s 的参数个数不符或缺少 arena", st_stmt_name(s));
-    writes = may_write(db->ops->sql[s].sql);
-    rc = hold_before(db, s, writes, err);
+    *writes = may_write(db->ops->sql[s].sql);
+    rc = hold_before(db, s, *writes, err);
     if (rc == 0)
         rc = ready(db, s, err);
     if (rc != 0)
         return rc;
     if (rows != NULL)
         memset(rows, 0, sizeof(*rows));
-    if (writes)
+    if (*writes)
         db->writes++;
+    return 0;
+}
+
+int st_exec(struct st_db *db, enum st_stmt s, const char *const *params, size_t n,
+            struct sx_arena *arena, struct st_rows *rows, struct sx_err *err)
+{
+    bool writes = false;
+    int rc = exec_begin(db, s, n, arena, rows, &writes, err);
+    if (rc != 0)
+        return rc;
     rc = db->ops->exec(db, s, params, n, arena, rows, err);
     if (rc == 0 && writes && !db->tx_open)
         note_commit();
@@ -267,15 +280,8 @@ int st_exec_batch(struct st_db *db, size_t count, const struct st_call *calls,
         return rc;
     }
     for (size_t i = 0; rc == 0 && i < count; i++) {
-        const struct st_call *c = &calls[i];
-        if ((unsigned)c->s >= ST__COUNT || c->n != strlen(db->ops->sql[c->s].types))
-            return SX_FAIL(err, SX_E_INTERNAL, "db-call", "数据库调用错误", "", "",
-                           "语句 %s 的参数个数不符", st_stmt_name(c->s));
-        rc = ready(db, c->s, err);
-        if (rc == 0 && c->rows != NULL)
-            memset(c->rows, 0, sizeof(*c->rows));
-        if (rc == 0 && may_write(db->ops->sql[c->s].sql))
-            db->writes++;
+        bool writes = false;
+        rc = exec_begin(db, calls[i].s, calls[i].n, arena, calls[i].rows, &writes, err);
     }
     return rc != 0 ? rc : db->ops->exec_batch(db, count, calls, arena, err);
 }
