@@ -1551,6 +1551,20 @@ static void p_number(struct params *p, const struct st_case *c)
     }
 }
 
+/* The projection columns, in the order the projection statements take them. */
+static void p_projection(struct params *p, const struct st_case *c)
+{
+    p_text(p, c->state);
+    p_number(p, c);
+    p_text(p, c->cause);
+    p_text(p, c->summary);
+    p_text(p, c->flags);
+    p_int(p, c->fine_fen);
+    p_int(p, c->confiscation_fen);
+    p_int(p, c->fund_recovery_fen);
+    p_int(p, c->payment_refusal_fen);
+}
+
 int st_case_insert(struct st_db *db, const struct st_case *c, int64_t *id, struct sx_err *err)
 {
     struct params p = {.n = 0};
@@ -1607,15 +1621,7 @@ int st_case_update_projection(struct st_db *db, const struct st_case *c, struct 
         rc = check_amounts(c, err);
     if (rc != 0)
         return rc;
-    p_text(&p, c->state);
-    p_number(&p, c);
-    p_text(&p, c->cause);
-    p_text(&p, c->summary);
-    p_text(&p, c->flags);
-    p_int(&p, c->fine_fen);
-    p_int(&p, c->confiscation_fen);
-    p_int(&p, c->fund_recovery_fen);
-    p_int(&p, c->payment_refusal_fen);
+    p_projection(&p, c);
     p_int(&p, c->id);
     rc = run_void(db, ST_CASE_UPDATE_PROJECTION, &p, &changes, err);
     if (rc == 0 && changes == 0)
@@ -2013,18 +2019,8 @@ static int append_writes(struct st_db *db, const struct st_record_new *in, int64
     p_int(&head, count + 1);
     p_int(&head, in->case_id);
     p_int(&head, count);
-    if (in->projection != NULL) {
-        const struct st_case *c = in->projection;
-        p_text(&head, c->state);
-        p_number(&head, c);
-        p_text(&head, c->cause);
-        p_text(&head, c->summary);
-        p_text(&head, c->flags);
-        p_int(&head, c->fine_fen);
-        p_int(&head, c->confiscation_fen);
-        p_int(&head, c->fund_recovery_fen);
-        p_int(&head, c->payment_refusal_fen);
-    }
+    if (in->projection != NULL)
+        p_projection(&head, in->projection);
     calls[n++] = (struct st_call){
         in->projection != NULL ? ST_CASE_SET_HEAD_PROJECTION : ST_CASE_SET_HEAD, head.v, head.n,
         &rows[1]};
